@@ -1,0 +1,269 @@
+"""The ``eventwire`` command. The only module that configures logging or writes to the terminal."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings, __version__
+from .errors import EventwireError, InputError
+
+logger = logging.getLogger("eventwire")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    "The settings built once at startup."
+    return ctx.obj["settings"]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="eventwire")
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML settings file.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, verbose: int) -> None:
+    """News in, PLOVER political events out: who did what to whom, when and where."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        ctx.obj = {"settings": Settings.load(config)}
+    except EventwireError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _inputs(ctx: click.Context, inputs: tuple[str, ...]):
+    "Read the inputs, turning an unusable argument into a usage error (exit 2)."
+    from .ingest import read_inputs
+
+    for path in inputs:
+        if path != "-" and not os.path.exists(path):
+            raise click.BadParameter(f"no such file or folder: {path}", param_hint="INPUT")
+    try:
+        yield from read_inputs(list(inputs), settings=_settings(ctx), stdin=sys.stdin.buffer)
+    except InputError as exc:
+        raise click.BadParameter(str(exc), param_hint="INPUT") from exc
+
+
+def _report_rejected(rejected) -> None:
+    "Tell the user on stderr which document was rejected and why."
+    click.echo(f"rejected {rejected.doc_id}: {rejected.reason}", err=True)
+
+
+_workers_option = click.option("--workers", type=click.IntRange(min=1), default=None,
+                               help="Worker processes (default: number of cores). Never changes the output.")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", default="-", help="Output JSONL file ('-' for standard output).")
+@_workers_option
+@click.pass_context
+def code(ctx: click.Context, inputs: tuple[str, ...], output: str, workers: int | None) -> None:
+    """Code documents into PLOVER events (JSONL, one event per line, in input order)."""
+    from .pipeline import Coded
+    from .batch import code_parallel
+
+    settings = _settings(ctx)
+    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
+    try:
+        for outcome in code_parallel(_inputs(ctx, inputs), settings=settings, workers=workers or os.cpu_count() or 1):
+            if isinstance(outcome, Coded):
+                for _doc, events in outcome.documents:
+                    for event in events:
+                        out.write(json.dumps(event.as_dict(), ensure_ascii=False) + "\n")
+            else:
+                _report_rejected(outcome)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+@main.command("clean")
+@click.argument("inputs", nargs=-1, required=True)
+@click.pass_context
+def clean_cmd(ctx: click.Context, inputs: tuple[str, ...]) -> None:
+    """Print the cleaned documents as JSONL (event offsets refer to their text)."""
+    from .clean import clean_article
+    from .errors import ArticleRejected
+    from .records import Rejected
+
+    settings = _settings(ctx)
+    for item in _inputs(ctx, inputs):
+        if isinstance(item, Rejected):
+            _report_rejected(item)
+            continue
+        try:
+            docs = clean_article(item, settings=settings)
+        except ArticleRejected as exc:
+            _report_rejected(Rejected(item.id, exc.reason, item.origin))
+            continue
+        for doc in docs:
+            click.echo(json.dumps(document_dict(doc), ensure_ascii=False))
+
+
+def document_dict(doc) -> dict:
+    "A cleaned document as the JSON `clean` prints."
+    return {"id": doc.id, "title": doc.title, "text": doc.text,
+            "published": doc.published.isoformat() if doc.published else None,
+            "url": doc.url, "source": doc.source, "kind": doc.kind, "parent": doc.parent,
+            "language": doc.language}
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True, help="DuckDB file.")
+@_workers_option
+@click.pass_context
+def ingest(ctx: click.Context, inputs: tuple[str, ...], db_path: str, workers: int | None) -> None:
+    """Code documents and store documents, rejections, mentions and events in DuckDB."""
+    from .batch import ingest_items
+
+    settings = _settings(ctx)
+    counts = ingest_items(_inputs(ctx, inputs), db_path=db_path, settings=settings,
+                          workers=workers or os.cpu_count() or 1, on_rejected=_report_rejected)
+    click.echo(f"ingested {counts['documents']} documents ({counts['rejected']} rejected), "
+               f"{counts['events']} event mentions into {db_path}", err=True)
+
+
+@main.command()
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True)
+def summary(db_path: str) -> None:
+    """Print documents, rejections, events per PLOVER type and the top dyads."""
+    from .store import Store
+
+    with Store.open(db_path) as store:
+        s = store.summary()
+    click.echo(f"documents: {s['documents']}   rejected: {s['rejected']}   "
+               f"mentions: {s['mentions']}   events: {s['events']}")
+    click.echo("events per PLOVER type:")
+    for event_type, n in sorted(s["by_type"].items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"  {event_type:<10} {n:>6}")
+    click.echo("top dyads:")
+    for row in s["top_dyads"]:
+        a, b, n = row[0], row[1], row[2]
+        click.echo(f"  {a or '?':<6} -> {b or '-':<6} {n:>6}")
+
+
+@main.command()
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True)
+@click.option("--actor", default=None, help="Actor country/organisation code (ISO3, IGO, ...).")
+@click.option("--recipient", default=None)
+@click.option("--type", "event_type", default=None, help="PLOVER event type.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--limit", type=click.IntRange(1, 100000), default=100, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+def events(db_path: str, actor, recipient, event_type, since, until, limit, fmt) -> None:
+    """Query stored events."""
+    from .store import Store
+
+    with Store.open(db_path) as store:
+        rows = store.events(actor=actor, recipient=recipient,
+                            event_type=event_type.upper() if event_type else None,
+                            since=since.date() if since else None, until=until.date() if until else None,
+                            limit=limit)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=_json_default))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: _json_default(v) if isinstance(v, (dt.date, list, tuple)) else v for k, v in row.items()})
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        cols = ["date", "event_type", "actor_code", "actor_name", "recipient_code", "recipient_name", "num_mentions"]
+        click.echo("  ".join(f"{c:<14}" for c in cols))
+        for row in rows:
+            click.echo("  ".join(f"{str(row.get(c, '') if row.get(c) is not None else '-')[:14]:<14}" for c in cols))
+
+
+def _json_default(value):
+    "JSON for dates and tuples."
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "|".join(map(str, value))
+    return str(value)
+
+
+@main.command()
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, db_path: str, host: str, port: int) -> None:
+    """Serve the REST API and the dashboard."""
+    import uvicorn
+
+    from .api import create_app
+
+    app = create_app(db_path, coder=_api_coder(_settings(ctx)))
+    click.echo(f"serving {db_path} on http://{host}:{port}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _api_coder(settings: Settings):
+    "The function the API calls to code POSTed documents (model loaded on first use)."
+    state: dict = {}
+
+    def coder(docs: list[dict]):
+        from .ingest import article_from_record
+        from .pipeline import Coded, Coder
+
+        if "coder" not in state:
+            state["coder"] = Coder.load(settings)
+        items = [article_from_record(d, origin="api") for d in docs]
+        articles, rejected, events = [], [], []
+        for outcome in state["coder"].code_stream(items):
+            if isinstance(outcome, Coded):
+                for doc, evs in outcome.documents:
+                    articles.append(doc)
+                    events.extend(evs)
+            else:
+                rejected.append(outcome)
+        return articles, rejected, events
+
+    return coder
+
+
+@main.command("eval")
+@click.option("--shared", type=click.Path(file_okay=False), default=None,
+              help="The shared data folder (default: ../shared beside the repo, or $EVENTWIRE_SHARED).")
+@click.option("--set", "sets", multiple=True, help="Only these sets (plover, case, conflibert, sample).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_json: bool) -> None:
+    """Score the coder on the gold sets in ../shared/gold/dev and the sample page."""
+    from .eval import format_report, run_eval
+    from .pipeline import Coder
+
+    path = Path(shared or os.environ.get("EVENTWIRE_SHARED") or _default_shared())
+    if not path.is_dir():
+        click.echo(f"{path} not found: nothing to evaluate (the gold sets live in ../shared)", err=True)
+        return
+    report = run_eval(path, coder=Coder.load(_settings(ctx)), sets=list(sets) or None)
+    click.echo(json.dumps(report, indent=2, default=str) if as_json else format_report(report))
+
+
+def _default_shared() -> Path:
+    "../shared beside the current directory's repository."
+    here = Path.cwd()
+    for base in (here, *here.parents):
+        if (base / "pyproject.toml").exists():
+            return base.parent / "shared"
+    return here.parent / "shared"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

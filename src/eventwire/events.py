@@ -1,0 +1,502 @@
+"""Who did what to whom, from the dependency parse of one sentence.
+
+For each trigger (a verb or an event noun in the lexicon) the coder finds:
+
+- the actor: the subject (``nsubj``), the passive agent ("by X"), the subject inherited
+  through ``xcomp``/``conj``/``advcl``, the noun a relative clause hangs on ("the Biden
+  administration, which had renewed calls ..."), or for a nominal event its possessor,
+  adjective or compound ("Israel's assassination", "Israeli airstrikes");
+- the recipient: the passive subject, the direct object (or the actor inside it:
+  "Israel's proposals"), a recipient preposition ("with", "against", "on", "into" ...), a
+  nominal's "of" argument ("assassination of a senior Hamas official"), "between A and B";
+- what it means: the lexicon entry whose pattern fits (particle, preposition, object);
+  light verbs take their meaning from their object ("launch an attack", "hold talks");
+- whether it happened: negation ("did not attack"), refusal ("refused to take part" is a
+  REJECT, and the talks are not an event), intent and conditionals ("threatened to
+  strike", "would continue", "if"), fears and guesses, questions, future.
+
+Headlines are written in a grammar the parser does not know ("US pressures Israel for
+Gaza truce"); titles also get a pattern pass: ACTOR TRIGGER [RECIPIENT] within a clause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from . import actors as actors_mod
+from .actors import ActorDictionary
+from .lexicon import Lexicon, Trigger
+from .records import Actor, EventType
+
+logger = logging.getLogger(__name__)
+
+_RECIPIENT_PREPS = frozenset({"with", "against", "on", "at", "to", "toward", "towards", "into", "upon", "onto"})
+_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+_PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom", "whose"})
+# the content of these events is not yet a fact ("calls for a cease-fire")
+_CONTENT_HYPOTHETICAL_TYPES = frozenset({"REQUEST", "AGREE", "THREATEN", "REJECT"})
+# events that need no recipient to be complete
+_MONADIC_TYPES = frozenset({"PROTEST", "MOBILIZE", "RETREAT"})
+# Confidence factors, set by hand on the sample page and the golden articles
+# (re-run `eventwire eval` after any change): a parse-based event with a country-coded
+# actor and a recipient from its own arguments scores the lexicon weight itself.
+_NO_ACTOR_CODE = 0.75
+_RECIPIENT_FALLBACK = 0.8
+_NO_RECIPIENT = 0.9
+_HEADLINE_PATTERN = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """One event found in a sentence, before its date, place and id are attached."""
+
+    meaning: EventType
+    trigger: Token  # the token that carries the event (a verb, or the event noun)
+    trigger_text: str
+    actor: Actor
+    recipient: Actor | None
+    negated: bool
+    hypothetical: bool
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Roles:
+    actors: tuple[Actor, ...]
+    recipients: tuple[Actor, ...]
+    recipient_fallback: bool
+
+
+def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDictionary,
+                   when: dt.date | None = None, headline: bool = False,
+                   previous: list[Actor] | None = None) -> list[Extraction]:
+    """Every event in one sentence, one per (actor, recipient) pair of a compound actor."""
+    coder = _SentenceCoder(sentence, lexicon, dictionary, when, previous or [])
+    found: list[Extraction] = []
+    if headline:
+        found.extend(coder.headline_events())
+    for tok in sentence:
+        if tok.i in coder.used:
+            continue
+        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
+            found.extend(coder.verbal_events(tok))
+        elif tok.pos_ in ("NOUN", "PROPN") and lexicon.has(tok.lemma_.lower(), "N"):
+            found.extend(coder.nominal_events(tok))
+    return _dedupe(found)
+
+
+def _dedupe(found: list[Extraction]) -> list[Extraction]:
+    "Keep one extraction per trigger, type, actor and recipient (the most confident)."
+    best: dict[tuple, Extraction] = {}
+    for ext in found:
+        key = (ext.trigger.i, ext.meaning.event_type, ext.actor.name, ext.actor.code,
+               ext.recipient.name if ext.recipient else None)
+        if key not in best or ext.confidence > best[key].confidence:
+            best[key] = ext
+    return sorted(best.values(), key=lambda e: (e.trigger.i, e.actor.start, e.meaning.event_type))
+
+
+class _SentenceCoder:
+    """The grammar of one sentence; short-lived, one per sentence."""
+
+    def __init__(self, sentence: Span, lexicon: Lexicon, dictionary: ActorDictionary,
+                 when: dt.date | None, previous: list[Actor]):
+        self.sent = sentence
+        self.lex = lexicon
+        self.cls = lexicon.classes
+        self.dictionary = dictionary
+        self.when = when
+        self.previous = previous
+        self.used: set[int] = set()
+        self.question = sentence.text.rstrip().endswith("?")
+        self._actor_cache: dict[int, Actor | None] = {}
+
+    # ---- verbs -------------------------------------------------------------
+    def verbal_events(self, verb: Token) -> list[Extraction]:
+        "Events whose trigger is this verb (or a light verb's event noun)."
+        lemma = verb.lemma_.lower()
+        dobj = _child(verb, ("dobj", "attr"))
+        if lemma in self.cls.light and dobj is not None and self.lex.has(dobj.lemma_.lower(), "N"):
+            return []  # the noun carries the event; nominal_events handles it with this verb
+        trig = self._match_verb(verb)
+        if trig is None:
+            return []
+        if self._suppressed(verb):
+            return []
+        self.used.add(verb.i)
+        roles = self._verb_roles(verb, trig)
+        text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
+        return self._emit(trig, verb, text, roles, negated=self._negated(verb),
+                          hypothetical=self._hypothetical(verb))
+
+    def _match_verb(self, verb: Token) -> Trigger | None:
+        "The lexicon entry for a verb in its syntactic frame."
+        prt = tuple(c.lemma_.lower() for c in verb.children if c.dep_ == "prt")
+        preps = tuple(c.lemma_.lower() for c in verb.children if c.dep_ in ("prep", "agent", "dative"))
+        dobj = _child(verb, ("dobj",))
+        return self.lex.match(verb.lemma_.lower(), "V", prt=prt, preps=preps,
+                              dobj=dobj.lemma_.lower() if dobj is not None else None)
+
+    def _suppressed(self, tok: Token) -> bool:
+        "Whether a refusal or failure governs this trigger (then it did not happen)."
+        governor = _governor(tok)
+        return governor is not None and governor.lemma_.lower() in self.cls.negative
+
+    def _verb_roles(self, verb: Token, trig: Trigger) -> _Roles:
+        "Actor(s) and recipient(s) of a verbal event."
+        subject, passive_subject = self._subject(verb)
+        actors = self._actors_of(subject)
+        recipients: list[Actor] = []
+        if passive_subject is not None:
+            recipients = self._actors_of(passive_subject)
+        if not recipients:
+            recipients = self._object_actors(verb)
+        return self._finish_roles(actors, recipients, trig)
+
+    def _subject(self, verb: Token) -> tuple[Token | None, Token | None]:
+        "(actor token, passive subject token) of a verb, climbing through xcomp/conj/advcl."
+        tok = verb
+        for _ in range(6):
+            subj = _child(tok, _SUBJECT_DEPS)
+            passive = _child(tok, _PASSIVE_SUBJECT_DEPS)
+            if passive is not None:
+                agent = _child(tok, ("agent",))
+                return (_child(agent, ("pobj",)) if agent is not None else None), passive
+            if subj is not None:
+                if subj.lower_ in _RELATIVE_PRONOUNS and tok.dep_ == "relcl":
+                    return tok.head, None
+                return subj, None
+            if tok.dep_ == "relcl":
+                return tok.head, None
+            if tok.dep_ == "acl":  # "troops deployed near the border"
+                return (tok.head, None) if tok.tag_ != "VBN" else (None, tok.head)
+            if tok.dep_ == "xcomp":
+                obj = _child(tok.head, ("dobj",))
+                if obj is not None and self._actor(obj) is not None:
+                    return obj, None  # object control: "urged Israel to accept"
+            if tok.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp") and tok.head is not tok:
+                tok = tok.head
+                continue
+            break
+        return None, None
+
+    def _object_actors(self, head: Token) -> list[Actor]:
+        "The recipient among a trigger's objects and recipient prepositions."
+        for dep in ("dobj", "dative", "attr"):
+            obj = _child(head, (dep,))
+            if obj is not None:
+                found = self._actors_of(obj) or self._inner_actor(obj)
+                if found:
+                    return found
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lemma_.lower() in _RECIPIENT_PREPS:
+                pobj = _child(prep, ("pobj",))
+                if pobj is not None:
+                    found = self._actors_of(pobj) or self._inner_actor(pobj)
+                    if found:
+                        return found
+        return []
+
+    def _inner_actor(self, noun: Token) -> list[Actor]:
+        "An actor inside a non-actor object: 'Israel's proposals', 'the release of hostages by X'."
+        for child in noun.children:
+            if child.dep_ in ("poss", "compound", "amod", "nmod"):
+                found = self._actors_of(child)
+                if found:
+                    return found
+        return []
+
+    # ---- nouns -------------------------------------------------------------
+    def nominal_events(self, noun: Token) -> list[Extraction]:
+        "Events whose trigger is an event noun ('talks', 'assassination', 'airstrikes')."
+        prt: tuple[str, ...] = ()
+        preps = tuple(c.lemma_.lower() for c in noun.children if c.dep_ == "prep")
+        trig = self.lex.match(noun.lemma_.lower(), "N", prt=prt, preps=preps, dobj=None)
+        if trig is None:
+            return []
+        verb = noun.head if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX") else None
+        light = verb is not None and verb.lemma_.lower() in self.cls.light
+        if verb is not None and verb.lemma_.lower() in self.cls.negative:
+            return []  # "skipped the talks": the refusal is the event
+        if self._suppressed(noun):
+            return []
+        self.used.add(noun.i)
+        if light:
+            self.used.add(verb.i)
+        actors = self._nominal_actors(noun)
+        if not actors and light:
+            subject, _ = self._subject(verb)
+            actors = self._actors_of(subject)
+        recipients = self._nominal_recipients(noun, actors)
+        if not recipients and light:
+            recipients = [a for a in self._object_actors_preps_only(verb)]
+        roles = self._finish_roles(actors, recipients, trig)
+        carrier = verb if light else noun
+        text = f"{verb.text} {noun.text}" if light else noun.text
+        hypothetical = self._hypothetical(carrier) or self._nominal_hypothetical(noun)
+        negated = self._negated(carrier) or any(c.lower_ in ("no",) for c in noun.children if c.dep_ == "det")
+        return self._emit(trig, noun, text, roles, negated=negated, hypothetical=hypothetical)
+
+    def _object_actors_preps_only(self, verb: Token) -> list[Actor]:
+        "Recipients from a light verb's prepositions ('launched missiles into Russia')."
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lemma_.lower() in _RECIPIENT_PREPS | {"in"}:
+                pobj = _child(prep, ("pobj",))
+                if pobj is not None and (found := self._actors_of(pobj)):
+                    return found
+        return []
+
+    def _nominal_actors(self, noun: Token) -> list[Actor]:
+        "The agent of an event noun: possessor, adjective, compound, 'by X', 'between X and Y'."
+        for child in noun.children:
+            if child.dep_ == "poss" and (found := self._actors_of(child)):
+                return found
+        for child in noun.children:
+            if child.dep_ in ("amod", "compound", "nmod") and child.i < noun.i and (found := self._actors_of(child)):
+                return found
+        for prep in noun.children:
+            if prep.dep_ in ("prep", "agent") and prep.lemma_.lower() in ("by", "between", "among"):
+                pobj = _child(prep, ("pobj",))
+                if pobj is not None and (found := self._actors_of(pobj, conjuncts=prep.lemma_.lower() == "by")):
+                    return found[:1] if prep.lemma_.lower() != "by" else found
+        return []
+
+    def _nominal_recipients(self, noun: Token, actors: list[Actor]) -> list[Actor]:
+        "The target of an event noun: 'of X', 'on X', 'against X', 'with X', second of 'between'."
+        for prep in noun.children:
+            if prep.dep_ != "prep":
+                continue
+            word = prep.lemma_.lower()
+            pobj = _child(prep, ("pobj",))
+            if pobj is None:
+                continue
+            if word == "between":
+                members = [self._actor(t) for t in _conjuncts(pobj)]
+                members = [m for m in members if m is not None]
+                return members[1:2]
+            if word in _RECIPIENT_PREPS or word == "of":
+                if found := self._actors_of(pobj):
+                    return found
+        return []
+
+    def _nominal_hypothetical(self, noun: Token) -> bool:
+        "An anticipated/possible event noun, or the content of a request or promise."
+        if any(c.lower_ in self.cls.hypothetical_modifiers for c in noun.children if c.dep_ in ("amod", "compound")):
+            return True
+        head = noun.head
+        if noun.dep_ == "pobj" and head.dep_ == "prep":
+            head = head.head
+        if head is noun:
+            return False
+        for pos in ("N", "V"):
+            trig = self.lex.match(head.lemma_.lower(), pos)
+            if trig is not None and trig.meaning.event_type in _CONTENT_HYPOTHETICAL_TYPES:
+                return True
+        return head.lemma_.lower() in self.cls.intent or head.lemma_.lower() in self.cls.epistemic
+
+    # ---- headlines ---------------------------------------------------------
+    def headline_events(self) -> list[Extraction]:
+        "ACTOR TRIGGER [OBJECT] [RECIPIENT] within each clause of a headline."
+        out: list[Extraction] = []
+        for clause in _clauses(self.sent):
+            for k, tok in enumerate(clause):
+                if k == 0 or tok.is_punct or tok.pos_ in ("DET", "ADP"):
+                    continue
+                lemma = _verb_lemma(tok, self.lex)
+                if lemma is None:
+                    continue
+                actor = self._actor(clause[k - 1])
+                if actor is None:
+                    continue
+                rest = clause[k + 1:]
+                dobj = next((t for t in rest if t.pos_ in ("NOUN", "PROPN")), None)
+                trig = self.lex.match(lemma, "V", dobj=dobj.lemma_.lower() if dobj is not None else None,
+                                      preps=tuple(t.lower_ for t in rest if t.pos_ == "ADP"))
+                if trig is None:
+                    continue
+                recipients = [a for a in (self._actor(t) for t in rest) if a is not None and a.code != actor.code]
+                self.used.update(t.i for t in clause[k:k + 1])
+                roles = self._finish_roles([actor], recipients[:1], trig)
+                out.extend(self._emit(trig, tok, tok.text, roles, negated=False,
+                                      hypothetical=self.question, factor=_HEADLINE_PATTERN))
+                break
+        return out
+
+    # ---- shared ------------------------------------------------------------
+    def _finish_roles(self, actors: list[Actor], recipients: list[Actor], trig: Trigger) -> _Roles:
+        "Drop self-directed recipients; fall back to the nearest other actor in the sentence."
+        recipients = [r for r in recipients if not any(_same(r, a) for a in actors)]
+        fallback = False
+        if actors and not recipients and trig.meaning.event_type not in _MONADIC_TYPES:
+            other = self._nearest_other_actor(actors)
+            if other is not None:
+                recipients, fallback = [other], True
+        return _Roles(tuple(actors), tuple(recipients), fallback)
+
+    def _nearest_other_actor(self, actors: list[Actor]) -> Actor | None:
+        "The actor mention closest to the actor whose country differs from every actor's."
+        codes = {a.code for a in actors if a.code}
+        try:
+            mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
+        except NotImplementedError:
+            return None
+        anchor = actors[0].start
+        candidates = [m for m in mentions if m.code and m.code not in codes
+                      and not any(m.start < a.end and a.start < m.end for a in actors)]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda m: (abs(m.start - anchor), m.start))
+
+    def _emit(self, trig: Trigger, tok: Token, text: str, roles: _Roles, *, negated: bool,
+              hypothetical: bool, factor: float = 1.0) -> list[Extraction]:
+        "One extraction per actor x recipient."
+        out = []
+        for actor in roles.actors:
+            conf = trig.weight * factor * (1.0 if actor.code else _NO_ACTOR_CODE)
+            for recipient in roles.recipients or (None,):
+                c = conf * (_NO_RECIPIENT if recipient is None else (_RECIPIENT_FALLBACK if roles.recipient_fallback else 1.0))
+                out.append(Extraction(trig.meaning, tok, text, actor, recipient, negated,
+                                      hypothetical or self.question, round(min(1.0, c), 3)))
+        return out
+
+    def _actors_of(self, tok: Token | None, *, conjuncts: bool = True) -> list[Actor]:
+        "The actor(s) a noun phrase names: one per conjunct, pronouns resolved."
+        if tok is None:
+            return []
+        found = []
+        for member in (_conjuncts(tok) if conjuncts else [tok]):
+            actor = self._actor(member)
+            if actor is not None and not any(_same(actor, f) for f in found):
+                found.append(actor)
+        return found
+
+    def _actor(self, tok: Token) -> Actor | None:
+        "Resolve one noun-phrase head (cached per token)."
+        if tok.i not in self._actor_cache:
+            actor = None
+            if tok.pos_ == "PRON" or tok.lower_ in ("the group", "the ministry"):
+                resolver = getattr(actors_mod, "resolve_reference", None)
+                if resolver is not None and tok.lower_ not in _RELATIVE_PRONOUNS:
+                    actor = resolver(tok, self.previous)
+            else:
+                actor = actors_mod.resolve_actor(tok, self.dictionary, when=self.when)
+                if actor is None and tok.lower_ in ("group", "ministry", "government", "militants"):
+                    resolver = getattr(actors_mod, "resolve_reference", None)
+                    if resolver is not None:
+                        actor = resolver(tok, self.previous)
+            self._actor_cache[tok.i] = actor
+        return self._actor_cache[tok.i]
+
+    def _negated(self, tok: Token) -> bool:
+        "A negation on the trigger or on the verbs that govern it."
+        for node in _governing_chain(tok):
+            if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in node.children):
+                return True
+        return False
+
+    def _hypothetical(self, tok: Token) -> bool:
+        "Modal, future, conditional, intended, feared or asked-for: not (yet) a fact."
+        chain = _governing_chain(tok)
+        for node in chain:
+            for child in node.children:
+                if child.dep_ in ("aux", "auxpass") and child.lower_ in self.cls.modal:
+                    return True
+                if child.dep_ == "mark" and child.lower_ in self.cls.conditional:
+                    return True
+                if child.dep_ == "aux" and child.lower_ == "going":
+                    return True
+        for node in chain[1:]:
+            lemma = node.lemma_.lower()
+            if lemma in self.cls.intent or lemma in self.cls.epistemic:
+                return True
+            if node.pos_ == "ADJ" and lemma in self.cls.hypothetical_modifiers:
+                return True
+        return False
+
+
+def _governing_chain(tok: Token) -> list[Token]:
+    "The token and the verbs it is a complement of (xcomp/ccomp/conj), nearest first."
+    chain = [tok]
+    node = tok
+    for _ in range(5):
+        if node.dep_ in ("xcomp", "ccomp", "conj", "pcomp", "dobj", "acomp") and node.head is not node:
+            if node.dep_ == "ccomp" and node.head.lemma_.lower() in _SPEECH_STOP:
+                break
+            node = node.head
+            chain.append(node)
+        else:
+            break
+    return chain
+
+
+# reported speech: the reporting verb does not make the reported event hypothetical
+_SPEECH_STOP = frozenset({"say", "tell", "report", "announce", "claim", "state", "add", "note", "confirm"})
+
+
+def _governor(tok: Token) -> Token | None:
+    "The verb a trigger is the complement or object of ('refused to [take]', 'skipped [talks]')."
+    if tok.dep_ in ("xcomp", "ccomp", "dobj") and tok.head is not tok:
+        return tok.head
+    if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.dep_ == "dobj":
+        return tok.head.head.head  # "refused to take part in [the meeting]"
+    if tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        head = tok.head.head
+        if head.dep_ == "xcomp":
+            return head.head
+    return None
+
+
+def _child(tok: Token | None, deps) -> Token | None:
+    "The first child with one of these dependency labels."
+    if tok is None:
+        return None
+    for child in tok.children:
+        if child.dep_ in deps:
+            return child
+    return None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    "The token and its coordinated siblings ('the US and Egypt')."
+    expand = getattr(actors_mod, "expand_conjuncts", None)
+    if expand is not None:
+        return list(expand(tok))
+    return [tok, *tok.conjuncts]
+
+
+def _same(a: Actor, b: Actor) -> bool:
+    "Whether two actor records are the same actor."
+    return a.name == b.name and a.code == b.code
+
+
+def _clauses(sent: Span) -> list[list[Token]]:
+    "Split a headline into clauses at commas, semicolons, colons and dashes."
+    clauses: list[list[Token]] = [[]]
+    for tok in sent:
+        if tok.text in (",", ";", ":", "-", "–", "—", "|"):
+            clauses.append([])
+        else:
+            clauses[-1].append(tok)
+    return [c for c in clauses if c]
+
+
+def _verb_lemma(tok: Token, lex: Lexicon) -> str | None:
+    "The verb lemma of a headline word the tagger may have taken for a noun ('pressures')."
+    candidates = [tok.lemma_.lower(), tok.lower_]
+    low = tok.lower_
+    if low.endswith("ies"):
+        candidates.append(low[:-3] + "y")
+    if low.endswith("es"):
+        candidates.append(low[:-2])
+    if low.endswith("s"):
+        candidates.append(low[:-1])
+    for cand in candidates:
+        if lex.has(cand, "V"):
+            if tok.pos_ in ("VERB", "AUX") or low.endswith("s"):
+                return cand
+    return None

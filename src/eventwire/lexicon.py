@@ -1,0 +1,139 @@
+"""The trigger lexicon (data/triggers.tsv) and verb classes (data/verb_classes.yaml).
+
+``triggers.tsv`` columns: lemma, pos (V|N), pattern, event_type, mode, contexts, cameo,
+weight. A pattern is a comma-separated list of constraints that must all hold:
+``prt:off`` (particle child), ``prep:for`` (a prepositional child), ``dobj:talk``
+(the direct object's lemma). An entry with more constraints wins over one with fewer.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+from .records import EventType
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One lexicon entry."""
+
+    lemma: str
+    pos: str
+    constraints: tuple[tuple[str, str], ...]
+    meaning: EventType
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class VerbClasses:
+    """Grammar words: light verbs, governors of other events, modals, negators."""
+
+    light: frozenset[str]
+    negative: frozenset[str]
+    transparent: frozenset[str]
+    intent: frozenset[str]
+    epistemic: frozenset[str]
+    speech: frozenset[str]
+    modal: frozenset[str]
+    conditional: frozenset[str]
+    hypothetical_modifiers: frozenset[str]
+    negators: frozenset[str]
+
+
+class Lexicon:
+    """Trigger lookup by (lemma, pos), most specific matching pattern first.
+
+    >>> lex = Lexicon.load(settings.data_path)
+    >>> lex.match("call", "V", prt=(), preps=("for",), dobj=None)
+    """
+
+    def __init__(self, triggers: list[Trigger], classes: VerbClasses):
+        index: dict[tuple[str, str], list[Trigger]] = {}
+        for trig in triggers:
+            index.setdefault((trig.lemma, trig.pos), []).append(trig)
+        for entries in index.values():
+            entries.sort(key=lambda t: -len(t.constraints))
+        self._index = index
+        self.classes = classes
+        self.size = len(triggers)
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Lexicon:
+        """Read triggers.tsv (+ triggers_extra.tsv if the build did not merge it) and verb_classes.yaml."""
+        return _load_cached(str(data_dir))
+
+    def has(self, lemma: str, pos: str) -> bool:
+        "Whether any entry exists for this lemma and part of speech."
+        return (lemma, pos) in self._index
+
+    def match(self, lemma: str, pos: str, *, prt: tuple[str, ...] = (), preps: tuple[str, ...] = (),
+              dobj: str | None = None) -> Trigger | None:
+        "The most specific entry whose constraints all hold, or None."
+        for trig in self._index.get((lemma, pos), ()):
+            if all(_holds(kind, value, prt=prt, preps=preps, dobj=dobj) for kind, value in trig.constraints):
+                return trig
+        return None
+
+
+def _holds(kind: str, value: str, *, prt, preps, dobj) -> bool:
+    "Whether one pattern constraint holds for the trigger's dependents."
+    if kind == "prt":
+        return value in prt
+    if kind == "prep":
+        return value in preps
+    if kind == "dobj":
+        return dobj is not None and (dobj == value or dobj.rstrip("s") == value)
+    return False
+
+
+@lru_cache(maxsize=4)
+def _load_cached(data_dir: str) -> Lexicon:
+    "Load and index the lexicon files once per process."
+    base = Path(data_dir)
+    triggers: dict[tuple, Trigger] = {}
+    for name in ("triggers.tsv", "triggers_extra.tsv"):
+        path = base / name
+        if path.exists():
+            for trig in _read_triggers(path):
+                triggers[(trig.lemma, trig.pos, trig.constraints)] = trig  # later files override
+    if not triggers:
+        raise ConfigError(f"no trigger lexicon in {base}")
+    try:
+        raw = yaml.safe_load((base / "verb_classes.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read verb_classes.yaml: {exc}") from exc
+    classes = VerbClasses(**{k: frozenset(str(w).lower() for w in raw.get(k, [])) for k in VerbClasses.__slots__})
+    return Lexicon(list(triggers.values()), classes)
+
+
+def _read_triggers(path: Path) -> list[Trigger]:
+    "Parse one triggers TSV file."
+    out = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.reader((line for line in fh if line.strip() and not line.startswith("#")), delimiter="\t")
+        header = next(rows, None)
+        if header is None or header[:2] != ["lemma", "pos"]:
+            raise ConfigError(f"{path}: expected a header starting with lemma, pos")
+        for lineno, row in enumerate(rows, start=2):
+            row = (row + [""] * 8)[:8]
+            lemma, pos, pattern, event_type, mode, contexts, cameo, weight = (c.strip() for c in row)
+            if not lemma or not event_type:
+                continue
+            constraints = tuple(sorted(tuple(part.split(":", 1)) for part in pattern.split(",") if ":" in part))
+            try:
+                w = float(weight) if weight else 0.8
+            except ValueError as exc:
+                raise ConfigError(f"{path}:{lineno}: bad weight {weight!r}") from exc
+            meaning = EventType(event_type.upper(), mode or None,
+                                tuple(c for c in contexts.split("|") if c), cameo or None)
+            out.append(Trigger(lemma.lower(), pos.upper(), constraints, meaning, w))
+    return out
