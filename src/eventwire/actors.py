@@ -5,32 +5,512 @@ INTERFACE (owned by the actors work; events.py and pipeline.py call exactly this
     dictionary = ActorDictionary.load(settings.data_path)      # once per process
     actor = resolve_actor(token, dictionary, when=date)          # token = head of a noun phrase
     mentions = find_actor_mentions(span, dictionary, when=date)  # every actor in a sentence
+    actor = resolve_reference(token, mentions, dictionary=dictionary)  # "they", "the group"
+    tokens = expand_conjuncts(token)                             # "the US and Egypt" -> [US, Egypt]
 
 ``resolve_actor`` looks at the noun phrase headed by ``token`` (compounds, amod, poss,
 appositions, "of the US" prepositional modifiers, the entity the token sits in) and
 returns an ``Actor`` (text = the phrase as written, with start/end char offsets relative
 to ``token.doc``), or None when nothing in the phrase is a known actor or agent.
+
+Coding rules (PLOVER practice):
+
+- a bare country or its capital ("Israel", "Washington", "Tel Aviv") is that state's GOV;
+  a plural demonym ("Israelis") or a nationality tagged NORP standing alone is CVL;
+- a generic agent noun gives the sector ("Israeli negotiators" -> ISR GOV, "Russian troops"
+  -> RUS MIL); without a country it comes back with ``code=None`` for the caller to fill;
+- an organisation gives code and sector ("a senior Hamas official" -> Hamas, PSE, REB);
+- a person gives the role held on ``when``; outside every dated role, the undated fallback
+  row, else ELI (former official) after a role, else CVL. ``when=None`` means "latest".
+
+The data files and their columns are described in their own headers (data/actors/*.tsv).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.tokens import Span, Token
 
 from .records import Actor
 
+logger = logging.getLogger(__name__)
+
+MAX_NAME_WORDS = 8  # longest dictionary phrase tried at one position (Phoenix names rarely exceed 8)
+_NOMINAL = {"NOUN", "PROPN"}
+_PHRASE_DEPS = {"compound", "amod", "det", "nummod", "flat", "nmod", "poss", "case", "quantmod", "npadvmod"}
+_GENERIC_SUBBODY = {"GOV"}  # "the Biden administration": the person's role decides, not the noun
+
+
+@dataclass(frozen=True, slots=True)
+class _Role:
+    """One role of a person: a code and sector, possibly limited in time."""
+
+    code: str | None
+    sector: str | None
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One dictionary entity: a country, organisation, person or agent noun."""
+
+    kind: str  # country | capital | organisation | person | agent
+    name: str
+    code: str | None
+    sector: str | None
+    roles: list[_Role] = field(default_factory=list)
+
+
+def _norm_words(text: str) -> tuple[str, ...]:
+    "Lower-cased words of a name: dots and apostrophes dropped, hyphens split ('U.S.' -> ('us',))."
+    text = text.lower().replace("’", "'").replace("'s ", " ")
+    text = re.sub(r"[.'`]", "", text)
+    return tuple(w for w in re.split(r"[\s\-_/,()]+", text) if w)
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    "Rows of a tab-separated data file, comment lines skipped."
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows
+
+
+def _cell(row: list[str], i: int) -> str:
+    "Column i of a row, empty when missing."
+    return row[i].strip() if i < len(row) else ""
+
+
+def _iso(text: str) -> dt.date | None:
+    "An ISO date cell, None when empty or malformed."
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
 
 class ActorDictionary:
+    """Countries, people, organisations and agent nouns, indexed by normalised word tuples.
+
+    >>> d = ActorDictionary.load(Settings.load().data_path)   # reads data_path/actors/*.tsv
+    >>> d.lookup(("hamas",))[0].code
+    'PSE'
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[str, ...], _Entry] = {}
+        self._caps: set[tuple[str, ...]] = set()  # short all-caps aliases: match upper-case text only
+        self._agents: dict[tuple[str, ...], str] = {}
+        self._by_name: dict[str, _Entry] = {}
+
     @classmethod
     def load(cls, data_dir: Path) -> "ActorDictionary":
-        raise NotImplementedError
+        """Read the generated and the hand-curated (``*_extra.tsv``) files; the latter win."""
+        began = time.perf_counter()
+        data_dir = Path(data_dir)
+        folder = data_dir / "actors" if (data_dir / "actors").is_dir() else data_dir
+        self = cls()
+        # Priority, lowest first (a later file overwrites an alias): generated people,
+        # organisations, countries; then the hand-curated *_extra.tsv files in the same order.
+        people: dict[str, _Entry] = {}
+        countries: dict[str, _Entry] = {}
+        for suffix in ("", "_extra"):
+            self._load_people(folder / f"people{suffix}.tsv", people, replace_roles=bool(suffix))
+            self._load_organisations(folder / f"organisations{suffix}.tsv")
+            self._load_countries(folder / f"countries{suffix}.tsv", countries)
+        for name in ("agents.tsv", "agents_extra.tsv"):
+            for row in _read_tsv(folder / name):
+                if len(row) >= 2 and row[1].strip():
+                    self._agents[_norm_words(row[0])] = row[1].strip()
+        logger.info("actor dictionary: %d names, %d agents from %s in %.2f s",
+                    len(self._names), len(self._agents), folder, time.perf_counter() - began)
+        return self
+
+    def _add(self, alias: str, entry: _Entry, *, override: bool) -> None:
+        "Index one alias of an entry."
+        key = _norm_words(alias)
+        if not key or (not override and key in self._names):
+            return
+        self._names[key] = entry
+        letters = re.sub(r"[^A-Za-z]", "", alias)
+        if len(letters) <= 4 and letters.isupper():
+            self._caps.add(key)
+        else:
+            self._caps.discard(key)
+
+    def _load_people(self, path: Path, people: dict[str, _Entry], *, replace_roles: bool) -> None:
+        "One people file, a row per role; with replace_roles a name's earlier roles are dropped."
+        touched: set[str] = set()
+        for row in _read_tsv(path):
+            name = _cell(row, 0)
+            if not name:
+                continue
+            key = name.lower()
+            if replace_roles and key not in touched and key in people:
+                people[key].roles.clear()
+            touched.add(key)
+            entry = people.setdefault(key, _Entry("person", name, None, None))
+            entry.roles.append(_Role(_cell(row, 2) or None, _cell(row, 3) or None,
+                                     _iso(_cell(row, 4)), _iso(_cell(row, 5))))
+            if _cell(row, 2):
+                entry.code = _cell(row, 2)
+            self._by_name[entry.name] = entry
+            for alias in {name, *(a for a in _cell(row, 1).split("|") if a)}:
+                self._add(alias, entry, override=True)
+
+    def _load_organisations(self, path: Path) -> None:
+        "One organisations file: name, aliases, code, sector."
+        for row in _read_tsv(path):
+            if not _cell(row, 0) or not _cell(row, 2):
+                continue
+            entry = _Entry("organisation", _cell(row, 0), _cell(row, 2), _cell(row, 3) or None)
+            self._by_name[entry.name] = entry
+            for alias in [entry.name, *_cell(row, 1).split("|")]:
+                if alias:
+                    self._add(alias, entry, override=True)
+
+    def _load_countries(self, path: Path, countries: dict[str, _Entry]) -> None:
+        "One countries file: code, name, aliases, capitals; rows merge into earlier ones by code."
+        capitals: list[tuple[str, _Entry]] = []
+        for row in _read_tsv(path):
+            code = _cell(row, 0)
+            if not code:
+                continue
+            entry = countries.setdefault(code, _Entry("country", _cell(row, 1) or code, code, "GOV"))
+            entry.name = _cell(row, 1) or entry.name
+            self._by_name[entry.name] = entry
+            for alias in [entry.name, *_cell(row, 2).split("|")]:
+                if alias:
+                    self._add(alias, entry, override=True)
+            capital = _Entry("capital", entry.name, code, "GOV")
+            capitals += [(c, capital) for c in _cell(row, 3).split("|") if c]
+        for alias, capital in capitals:  # capitals last: a seat of government names the state
+            self._add(alias, capital, override=True)
+
+    def lookup(self, words: tuple[str, ...], *, text: str = "") -> _Entry | None:
+        """The entry named by these normalised words (``text`` as written guards short acronyms)."""
+        entry = self._names.get(words)
+        if entry is not None and words in self._caps:
+            letters = re.sub(r"[^A-Za-z]", "", text)
+            if text and not letters.isupper():
+                return None
+        return entry
+
+    def agent_sector(self, words: tuple[str, ...]) -> str | None:
+        """Sector of a generic noun phrase ('security forces' -> COP), trying singular forms."""
+        if not words:
+            return None
+        last = words[-1]
+        for form in (last, _singular(last)):
+            sector = self._agents.get((*words[:-1], form))
+            if sector:
+                return sector
+        return None
+
+    def kind_of(self, name: str) -> str | None:
+        """'person', 'organisation', 'country' or None for an Actor.name."""
+        entry = self._by_name.get(name)
+        return "country" if entry and entry.kind == "capital" else entry.kind if entry else None
+
+    def __len__(self) -> int:
+        return len(self._names) + len(self._agents)
+
+
+def _singular(word: str) -> str:
+    "A naive singular for English plurals (forces -> force, militias -> militia, parties -> party)."
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _role_on(entry: _Entry, when: dt.date | None) -> _Role:
+    "The role a person holds on a date (see the module docstring for the rules)."
+    day = when or dt.date.max
+    dated = [r for r in entry.roles if r.start or r.end]
+    current = [r for r in dated if (r.start or dt.date.min) <= day < (r.end or dt.date.max)]
+    if current:
+        return max(current, key=lambda r: r.start or dt.date.min)
+    fallback = [r for r in entry.roles if not (r.start or r.end)]
+    if fallback:
+        return fallback[-1]
+    earlier = [r for r in dated if r.end and r.end <= day]
+    code = entry.code
+    if earlier:
+        last = max(earlier, key=lambda r: r.end)
+        return _Role(last.code or code, "ELI" if last.code == code else None, None, None)
+    return _Role(code, "CVL", None, None)
+
+
+def _entry_actor(entry: _Entry, when: dt.date | None) -> tuple[str, str | None, str | None]:
+    "(name, code, sector) of a dictionary entry on a date."
+    if entry.kind == "person":
+        role = _role_on(entry, when)
+        return entry.name, role.code, role.sector
+    return entry.name, entry.code, entry.sector
+
+
+# --- noun phrases -------------------------------------------------------------------------
+
+
+def _phrase_tokens(token: Token) -> list[Token]:
+    "The head and its tight modifiers (compound, amod, det, poss ..., recursively); no clauses."
+    out = [token]
+    for child in token.children:
+        if child.dep_ in _PHRASE_DEPS or (child.dep_ == "punct" and child.i < token.i and child.text in "-'"):
+            out.extend(_phrase_tokens(child))
+    return out
+
+
+def _of_objects(token: Token) -> list[Token]:
+    "Objects of 'of' / 'from' prepositions attached to the head ('Wood of the US')."
+    found = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+            found.extend(c for c in child.children if c.dep_ == "pobj")
+    return found
+
+
+def _appositions(token: Token) -> list[Token]:
+    "Appositive heads ('Robert Wood, the US envoy')."
+    return [c for c in token.children if c.dep_ == "appos"]
+
+
+def _entity_tokens(token: Token) -> list[Token]:
+    "The named entity the token sits in, if any."
+    if not token.ent_type_:
+        return []
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return list(ent)
+    return []
+
+
+def _match_names(tokens: list[Token], dictionary: ActorDictionary) -> list[tuple[int, int, _Entry]]:
+    "Longest dictionary names over a run of tokens: (first i, last i, entry), left to right."
+    tokens = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
+    found = []
+    pos = 0
+    while pos < len(tokens):
+        best = None
+        for n in range(min(MAX_NAME_WORDS, len(tokens) - pos), 0, -1):
+            chunk = tokens[pos:pos + n]
+            if chunk[-1].i - chunk[0].i != n - 1:
+                continue  # not contiguous in the text
+            if chunk[0].dep_ == "det" or chunk[0].dep_ == "case":
+                continue
+            text = chunk[0].doc[chunk[0].i:chunk[-1].i + 1].text
+            entry = dictionary.lookup(_norm_words(text), text=text)
+            if entry is not None:
+                best = (chunk[0].i, chunk[-1].i, entry)
+                break
+        if best:
+            found.append(best)
+            pos += best[1] - best[0] + 1
+        else:
+            pos += 1
+    return found
+
+
+def _agent_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) -> tuple[str, str] | None:
+    "The generic agent the head names: (words as written, sector), longest modifier run first."
+    mods = sorted((t for t in phrase if t.i < token.i and t.dep_ in {"compound", "amod"}), key=lambda t: t.i)
+    for k in range(len(mods), -1, -1):
+        run = mods[len(mods) - k:]
+        if run and run[-1].i + 1 != token.i or any(b.i != a.i + 1 for a, b in zip(run, run[1:])):
+            continue
+        for head_form in (token.text, token.lemma_ or token.text):
+            words = _norm_words(" ".join([*(t.text for t in run), head_form]))
+            sector = dictionary.agent_sector(words)
+            if sector:
+                return " ".join([*(t.text for t in run), token.text]), sector
+    return None
+
+
+def _title_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) -> tuple[str, str] | None:
+    "A title before a name ('Ambassador Robert Wood', 'Foreign Minister X'): (name words, sector)."
+    if token.pos_ != "PROPN":
+        return None
+    for mod in sorted((t for t in phrase if t.i < token.i and t.dep_ == "compound"), key=lambda t: t.i):
+        sector = dictionary.agent_sector(_norm_words(mod.text))
+        if sector:
+            first = min(t.i for t in phrase if t.i > mod.i)
+            return token.doc[first:token.i + 1].text, sector
+    return None
+
+
+def _bounds(token: Token, extra: list[Token]) -> tuple[int, int]:
+    "Token index range of the phrase: head's tight modifiers plus the given extra subtrees."
+    idx = [t.i for t in _phrase_tokens(token)]
+    for t in extra:
+        idx.extend(s.i for s in t.subtree)
+    idx.extend(t.i for t in _entity_tokens(token))
+    lo, hi = min(idx), max(idx)
+    while lo < token.i and token.doc[lo].is_punct:
+        lo += 1
+    while hi > token.i and token.doc[hi].is_punct:
+        hi -= 1
+    return lo, hi
 
 
 def resolve_actor(token: Token, dictionary: ActorDictionary, *, when: dt.date | None = None) -> Actor | None:
-    raise NotImplementedError
+    """Resolve the noun phrase headed by ``token`` to an Actor, or None (see module docstring)."""
+    return _resolve(token, dictionary, when, depth=0)
+
+
+def _resolve(token: Token, dictionary: ActorDictionary, when: dt.date | None, depth: int) -> Actor | None:
+    "resolve_actor with a recursion guard for poss / of / appos sub-phrases."
+    if token.pos_ == "PRON" or depth > 2:
+        return None
+    phrase = _phrase_tokens(token)
+    entity = _entity_tokens(token)
+    names = _match_names(phrase + entity, dictionary)
+    subs = [t for t in phrase if t.dep_ == "poss" and t.head.i == token.i]
+    ofs, apps = _of_objects(token), _appositions(token)
+    head_name = next(((a, b, e) for a, b, e in names if a <= token.i <= b), None)
+    agent = None if head_name else _agent_of(token, phrase, dictionary) or _title_of(token, phrase, dictionary)
+
+    modifier = None  # an entity named before the head within the phrase ("Hamas official")
+    for a, b, e in names:
+        if b < token.i or (a > token.i and token.ent_type_):
+            modifier = modifier or e
+    pairs = [(t, _resolve(t, dictionary, when, depth + 1)) for t in subs + ofs + apps]
+    related = [r for _t, r in pairs if r]
+    lo, hi = _bounds(token, [t for t, r in pairs if r and t not in subs])
+    text = token.doc[lo:hi + 1].text
+    start, end = token.doc[lo].idx, token.doc[hi].idx + len(token.doc[hi].text)
+
+    if head_name is not None:
+        entry = head_name[2]
+        name, code, sector = _entry_actor(entry, when)
+        if entry.kind == "country" and (token.ent_type_ == "NORP" or token.tag_ in {"NNPS", "NNS"}
+                                        or token.pos_ == "ADJ"):
+            sector = "CVL"  # "Israelis", "the Iranian": people of the country, not its state
+        if entry.kind == "person" and not code:
+            code = next((r.code for r in related if r.code), None)
+        return Actor(text=text, name=name, code=code, sector=sector, start=start, end=end)
+
+    if modifier is None and related:
+        rel = related[0]
+        modifier_tuple = (rel.name, rel.code, rel.sector)
+    elif modifier is not None:
+        modifier_tuple = _entry_actor(modifier, when)
+        if modifier.kind == "country" and token.pos_ == "PROPN" and not agent:
+            modifier_tuple = (modifier_tuple[0], modifier_tuple[1], None)
+    else:
+        modifier_tuple = None
+
+    if agent is not None:
+        words, sector = agent
+        if modifier_tuple is None:
+            return Actor(text=text, name=words, code=None, sector=sector, start=start, end=end)
+        name, code, mod_sector = modifier_tuple
+        kind = modifier.kind if modifier is not None else dictionary.kind_of(name)
+        if kind == "organisation" and mod_sector:
+            sector = mod_sector  # "a senior Hamas official": the group, not the noun, decides
+        elif kind == "person" and sector in _GENERIC_SUBBODY:
+            sector = mod_sector  # "the Biden administration" is GOV only while Biden is
+        return Actor(text=text, name=name, code=code, sector=sector, start=start, end=end)
+
+    if modifier_tuple is not None and (token.pos_ == "PROPN" or token.ent_type_ in {"ORG", "NORP", "GPE"}):
+        name, code, sector = modifier_tuple  # "the UN Humanitarian Air Service"
+        own = token.doc[min(t.i for t in phrase + entity if t.dep_ != "det"):token.i + 1].text
+        return Actor(text=text, name=own, code=code, sector=sector, start=start, end=end)
+    if modifier_tuple is not None and modifier is not None:
+        name, code, _sector = modifier_tuple  # "Israeli strikes": the country, sector unknown
+        return Actor(text=text, name=name, code=code, sector=None, start=start, end=end)
+    return None
 
 
 def find_actor_mentions(span: Span, dictionary: ActorDictionary, *, when: dt.date | None = None) -> list[Actor]:
-    raise NotImplementedError
+    """Every actor mentioned in a sentence, outermost phrases only, ordered by position."""
+    found: list[Actor] = []
+    for token in span:
+        if token.pos_ and token.pos_ not in _NOMINAL:
+            continue
+        if token.dep_ in {"compound", "flat", "amod"} and token.head.i != token.i:
+            continue
+        actor = resolve_actor(token, dictionary, when=when)
+        if actor is not None and _is_place(token, actor, dictionary):
+            continue  # "protesters in Nairobi": a location, which geo.py codes
+        if actor is not None:
+            found.append(actor)
+    outer = [a for a in found
+             if not any(b is not a and b.start <= a.start and a.end <= b.end and (b.end - b.start) > (a.end - a.start)
+                        for b in found)]
+    unique = {(a.start, a.end): a for a in outer}
+    return sorted(unique.values(), key=lambda a: (a.start, a.end))
+
+
+_LOCATIVE = {"in", "at", "near", "inside", "outside", "across", "around", "throughout", "into", "to"}
+
+
+def _is_place(token: Token, actor: Actor, dictionary: ActorDictionary) -> bool:
+    "A bare country or city as object of a locative preposition."
+    return (token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE
+            and dictionary.kind_of(actor.name) == "country" and actor.sector == "GOV"
+            and not any(c.dep_ in {"amod", "compound"} for c in token.children if c.i < token.i
+                        and dictionary.agent_sector(_norm_words(c.text))))
+
+
+# --- references and conjuncts ---------------------------------------------------------------
+
+_PERSONAL = {"he", "him", "his", "she", "her", "hers"}
+_NEUTER = {"it", "its"}
+_PLURAL = {"they", "them", "their", "theirs"}
+_GROUP_NOUNS = {"group", "movement", "organisation", "organization", "militia", "faction"}
+
+
+def resolve_reference(token: Token, previous_mentions: list[Actor], *,
+                      dictionary: ActorDictionary | None = None) -> Actor | None:
+    """The nearest compatible earlier actor for a pronoun or 'the group' / 'the ministry'.
+
+    The antecedent's name, code and sector come back with the reference's own text and
+    offsets. Pass ``dictionary`` to tell people from organisations; without it any actor fits.
+    """
+    word = token.lower_
+    before = [a for a in previous_mentions if a.start < token.idx or a.start < 0]
+    before.sort(key=lambda a: a.start)
+
+    def kind(actor: Actor) -> str | None:
+        return dictionary.kind_of(actor.name) if dictionary else None
+
+    if word in _PERSONAL:
+        fits = lambda a: kind(a) in {"person", None}  # noqa: E731
+    elif word in _NEUTER:
+        fits = lambda a: kind(a) in {"country", "organisation", None} and a.code  # noqa: E731
+    elif word in _PLURAL:
+        fits = lambda a: kind(a) != "person"  # noqa: E731
+    elif word in _GROUP_NOUNS or _singular(word) in _GROUP_NOUNS:
+        fits = lambda a: a.sector == "REB" or kind(a) == "organisation"  # noqa: E731
+    else:
+        sector = dictionary.agent_sector((token.lemma_.lower() or _singular(word),)) if dictionary else None
+        sector = sector or {"ministry": "GOV", "government": "GOV", "administration": "GOV"}.get(word)
+        if not sector:
+            return None
+        fits = lambda a: a.sector == sector and a.code  # noqa: E731
+    for actor in reversed(before):
+        if fits(actor):
+            lo, hi = _bounds(token, []) if token.pos_ != "PRON" else (token.i, token.i)
+            doc = token.doc
+            return replace(actor, text=doc[lo:hi + 1].text, start=doc[lo].idx,
+                           end=doc[hi].idx + len(doc[hi].text))
+    return None
+
+
+def expand_conjuncts(token: Token) -> list[Token]:
+    """The token and its coordinated siblings, in text order ('the US and Egypt' -> [US, Egypt])."""
+    return sorted({token, *token.conjuncts}, key=lambda t: t.i)

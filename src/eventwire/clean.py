@@ -7,4 +7,608 @@ INTERFACE:
         # parent=<main id>, id=f"{main id}#teaser-{n}") and, where kept separately,
         # captions (kind="caption"). Raises ArticleRejected(reason) for empty, binary,
         # non-English (reason "language: xx") documents.
+
+    normalise_text(text) -> str          # what every cleaned text goes through
+    detect_language(text) -> str         # "en", "es", ..., or "und"
+
+How a page is read (the rules, in order):
+
+1. HTML (``article.html``, or a ``text`` that is an HTML page) becomes text with trafilatura
+   (comments and tables left out); its metadata fills a missing title or date. A fragment
+   (a feed item's description, no ``<body>``) is stripped with the standard library instead,
+   since trafilatura drops short fragments.
+2. The text is normalised (NFC, ``\\r\\n``, spaces/tabs collapsed, invisible characters gone)
+   and split into blocks on blank lines, each block into lines.
+3. Headline: when the article has no title, a short first line without a final period
+   becomes the title and leaves the text. A first line equal to the given title is dropped.
+4. The first bare marker line ("More from X", "Related", "Read more", "Most popular",
+   "Recommended", "You may also like", ...) starts the teaser region; nothing after it is
+   part of the main article. "Read more: <headline>" with text after the colon is an inline
+   link and is dropped as junk instead.
+5. Each line is one of: junk (share/subscribe/cookie/"- YouTube"/byline lines), credit
+   ("Photo by ...", "REUTERS/Name", "Name/Agency via Reuters", "... /ABACAPRESS.COM",
+   "Getty Images", ``Name/Agency``), a name-only author line, a caption, or body.
+   A caption is a line that ends with a date written like a photo's ("..., Haiti
+   November 11, 2024.", not "... on August 14, 2024."), or the line right before a credit
+   (same block, or a one-line block just before a credit block), or a copy of a caption.
+   Any later exact copy of a line is dropped.
+6. Main region: body lines form the main article's text, blocks joined by one blank line;
+   lines of one block are joined with a space when the first is a wrapped line (no final
+   punctuation and the next starts in lower case), else kept as separate paragraphs.
+   Captions never enter the text.
+7. Teaser region: each block of body lines is one teaser (``kind="teaser"``, ``published``
+   None: a teaser is another story and never inherits the page's date); a headline-like
+   first line of a multi-line teaser block becomes the teaser's title. Short labels
+   (three words or fewer, no final punctuation) are dropped there.
+8. Every distinct caption, from either region, becomes its own ``kind="caption"`` document
+   (``id=f"{main}#caption-{n}"``) whose ``published`` is the date written in it; a credit
+   glued to the caption's end is cut off. Caption and teaser documents are listed in page
+   order after the main article, so a caption sits right before the teaser it illustrates.
+9. Rejections: nothing left ("empty"), no letters ("no sentence"), control characters
+   ("binary"), not English ("language: xx", see ``detect_language``). The main text is cut
+   at a paragraph break at ``settings.max_chars`` characters, with a warning.
 """
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+
+from .config import Settings
+from .errors import ArticleRejected
+from .records import Article
+
+logger = logging.getLogger(__name__)
+
+# ---- thresholds --------------------------------------------------------------------------
+# A headline is at most this many words (the longest headlines in the shared corpora run to
+# ~25 words; body first sentences are usually longer and end with a period).
+_HEADLINE_MAX_WORDS = 30
+# A caption is one or two sentences; a line longer than this is body text even before a credit.
+_CAPTION_MAX_WORDS = 60
+# A credit or junk line is short; a longer line containing the same words is prose.
+_CREDIT_MAX_WORDS = 12
+_JUNK_MAX_WORDS = 40
+# Language: below this share of English function words (over at least _LANG_MIN_WORDS
+# words) a text is not English. Measured on the shared corpora (wikinews, insightcrime,
+# muc4, the AEB pages): English texts score 0.30-0.55 (lowest seen ~0.2 on list-like pages);
+# Spanish/French/German/Portuguese/Italian news paragraphs score 0.00-0.06, mostly from
+# shared words like "a", "in", "no". 0.08 sits between with a wide margin on both sides.
+_EN_MIN_SHARE = 0.08
+_LANG_MIN_WORDS = 20
+# Another language's own stopword share must reach this to be named; else "und".
+_OTHER_MIN_SHARE = 0.10
+# More than this share of control characters in the text means it is binary, not text.
+_MAX_CONTROL_SHARE = 0.05
+
+# ---- patterns ----------------------------------------------------------------------------
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], 1)}
+_DATE_AT_END = re.compile(
+    rf"(?:(?P<before>\S+)\s+)?\b(?P<date>(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})\s+(?P<y2>\d{{4}})"
+    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))\s*[.)]?\s*$")
+# Words that make a final date part of a sentence ("... on August 14, 2024.") rather than a
+# photo caption's stamp ("... Gaza Strip, August 14, 2024." / "... Haiti November 11, 2024.").
+_DATELINE = re.compile(
+    rf"(?i)^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})(?:[ T,]+\d{{1,2}}[:.]\d{{2}}.{{0,12}})?\.?$")
+_DATE_PREPOSITIONS = {"on", "since", "until", "till", "by", "before", "after", "from", "to", "of",
+                      "as", "at", "and", "or", "between", "through", "than", "in", "for", "until,"}
+_TRAILING_CREDIT = re.compile(
+    r"^(?P<caption>.*?\d{4}\.?)\s+(?P<credit>(?:\(?(?:REUTERS|Reuters|AP Photo|AFP|EPA|Photo:|Photo by|Picture:|Credit:)\b).*)$")
+
+_CREDIT_PATTERNS = [re.compile(p) for p in (
+    r"(?i)^\(?(photo|photos|photograph|image|picture|pictures|video|illustration|graphic|credit|file photo)s?"
+    r"(\s+(by|credit|courtesy( of)?)\b|:)",
+    r"^\(?(REUTERS|Reuters|AFP|EPA|AP|AP Photo|Xinhua|Anadolu)\s*/",
+    r"(?i)\b(via|/)\s*(reuters|getty images|ap|afp|epa|shutterstock|sipa usa|abacapress\.com|imago|zuma press)\W*\)?$",
+    r"(?i)^(getty images|shutterstock|reuters|afp|ap|epa)(\s*/.*)?$",
+    r"^©",
+    r"(?i)^(courtesy of|handout)\b",
+    r"^(?=.*[a-z])[A-Z][\w .'’-]+/[A-Z][\w .,&'’-]+$",  # Name/Agency, not an all-caps wire line
+)]
+
+_JUNK_LINE = re.compile(
+    r"(?i)^[-–—•|>*\s]*(youtube|share|share this( article| story| page)?|share on \w+|tweet|e-?mail|print|"
+    r"advertisement|advert|ad|sponsored( content)?|skip to (main )?content|listen( to this article)?|"
+    r"\d+\s+comments?|comments?|loading\.*|back to top|view gallery|watch( video| now)?|video|play|close|menu|"
+    r"log ?in|sign in|register|read more|continue reading|see more|show more|load more|"
+    r"\d+\s+(min|mins|minute|minutes)( read)?|\d+\s+(hour|hours|day|days|minutes?)\s+ago|"
+    r"image \d+ of \d+|\d+ of \d+|photo|photos|gallery|opinion|analysis|explainer|breaking( news)?|live|"
+    r"privacy policy|terms of (use|service)|cookie policy|all rights reserved.*|copyright\b.*)[.!:]*$")
+_JUNK_START = re.compile(
+    r"(?i)^(sign up\b|subscribe\b|get (our|the) .*newsletter|join our .*newsletter|newsletter\b|"
+    r"we use cookies|this (web)?site uses cookies|by (continuing|using) (to use )?(this|our) (site|website)|"
+    r"accept (all )?cookies|manage (cookies|preferences|consent)|click here\b|follow us\b|download (our|the) app|"
+    r"(read more|read next|also read|see also|related|watch|listen)\s*[:|]\s*\S|"
+    rf"(updated|published|last updated|posted)(\s+(on|at))?\s*:?\s*(\d|{_MONTH}|(mon|tue|wed|thu|fri|sat|sun)\w*\b)|"
+    r"\(?(reporting|writing|additional reporting|editing) by\b|our standards:|copyright\b|©)")
+_JUNK_END = re.compile(r"\s[-–—|]\s*(youtube|vimeo|twitter|x|facebook|instagram|tiktok)\s*$", re.I)
+_BYLINE = re.compile(r"^(?i:by)\s+[A-Z][\w.'’-]*(\s+[\w.'’-]+){0,6}(\s*(,|and|&)\s*[\w.'’ -]+)?$")
+_NAME_LINE = re.compile(
+    r"^[A-Z][a-zA-Z'’.-]+(\s+(?:[A-Z][a-zA-Z'’.-]*|de|da|del|van|von|der|bin|al|el|la|le|du|dos)){1,3}$")
+_MARKER = re.compile(
+    r"(?i)^[-–—•|>*#\s]*(more from\s.{1,60}|more (stories|news|articles|videos|coverage|to read|on this( story| topic)?)|"
+    r"related( stories| articles| coverage| content| news| topics| reading| links| posts)?|read more|read next|"
+    r"what to read next|most (popular|read|viewed|shared|watched)|recommended( for you| stories| reading| articles)?|"
+    r"you (may|might) (also )?(like|be interested in)|also read|trending( now| stories)?|popular( now| stories)?|"
+    r"top stories|editor'?s? picks?|latest( news| stories| articles)?|more stories|in other news|"
+    r"around the web|from around the web|keep reading|don'?t miss)\s*[:.!]*$")
+_TEASER_TAG = re.compile(r"\s*(\[[A-Z][A-Z ]{1,20}\]|\|)+\s*$")  # "Headline [VIDEO]|" link decorations
+_TERMINAL = ".!?:;\"”’)]…"
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+# ---- entry point -------------------------------------------------------------------------
+def clean_article(article: Article, *, settings: Settings) -> list[Article]:
+    """The main article, then its teasers and captions as their own documents."""
+    title, published, text = article.title, article.published, article.text or ""
+    source_html = article.html if article.html else (text if _is_html_page(text) else None)
+    if source_html is not None:
+        text, meta_title, meta_date = html_to_text(source_html, url=article.url)
+        title = title or meta_title
+        published = published or meta_date
+    _check_binary(text)
+    text = normalise_text(text)
+    title = _normalise_line(title) if title else None
+    page = _segment(text, title=title)
+    title = title or page.headline
+    published = published or page.dateline
+    body = _cut(page.body, max_chars=settings.max_chars, doc_id=article.id)
+    everything = "\n".join(filter(None, [title or "", body, *(t for _, t, _, _ in page.others)]))
+    if not everything.strip():
+        raise ArticleRejected("empty", doc_id=article.id)
+    if not any(ch.isalpha() for ch in everything):
+        raise ArticleRejected("no sentence", doc_id=article.id)
+    language = detect_language(everything)
+    if language != "en":
+        raise ArticleRejected(f"language: {language}", doc_id=article.id)
+    if not body.strip() and not page.others:
+        raise ArticleRejected("empty", doc_id=article.id)
+    main = replace(article, text=body, title=title or None, published=published, kind="article",
+                   parent=None, language="en", html=None)
+    return [main, *_split_documents(main, page.others)]
+
+
+def _split_documents(main: Article, others: list[tuple[str, str, str | None, dt.date | None]]) -> list[Article]:
+    "Teaser and caption documents, numbered per kind in page order."
+    docs: list[Article] = []
+    counts = {"teaser": 0, "caption": 0}
+    for kind, text, title, published in others:
+        counts[kind] += 1
+        docs.append(Article(id=f"{main.id}#{kind}-{counts[kind]}", text=text, title=title,
+                            published=published, url=main.url, source=main.source, kind=kind,
+                            parent=main.id, language="en", origin=main.origin))
+    return docs
+
+
+def _cut(text: str, *, max_chars: int, doc_id: str) -> str:
+    "Cut an over-long text at the last paragraph break before max_chars."
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind("\n\n", 0, max_chars)
+    logger.warning("%s: text of %d characters cut to %d", doc_id, len(text), max_chars)
+    return text[: cut if cut > 0 else max_chars].rstrip()
+
+
+def _check_binary(text: str) -> None:
+    "Reject text that is mostly control characters (binary data passed as text)."
+    sample = text[:8192]
+    if sample and len(_CONTROL.findall(sample)) / len(sample) > _MAX_CONTROL_SHARE:
+        raise ArticleRejected("binary")
+
+
+# ---- normalisation -----------------------------------------------------------------------
+def normalise_text(text: str) -> str:
+    """NFC, \\n line ends, spaces collapsed, lines stripped, one blank line between paragraphs."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text.translate(_INVISIBLE)).replace("\f", "\n").replace("\v", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _normalise_line(line: str) -> str:
+    "One line normalised (a title)."
+    return " ".join(normalise_text(line).split())
+
+
+# ---- segmentation ------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Line:
+    """One line of the page and what it was found to be."""
+
+    text: str
+    block: int
+    role: str = "body"  # body | junk | credit | caption | author | label | duplicate | marker | dateline
+    region: str = "main"  # main | teaser
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """A page split into headline, main body and the other documents (kind, text, title, date)."""
+
+    headline: str | None
+    body: str
+    dateline: dt.date | None
+    others: list[tuple[str, str, str | None, dt.date | None]]
+
+
+def _segment(text: str, *, title: str | None) -> _Page:
+    "Split a normalised text into headline, body, teasers and captions."
+    lines = [_Line(line, b) for b, block in enumerate(text.split("\n\n")) for line in block.split("\n") if line]
+    headline = _take_headline(lines, title=title)
+    for line in lines:
+        if line.role == "body" and _MARKER.match(line.text) and _words(line.text) <= 10:
+            line.role = "marker"
+    _classify(lines)
+    _mark_regions(lines)
+    main = _join_blocks([line for line in lines if line.role == "body" and line.region == "main"])
+    others: list[tuple[str, str, str | None, dt.date | None]] = []
+    seen_captions: set[str] = set()
+    for i, line in enumerate(lines):
+        if line.role == "caption":
+            caption = _strip_credit(line.text)
+            if _key(caption) not in seen_captions:
+                seen_captions.add(_key(caption))
+                others.append(("caption", caption, None, caption_date(caption)))
+        elif line.region == "teaser" and line.role == "body" and not _continues(lines, i):
+            teaser = [line]
+            for j in range(i + 1, len(lines)):
+                if not _continues(lines, j):
+                    break
+                teaser.append(lines[j])
+            others.append(("teaser", *_teaser(teaser), None))
+    first_marker = next((i for i, line in enumerate(lines) if line.role == "marker"), len(lines))
+    dateline = next((caption_date(line.text) for line in lines[:min(first_marker, 4)] if line.role == "dateline"), None)
+    return _Page(headline, main, dateline, others)
+
+
+def _continues(lines: list[_Line], i: int) -> bool:
+    "Whether line i is a teaser body line in the same block as the body line before it."
+    return (i > 0 and lines[i].role == "body" and lines[i].region == "teaser" and lines[i - 1].role == "body"
+            and lines[i - 1].region == "teaser" and lines[i - 1].block == lines[i].block)
+
+
+def _mark_regions(lines: list[_Line]) -> None:
+    """Main or teaser region for each line: a marker starts a teaser region, which lasts to the end
+    when its first item is prose (teaser cards), or until prose resumes when its items are
+    headline-like links (a "Don't miss" list inside the article)."""
+    region, links = "main", False
+    for line in lines:
+        if line.role == "marker":
+            region, links = "teaser", None
+        elif region == "teaser" and line.role == "body":
+            prose = _is_prose(line.text)
+            if links is None:
+                links = not prose
+            elif links and prose:
+                region = "main"
+        line.region = region
+    for line in lines:
+        if (line.region == "teaser" and line.role == "body" and _words(line.text) <= 3
+                and not line.text.endswith(tuple(_TERMINAL))):
+            line.role = "label"
+
+
+def _is_prose(text: str) -> bool:
+    "A sentence rather than a headline: ends with a sentence mark and has eight words or more."
+    return _words(text) >= 8 and text.rstrip("\"”’)]").endswith((".", "!", "?", "…"))
+
+
+def _take_headline(lines: list[_Line], *, title: str | None) -> str | None:
+    "Remove and return the headline (first short line without a final period)."
+    if not lines:
+        return None
+    first = lines[0].text
+    if title is not None:
+        if _key(first) == _key(title):
+            lines[0].role = "duplicate"
+        return None
+    if (_words(first) <= _HEADLINE_MAX_WORDS and not first.endswith((".", ",", ";", ":"))
+            and not _is_credit(first) and not _is_junk(first) and not _MARKER.match(first)
+            and caption_date(first) is None and any(ch.isalpha() for ch in first)):
+        lines[0].role = "headline"
+        return first
+    return None
+
+
+def _classify(lines: list[_Line]) -> None:
+    "Set each line's role: dateline, junk, credit, author, caption, duplicate or body."
+    for i, line in enumerate(lines):
+        if line.role != "body":
+            continue
+        previous = lines[i - 1] if i else None
+        if previous is not None and previous.block == line.block and _is_wrapped(previous.text, line.text):
+            continue  # the middle of a hard-wrapped paragraph is prose, whatever it looks like
+        if _DATELINE.match(line.text):
+            line.role = "dateline"
+        elif _is_junk(line.text):
+            line.role = "junk"
+        elif _is_credit(line.text):
+            line.role = "credit"
+        elif _NAME_LINE.match(line.text) or _BYLINE.match(line.text):
+            line.role = "author"
+        elif _is_date_caption(line.text):
+            line.role = "caption"
+    _mark_captions_before_credits(lines)
+    captions = {_key(line.text) for line in lines if line.role == "caption"}
+    seen: set[str] = set()
+    for line in lines:
+        key = _key(line.text)
+        if line.role == "body" and key in captions:
+            line.role = "caption"
+        elif line.role in {"body", "caption"} and key in seen:
+            line.role = "duplicate"
+        seen.add(key)
+
+
+def _mark_captions_before_credits(lines: list[_Line]) -> None:
+    "The line right before a credit (same block, or a one-line block) is a caption."
+    for i, line in enumerate(lines):
+        if line.role != "credit":
+            continue
+        j = i - 1
+        while j >= 0 and lines[j].role in {"credit", "junk"} and lines[j].block == line.block:
+            j -= 1
+        if j < 0 or lines[j].role not in {"body", "caption"} or _words(lines[j].text) > _CAPTION_MAX_WORDS:
+            continue
+        same_block = lines[j].block == line.block
+        single = sum(1 for other in lines if other.block == lines[j].block) == 1
+        if same_block or (single and lines[j].block == line.block - 1):
+            lines[j].role = "caption"
+
+
+def _join_blocks(lines: list[_Line]) -> str:
+    "Body lines back into text: blocks apart by a blank line, wrapped lines joined."
+    paragraphs: list[str] = []
+    previous: _Line | None = None
+    for line in lines:
+        if previous is not None and previous.block == line.block and _is_wrapped(previous.text, line.text):
+            paragraphs[-1] += " " + line.text
+        else:
+            paragraphs.append(line.text)
+        previous = line
+    return "\n\n".join(paragraphs)
+
+
+def _is_wrapped(first: str, second: str) -> bool:
+    "Whether ``second`` continues the sentence of ``first`` (a hard-wrapped line)."
+    return not first.endswith(tuple(_TERMINAL)) and (second[:1].islower() or second[:1].isdigit()
+                                                     or len(first) >= 60)
+
+
+def _teaser(lines: list[_Line]) -> tuple[str, str | None]:
+    "A teaser's text and title: a headline-like first line of a longer block is its title."
+    lines = [_Line(_TEASER_TAG.sub("", line.text) or line.text, line.block) for line in lines]
+    if len(lines) > 1 and not lines[0].text.endswith(tuple(_TERMINAL)) and _words(lines[0].text) <= _HEADLINE_MAX_WORDS \
+            and not _is_wrapped(lines[0].text, lines[1].text):
+        return _join_blocks(lines[1:]), lines[0].text
+    return _join_blocks(lines), None
+
+
+# ---- line tests --------------------------------------------------------------------------
+def _words(text: str) -> int:
+    "The number of whitespace-separated words."
+    return len(text.split())
+
+
+def _key(text: str) -> str:
+    "A comparison key: case-folded words, punctuation at the ends ignored."
+    return " ".join(text.casefold().split()).strip(" .,;:!?\"'“”‘’")
+
+
+def _is_junk(text: str) -> bool:
+    "Share/subscribe/cookie/byline/video-title lines."
+    if _words(text) > _JUNK_MAX_WORDS:
+        return False
+    return bool(_JUNK_LINE.match(text) or _JUNK_START.match(text) or _JUNK_END.search(text)
+                or (_words(text) <= 8 and _BYLINE.match(text)))
+
+
+def _is_credit(text: str) -> bool:
+    "A photo credit line."
+    if _words(text) > _CREDIT_MAX_WORDS or text.endswith(("?", "!")):
+        return False
+    return any(p.search(text) for p in _CREDIT_PATTERNS)
+
+
+def _is_date_caption(text: str) -> bool:
+    "A line ending in a photo-style date stamp (not '... on August 14, 2024.')."
+    if _words(text) > _CAPTION_MAX_WORDS or _words(text) < 4:
+        return False
+    match = _DATE_AT_END.search(_strip_credit(text))
+    if match is None:
+        return False
+    before = (match.group("before") or "").lower().strip(",")
+    return before not in _DATE_PREPOSITIONS
+
+
+def _strip_credit(text: str) -> str:
+    "A caption without a credit glued to its end ('... 2024. REUTERS/Name')."
+    match = _TRAILING_CREDIT.match(text)
+    return match.group("caption") if match else text
+
+
+def caption_date(text: str) -> dt.date | None:
+    """The date written at the end of a caption ("... Haiti November 11, 2024."), else None."""
+    match = _DATE_AT_END.search(_strip_credit(re.sub(r"[ T,]+\d{1,2}[:.]\d{2}.{0,12}$", "", text)))
+    if match is None:
+        return None
+    try:
+        if match.group("iso"):
+            return dt.date.fromisoformat(match.group("iso"))
+        month = match.group("m1") or match.group("m2")
+        day = match.group("d1") or match.group("d2")
+        year = match.group("y1") or match.group("y2")
+        number = next(n for name, n in _MONTHS.items() if name.startswith(month.rstrip(".").lower()[:3]))
+        return dt.date(int(year), number, int(day))
+    except (ValueError, StopIteration):
+        return None
+
+
+# ---- HTML --------------------------------------------------------------------------------
+def _is_html_page(text: str) -> bool:
+    "Whether a 'text' field really holds an HTML page or fragment."
+    head = text.lstrip()[:512].lower()
+    return head.startswith("<") and bool(re.search(r"</(p|div|html|body|article|li)>", text[:200_000], re.I))
+
+
+def html_to_text(markup: str, *, url: str | None = None) -> tuple[str, str | None, dt.date | None]:
+    """Main text (paragraphs one blank line apart), title and date of an HTML page or fragment."""
+    is_page = bool(re.search(r"<(html|body|head)\b", markup[:5000], re.I))
+    if is_page:
+        text, title, date = _trafilatura(markup, url=url)
+        if text:
+            return text, title, date
+        logger.info("trafilatura found no main text; stripping tags instead")
+        return _strip_tags(markup), title, date
+    return _strip_tags(markup), None, None
+
+
+def _trafilatura(markup: str, *, url: str | None) -> tuple[str, str | None, dt.date | None]:
+    "Run trafilatura's bare_extraction; its text lines are paragraphs."
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(markup, url=url, include_comments=False, include_tables=False,
+                                          with_metadata=True)
+    except Exception as exc:  # trafilatura raises assorted errors on broken markup
+        logger.warning("trafilatura failed: %s", exc)
+        return "", None, None
+    if doc is None:
+        return "", None, None
+    get = doc.get if isinstance(doc, dict) else (lambda name: getattr(doc, name, None))
+    text = (get("text") or "").replace("\n", "\n\n")
+    title = get("title") or None
+    date = None
+    if get("date"):
+        try:
+            date = dt.date.fromisoformat(str(get("date"))[:10])
+        except ValueError:
+            date = None
+    return text, title, date
+
+
+class _TextOfHtml(HTMLParser):
+    """Collect the text of HTML, skipping scripts and styles, breaking at block elements."""
+
+    _SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "button"}
+    _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+              "blockquote", "section", "article", "header", "dd", "dt", "dl", "figure", "figcaption", "pre", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self.skipping += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data.replace("\n", " "))
+
+
+def _strip_tags(markup: str) -> str:
+    "Plain text of HTML with the standard library (for fragments and as a fallback)."
+    parser = _TextOfHtml()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception as exc:  # HTMLParser is lenient; this is only a safety net
+        logger.warning("HTML parser failed: %s", exc)
+        return html_lib.unescape(re.sub(r"<[^>]+>", " ", markup))
+    return "".join(parser.parts)
+
+
+# ---- language ----------------------------------------------------------------------------
+_EN = set("""
+a about above after again against all also although am among an and another any are around as at
+be because been before being below between both but by can cannot could did do does doing down
+during each either even ever every few for from further had has have having he her here hers
+herself him himself his how however i if in into is it its itself just last least less many may
+me might more most much must my myself neither no nor not now of off often on once one only or
+other our ours ourselves out over own per rather same several shall she should since so some still
+such than that the their theirs them themselves then there these they this those though through
+thus to too toward under until up upon us very was we were what when where whether which while who
+whom whose why will with within without would yet you your yours yourself
+""".split())
+_OTHER = {
+    "es": set("el la los las de del y en que por con para una un es se su sus al lo como más pero "
+              "fue ha este esta entre sobre también sin desde hasta donde cuando muy le ya son".split()),
+    "fr": set("le la les de des du et en un une est que qui dans pour par sur pas au aux avec ce cette "
+              "il elle ils sont été plus ont mais ou se ses leur nous vous comme être".split()),
+    "de": set("der die das den dem des und ist nicht ein eine einen mit von zu auf für sich im auch "
+              "es sie er wir bei aus nach wird werden wurde hat haben oder aber wie dass".split()),
+    "pt": set("o os a as de do da dos das e em no na nos nas que para com um uma por se não mais foi "
+              "ao à pelo pela seu sua são também como mas ele ela".split()),
+    "it": set("il lo la gli le di del della dei delle e è un una che per con non si da nel nella sono "
+              "ha anche come ma più al alla questo questa essere".split()),
+    "id": set("yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena ada atau "
+              "saya kita mereka sudah bisa oleh sebagai lebih jika".split()),
+    "nl": set("de het een en van in is dat op te zijn met voor niet aan er die ook als bij door maar "
+              "om nog wordt werd heeft hebben naar deze".split()),
+}
+_SCRIPTS = (
+    ("ru", lambda ch: "\u0400" <= ch <= "\u04ff"),
+    ("ar", lambda ch: "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"),
+    ("he", lambda ch: "\u0590" <= ch <= "\u05ff"),
+    ("el", lambda ch: "\u0370" <= ch <= "\u03ff"),
+    ("hi", lambda ch: "\u0900" <= ch <= "\u097f"),
+    ("th", lambda ch: "\u0e00" <= ch <= "\u0e7f"),
+    ("ko", lambda ch: "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff"),
+    ("ja", lambda ch: "\u3040" <= ch <= "\u30ff"),
+    ("zh", lambda ch: "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"),
+)
+
+
+def detect_language(text: str) -> str:
+    """A cheap language guess: script first, then shares of function words; "en" when unsure."""
+    sample = text[:20_000]
+    letters = [ch for ch in sample if ch.isalpha()]
+    if not letters:
+        return "und"
+    script = _script_language(letters)
+    if script:
+        return script
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if len(words) < _LANG_MIN_WORDS:
+        return "en"  # too short to judge; the coder copes with a stray foreign line
+    en_share = sum(1 for w in words if w in _EN) / len(words)
+    if en_share >= _EN_MIN_SHARE:
+        return "en"
+    shares = {lang: sum(1 for w in words if w in stop) / len(words) for lang, stop in _OTHER.items()}
+    best = max(sorted(shares), key=shares.get)
+    return best if shares[best] >= _OTHER_MIN_SHARE else "und"
+
+
+def _script_language(letters: list[str]) -> str | None:
+    "The language of a non-Latin script that writes most of the letters, if any."
+    counts = {lang: sum(1 for ch in letters if test(ch)) for lang, test in _SCRIPTS}
+    if counts["ja"] and counts["ja"] + counts["zh"] > len(letters) / 2:
+        return "ja"
+    lang = max(counts, key=counts.get)
+    return lang if counts[lang] > len(letters) / 2 else None

@@ -4,8 +4,339 @@ INTERFACE:
 
     resolve_date(sentence: Span, trigger: Token | None, published: date | None)
         -> tuple[date | None, str]       # (date, precision: day|week|month|year|publication)
-    parse_dateline(text: str) -> date | None   # "KHAN YOUNIS, Aug 14 (Reuters) -", Wikinews "Friday, January 4, 2019"
+    parse_dateline(text: str, *, year: int | None = None) -> date | None
+        # "KHAN YOUNIS, Aug 14 (Reuters) -", Wikinews "Friday, January 4, 2019", "2024-08-15"
+    date_from_url(url: str) -> date | None     # ".../2024/08/15/...", "...20240815..."
 
 With no temporal clue the event gets the publication date and precision "publication";
-with no publication date either, (None, "publication").
+with no publication date either, (None, "publication"). Regexes cover the common forms;
+dateparser is tried only on a DATE entity they missed that names a month or a number.
+Periods resolve to a point: "two weeks ago" is 14 days before publication (week),
+"last month" the first day of the previous month (month), "in 2018" 2018-01-01 (year).
 """
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from spacy.tokens import Span, Token
+
+logger = logging.getLogger(__name__)
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "several": 3, "a few": 3}
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_NUM = r"(?P<num>\d{1,2}|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+_FUTURE_HEADS = {"plan", "schedule", "expect", "set", "due", "go", "intend", "prepare", "aim", "hope", "want", "vow", "pledge", "promise", "threaten"}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """One regex for a temporal expression and how to resolve a match."""
+
+    regex: re.Pattern
+    resolve: Callable[[re.Match, dt.date | None, bool], tuple[dt.date, str] | None]
+
+
+def _compile(text: str) -> re.Pattern:
+    "Case-insensitive, word-bounded."
+    return re.compile(r"(?<![\w-])" + text + r"(?![\w-])", re.IGNORECASE)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    "A date, or None when the numbers make none."
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_day(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
+    "'November 20, 2024', 'Jan. 6', '6 January': year from the text or from publication."
+    month, day = _MONTHS[m["month"].lower().rstrip(".")], int(m["day"])
+    if m["year"]:
+        when = _safe_date(int(m["year"]), month, day)
+        return (when, "day") if when else None
+    if published is None:
+        return None
+    when = _safe_date(published.year, month, day)
+    if when is None:
+        return None
+    if not future and when > published:
+        when = _safe_date(published.year - 1, month, day)
+    elif future and (published - when).days > 31:
+        when = _safe_date(published.year + 1, month, day)
+    return (when, "day") if when else None
+
+
+def _month_year(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
+    "'March 2018'."
+    return dt.date(int(m["year"]), _MONTHS[m["month"].lower().rstrip(".")], 1), "month"
+
+
+def _iso(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
+    "'2024-08-15'."
+    when = _safe_date(int(m["year"]), int(m["m"]), int(m["day"]))
+    return (when, "day") if when else None
+
+
+def _in_year(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
+    "'in 2018'."
+    return dt.date(int(m["year"]), 1, 1), "year"
+
+
+def _weekday(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
+    "'on Thursday', 'last Friday', 'next Monday': the nearest such day before (or after) publication."
+    if published is None:
+        return None
+    wd = _WEEKDAYS[m["wd"].lower()]
+    mod = (m["mod"] or "").lower()
+    if mod == "next":
+        future = True
+    elif mod == "last":
+        future = False
+    if future:
+        delta = (wd - published.weekday()) % 7 or (7 if mod == "next" else 0)
+        return published + dt.timedelta(days=delta), "day"
+    delta = (published.weekday() - wd) % 7 or (7 if mod == "last" else 0)
+    return published - dt.timedelta(days=delta), "day"
+
+
+def _relative_day(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
+    "'yesterday', 'today', 'tomorrow', 'last night', 'overnight', 'this morning'."
+    if published is None:
+        return None
+    word = m[0].lower()
+    if "yesterday" in word or "last night" in word:
+        return published - dt.timedelta(days=1), "day"
+    if "tomorrow" in word:
+        return published + dt.timedelta(days=1), "day"
+    return published, "day"
+
+
+def _ago(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
+    "'two weeks ago', '3 days ago', 'a month ago', 'five years ago'."
+    if published is None:
+        return None
+    num = m["num"].lower()
+    n = int(num) if num.isdigit() else _NUMBERS[num]
+    unit = m["unit"].lower()
+    if unit == "day":
+        return published - dt.timedelta(days=n), "day"
+    if unit == "week":
+        return published - dt.timedelta(days=7 * n), "week"
+    if unit == "month":
+        return _months_before(published, n), "month"
+    return dt.date(published.year - n, 1, 1), "year"
+
+
+def _months_before(published: dt.date, n: int) -> dt.date:
+    "The first day of the month n months before publication."
+    index = published.year * 12 + published.month - 1 - n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _period(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
+    "'last week/month/year', 'this week', 'earlier this month/year', 'next week'."
+    if published is None:
+        return None
+    mod, unit = m["pmod"].lower(), m["punit"].lower()
+    offset = -1 if mod == "last" else (1 if mod == "next" else 0)
+    if unit == "week":
+        return published + dt.timedelta(days=7 * offset), "week"
+    if unit == "month":
+        if offset >= 0:
+            index = published.year * 12 + published.month - 1 + offset
+            return dt.date(index // 12, index % 12 + 1, 1), "month"
+        return _months_before(published, 1), "month"
+    return dt.date(published.year + offset, 1, 1), "year"
+
+
+# Most specific first: a later pattern never claims characters an earlier one matched.
+_PATTERNS = (
+    _Pattern(_compile(r"(?P<year>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<day>[0-3]\d)"), _iso),
+    _Pattern(_compile(rf"(?:{_WD},?\s+)?{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"), _month_day),
+    _Pattern(_compile(rf"(?:{_WD},?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?"), _month_day),
+    _Pattern(_compile(rf"{_MONTH}(?:\s+of)?,?\s+{_YEAR}"), _month_year),
+    _Pattern(_compile(rf"{_NUM}\s+{_UNIT}\s+(?:ago|earlier|before)"), _ago),
+    _Pattern(_compile(r"(?:(?:earlier|later)\s+)?(?P<pmod>last|this|next|past)\s+(?P<punit>week|month|year)"), _period),
+    _Pattern(_compile(r"yesterday|today|tonight|tomorrow|last\s+night|overnight|this\s+(?:morning|afternoon|evening)"), _relative_day),
+    _Pattern(_compile(rf"(?:(?P<mod>last|next|this|on|late|early)\s+)?{_WD}"), _weekday),
+    _Pattern(_compile(rf"(?:in|during|since|by|of|until|throughout)\s+(?:early\s+|late\s+|mid-?)?{_YEAR}"), _in_year),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Expression:
+    """One temporal expression found in a sentence."""
+
+    start: int  # character offsets into the sentence text
+    end: int
+    when: dt.date
+    precision: str
+
+
+def resolve_date(sentence: Span, trigger: Token | None, published: dt.date | None, *,
+                 use_dateparser: bool = True) -> tuple[dt.date | None, str]:
+    """The event's own date: the temporal expression nearest the trigger, resolved against publication."""
+    future = _is_future(trigger) if trigger is not None else False
+    found = _find_expressions(sentence.text, published, future)
+    if use_dateparser:
+        found.extend(_dateparser_entities(sentence, found, published))
+    if not future and published is not None:
+        found = [e for e in found if e.when <= published]  # a past event cannot follow its report
+    if not found:
+        return (published, "publication") if published else (None, "publication")
+    best = min(found, key=lambda e: _distance(sentence, trigger, e))
+    return best.when, best.precision
+
+
+def _find_expressions(text: str, published: dt.date | None, future: bool) -> list[_Expression]:
+    "Every regex-resolved temporal expression in a text, without overlaps."
+    taken = [False] * len(text)
+    found = []
+    for pattern in _PATTERNS:
+        for m in pattern.regex.finditer(text):
+            if any(taken[m.start():m.end()]):
+                continue
+            resolved = pattern.resolve(m, published, future)
+            if resolved is None or resolved[0] is None:
+                continue
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            found.append(_Expression(m.start(), m.end(), resolved[0], resolved[1]))
+    return found
+
+
+_DATEPARSER_HINT = re.compile(r"\d|" + _MONTH, re.IGNORECASE)
+
+
+def _dateparser_entities(sentence: Span, found: list[_Expression], published: dt.date | None) -> list[_Expression]:
+    "DATE entities the regexes missed, parsed by dateparser (slow; only with a month or a number)."
+    extra = []
+    base = sentence.start_char
+    for ent in sentence.ents:
+        if ent.label_ != "DATE":
+            continue
+        start, end = ent.start_char - base, ent.end_char - base
+        if any(e.start < end and start < e.end for e in found) or not _DATEPARSER_HINT.search(ent.text):
+            continue
+        when = _dateparser(ent.text, published)
+        if when is not None:
+            extra.append(_Expression(start, end, when, "day"))
+    return extra
+
+
+def _dateparser(text: str, published: dt.date | None) -> dt.date | None:
+    "dateparser as a last resort, relative to publication, preferring the past."
+    try:
+        import dateparser
+    except ImportError:  # optional at run time
+        return None
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+    if published is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(published, dt.time())
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    except Exception:  # dateparser raises assorted errors on odd strings
+        logger.debug("dateparser failed on %r", text, exc_info=True)
+        return None
+    return parsed.date() if parsed else None
+
+
+def _distance(sentence: Span, trigger: Token | None, expr: _Expression) -> tuple[int, int]:
+    "Dependency-tree distance from the trigger to the expression's tokens, then surface distance."
+    base = sentence.start_char
+    tokens = [t for t in sentence if t.idx - base < expr.end and t.idx + len(t) - base > expr.start]
+    if trigger is None or not tokens:
+        return (0, expr.start)
+    tree = min(_tree_distance(trigger, t) for t in tokens)
+    surface = min(abs(t.i - trigger.i) for t in tokens)
+    return (tree, surface)
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    "Edges between two tokens of one sentence through their lowest common ancestor."
+    depth_a = {a.i: 0}
+    for k, anc in enumerate(a.ancestors, 1):
+        depth_a[anc.i] = k
+    if b.i in depth_a:
+        return depth_a[b.i]
+    for k, anc in enumerate(b.ancestors, 1):
+        if anc.i in depth_a:
+            return k + depth_a[anc.i]
+    return 99
+
+
+def _is_future(trigger: Token) -> bool:
+    "True for 'will meet', 'is scheduled to meet', 'plans to visit'."
+    verb = trigger
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        verb = verb.head
+    if verb.tag_ in ("VBD", "VBN") and not any(c.lower_ in _FUTURE_AUX for c in verb.children):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in verb.children):
+        return True
+    if verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        head = verb.head
+        if head.lemma_.lower() in _FUTURE_HEADS or (head.lower_ == "going"):
+            return True
+        return any(c.lower_ in _FUTURE_AUX for c in head.children)
+    return False
+
+
+_DATELINE_PATTERNS = (
+    re.compile(r"^\s*(?P<year>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<day>[0-3]\d)"),
+    re.compile(rf"^\s*(?:{_WD},?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"^\s*(?:{_WD},?\s+)?{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    # WASHINGTON, Nov. 20, 2024 (AP) —  /  KHAN YOUNIS, Aug 14 (Reuters) -
+    re.compile(rf"^\s*[A-Z][A-Za-z .'’/-]{{1,60}},(?:\s+[A-Z][A-Za-z .'-]{{1,40}},)?\s+(?i:{_MONTH})\s+{_DAY}(?:,?\s+{_YEAR})?"
+               r"\s*(?:\([^)]{1,40}\)|[-–—:])"),
+)
+
+
+def parse_dateline(text: str, *, year: int | None = None) -> dt.date | None:
+    """The date at the head of a story: wire dateline, Wikinews date line, or ISO date."""
+    head = text[:200]
+    for pattern in _DATELINE_PATTERNS:
+        m = pattern.match(head)
+        if not m:
+            continue
+        if "m" in m.groupdict():
+            return _safe_date(int(m["year"]), int(m["m"]), int(m["day"]))
+        found_year = int(m["year"]) if m["year"] else year
+        if found_year is None:
+            return None
+        return _safe_date(found_year, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"]))
+    return None
+
+
+_URL_DATES = (
+    re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<m>[01]?\d)/(?P<day>[0-3]?\d)(?:/|$)"),
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<m>[01]\d)(?P<day>[0-3]\d)(?!\d)"),
+)
+
+
+def date_from_url(url: str) -> dt.date | None:
+    """A publication date written into a URL path ('/2024/08/15/', '20240815')."""
+    for pattern in _URL_DATES:
+        for m in pattern.finditer(url):
+            when = _safe_date(int(m["year"]), int(m["m"]), int(m["day"]))
+            if when is not None:
+                return when
+    return None

@@ -40,6 +40,8 @@ _PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom", "whose"})
 # the content of these events is not yet a fact ("calls for a cease-fire")
 _CONTENT_HYPOTHETICAL_TYPES = frozenset({"REQUEST", "AGREE", "THREATEN", "REJECT"})
+# event nouns whose place-name modifier names the agent ("US sanctions", "Israel strikes")
+_PLACE_AGENT_TYPES = frozenset({"SANCTION", "ASSAULT", "AID", "MOBILIZE", "COERCE"})
 # events that need no recipient to be complete
 _MONADIC_TYPES = frozenset({"PROTEST", "MOBILIZE", "RETREAT"})
 # Confidence factors, set by hand on the sample page and the golden articles
@@ -81,7 +83,7 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
     if headline:
         found.extend(coder.headline_events())
     for tok in sentence:
-        if tok.i in coder.used:
+        if tok.i in coder.used or tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
             continue
         if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
             found.extend(coder.verbal_events(tok))
@@ -128,11 +130,16 @@ class _SentenceCoder:
             return []
         if self._suppressed(verb):
             return []
+        purpose = self._purpose(verb)
+        if purpose is not None:
+            governing = self._match_verb(purpose)
+            if governing is not None and governing.meaning.event_type == trig.meaning.event_type:
+                return []  # "met with mediators to discuss ...": one meeting, not two
         self.used.add(verb.i)
         roles = self._verb_roles(verb, trig)
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
         return self._emit(trig, verb, text, roles, negated=self._negated(verb),
-                          hypothetical=self._hypothetical(verb))
+                          hypothetical=self._hypothetical(verb) or purpose is not None)
 
     def _match_verb(self, verb: Token) -> Trigger | None:
         "The lexicon entry for a verb in its syntactic frame."
@@ -228,10 +235,12 @@ class _SentenceCoder:
         self.used.add(noun.i)
         if light:
             self.used.add(verb.i)
-        actors = self._nominal_actors(noun)
-        if not actors and light:
+        actors: list[Actor] = []
+        if light:  # "Ukraine launched US-made missiles": the verb's subject is the agent
             subject, _ = self._subject(verb)
             actors = self._actors_of(subject)
+        if not actors:
+            actors = self._nominal_actors(noun, trig)
         recipients = self._nominal_recipients(noun, actors)
         if not recipients and light:
             recipients = [a for a in self._object_actors_preps_only(verb)]
@@ -251,13 +260,17 @@ class _SentenceCoder:
                     return found
         return []
 
-    def _nominal_actors(self, noun: Token) -> list[Actor]:
+    def _nominal_actors(self, noun: Token, trig: Trigger) -> list[Actor]:
         "The agent of an event noun: possessor, adjective, compound, 'by X', 'between X and Y'."
         for child in noun.children:
             if child.dep_ == "poss" and (found := self._actors_of(child)):
                 return found
         for child in noun.children:
-            if child.dep_ in ("amod", "compound", "nmod") and child.i < noun.i and (found := self._actors_of(child)):
+            if child.dep_ not in ("amod", "compound", "nmod") or child.i > noun.i:
+                continue
+            if child.ent_type_ in ("GPE", "LOC", "FAC") and trig.meaning.event_type not in _PLACE_AGENT_TYPES:
+                continue  # "Gaza truce", "Ukraine war", "Gaza trip": a place, not an agent
+            if found := self._actors_of(child):
                 return found
         for prep in noun.children:
             if prep.dep_ in ("prep", "agent") and prep.lemma_.lower() in ("by", "between", "among"):
@@ -323,7 +336,7 @@ class _SentenceCoder:
                 self.used.update(t.i for t in clause[k:k + 1])
                 roles = self._finish_roles([actor], recipients[:1], trig)
                 out.extend(self._emit(trig, tok, tok.text, roles, negated=False,
-                                      hypothetical=self.question, factor=_HEADLINE_PATTERN))
+                                      hypothetical=False, factor=_HEADLINE_PATTERN))
                 break
         return out
 
@@ -361,7 +374,7 @@ class _SentenceCoder:
             for recipient in roles.recipients or (None,):
                 c = conf * (_NO_RECIPIENT if recipient is None else (_RECIPIENT_FALLBACK if roles.recipient_fallback else 1.0))
                 out.append(Extraction(trig.meaning, tok, text, actor, recipient, negated,
-                                      hypothetical or self.question, round(min(1.0, c), 3)))
+                                      hypothetical or self._asked(tok), round(min(1.0, c), 3)))
         return out
 
     def _actors_of(self, tok: Token | None, *, conjuncts: bool = True) -> list[Actor]:
@@ -391,6 +404,20 @@ class _SentenceCoder:
                         actor = resolver(tok, self.previous)
             self._actor_cache[tok.i] = actor
         return self._actor_cache[tok.i]
+
+    def _asked(self, tok: Token) -> bool:
+        "Whether the event is what a question asks about (its main verb), not a fact it mentions."
+        if not self.question:
+            return False
+        return any(node.dep_ == "ROOT" for node in _governing_chain(tok))
+
+    def _purpose(self, tok: Token) -> Token | None:
+        "The event verb an infinitival purpose clause hangs on ('met ... to discuss', 'deployed troops to deport')."
+        if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            head = tok.head
+            if head.pos_ in ("VERB", "AUX") and (self._match_verb(head) is not None or head.i in self.used):
+                return head
+        return None
 
     def _negated(self, tok: Token) -> bool:
         "A negation on the trigger or on the verbs that govern it."

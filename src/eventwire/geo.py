@@ -3,8 +3,454 @@
 INTERFACE:
 
     gazetteer = Gazetteer.load(settings.data_path)                  # once per process, indexed
+    context = build_context(docs, gazetteer)                         # countries/places of the whole document
     place = locate_event(sentence: Span, trigger: Token, gazetteer, *, context: DocContext | None) -> Place | None
-    places = find_places(doc: Doc, gazetteer) -> list[Place]         # every place mention
+    places = find_places(doc_or_span, gazetteer, *, context=None) -> list[Place]   # every place mention
 
 Metonyms used as actors ("Washington said", "Tel Aviv would continue") are not locations.
+The index (data/gazetteer/places.tsv) is built by scripts/build_gazetteer.py; names are
+matched after normalize_name(), so "Khān Yūnis", "Khan Yunis" and "Khan Younis" meet.
 """
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from .records import Place
+
+logger = logging.getLogger(__name__)
+
+# Scoring of candidates for one name; all terms are on the log10(population) scale.
+COUNTRY_BONUS = 2.5  # a country beats a same-named city up to ~300x its population ("Lebanon, PA")
+CONTEXT_BONUS = 3.0  # ... but a US state beats the country Georgia when the document is about the US
+ADMIN1_BONUS = 1.0  # the candidate lies in a province the document names
+# A province yields to a same-named city of its country ("Tehran" the city, not Tehran
+# Province): its population is the sum of its cities, ~1.6x its capital's for Tehran/Kyiv/Gaza.
+ADMIN1_PENALTY = 1.5
+PRIMARY_BONUS = 0.5  # the name is the place's own name, not one of its alternate names
+EXTRA_POPULATION = 20_000  # places_extra.tsv rows without a population count as a small town
+# A non-entity proper-noun run must name a place at least this big (or a country/province/site)
+# to count: the 15000 file has towns called "Hamas"-like surnames; measured on Wikinews samples.
+MIN_BARE_POPULATION = 50_000
+# The small model tags "Kiev" or "Washington" ORG now and then: an ORG entity whose whole text is a
+# country or a city of a million people is taken as a place (metonym rules still apply).
+MIN_ORG_CITY_POPULATION = 1_000_000
+CONTEXT_SHARE = 0.1  # a mention counts for its country only if no other country's candidate has >= 10% of its population
+
+_ENTITY_LABELS = {"GPE", "LOC", "FAC"}
+_BLOCKING_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
+_LOCATIVE = {"in", "at", "near", "outside", "across", "into", "inside", "around", "throughout",
+             "on", "within", "over", "along", "toward", "towards", "to", "from"}
+_STRICT_LOCATIVE = _LOCATIVE - {"to", "from", "on", "over", "toward", "towards"}
+_COPULAS = {"be", "lie", "sit", "remain", "border", "locate", "stand", "become", "seem", "have"}
+_DIRECTION = re.compile(r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|"
+                        r"northeastern|northwestern|southeastern|southwestern|north-?eastern|"
+                        r"north-?western|south-?eastern|south-?western|greater|downtown|the)\s+)+")
+_FOLD = str.maketrans({"-": " ", "\u2010": " ", "\u2011": " ", "\u2013": " ", "\u2014": " ", "_": " ",
+                       "'": "", "\u2019": "", "\u2018": "", "`": "", "\u02bf": "", "\u02be": "",
+                       "\u02bb": "", "\u00b4": "", ".": "", ",": " ", "(": " ", ")": " "})
+_SPACES = re.compile(r"\s+")
+MAX_NGRAM = 5
+
+
+def normalize_name(text: str) -> str:
+    "Lowercase, accents stripped, hyphens and apostrophes folded: 'Khān Yūnis' -> 'khan yunis'."
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.translate(_FOLD).lower()).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer place before it is matched to a mention."""
+
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    precision: str  # city | admin1 | country | site
+    geonameid: int | None
+    population: int
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Places indexed by normalized name; build with ``Gazetteer.load(data_dir)``."""
+
+    entries: tuple[Entry, ...]
+    index: dict[str, tuple[tuple[int, bool], ...]] = field(repr=False)
+
+    @classmethod
+    def load(cls, data_dir: str | Path) -> Gazetteer:
+        """The gazetteer under ``data_dir`` (cached per process)."""
+        return _load(str(Path(data_dir).resolve()))
+
+    def candidates(self, name: str) -> list[tuple[Entry, bool]]:
+        """Every place known by this name, with whether it is the place's primary name."""
+        return [(self.entries[i], primary) for i, primary in self.index.get(normalize_name(name), ())]
+
+    def lookup_normalized(self, norm: str) -> tuple[tuple[int, bool], ...]:
+        """Index hits for an already normalized name."""
+        return self.index.get(norm, ())
+
+    def resolve(self, name: str, *, context: DocContext | None = None) -> Place | None:
+        """The best place for a name, or None."""
+        hits = self.index.get(normalize_name(name), ())
+        best = _best(self, hits, context)
+        return _to_place(best, name, -1, -1) if best else None
+
+
+@lru_cache(maxsize=4)
+def _load(data_dir: str) -> Gazetteer:
+    "Read places.tsv and places_extra.tsv into one index."
+    entries: list[Entry] = []
+    index: dict[str, list[tuple[int, bool]]] = {}
+    by_id: dict[int, int] = {}
+    base = Path(data_dir)
+    main = base / "gazetteer" / "places.tsv"
+    if main.exists():
+        _read_places(main, entries, index, by_id)
+    else:
+        logger.warning("gazetteer index %s missing; run scripts/build_gazetteer.py", main)
+    extra = base / "places_extra.tsv"
+    if extra.exists():
+        _read_extra(extra, entries, index, by_id)
+    frozen = {k: tuple(v) for k, v in index.items()}
+    logger.debug("gazetteer: %d places, %d names", len(entries), len(frozen))
+    return Gazetteer(tuple(entries), frozen)
+
+
+def _read_places(path: Path, entries: list, index: dict, by_id: dict) -> None:
+    "Rows of the prebuilt index: kind, geonameid, name, country, admin1, lat, lon, population, names."
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or line.startswith("kind\t"):
+                continue
+            kind, gid, name, iso3, admin1, lat, lon, pop, names = line.rstrip("\n").split("\t")
+            _add(entries, index, by_id, Entry(name, iso3 or None, admin1 or None, float(lat) if lat else None,
+                                              float(lon) if lon else None, kind, int(gid) if gid else None,
+                                              int(pop or 0)), names.split("|"))
+
+
+def _read_extra(path: Path, entries: list, index: dict, by_id: dict) -> None:
+    "Hand-kept places: name, aliases, kind, country, admin1, lat, lon, geonameid, population."
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.startswith("#") or line.startswith("name\t"):
+                continue
+            cols = line.rstrip("\n").split("\t") + [""] * 9
+            name, aliases, kind, iso3, admin1, lat, lon, gid, pop = cols[:9]
+            names = [normalize_name(n) for n in [name, *aliases.split("|")] if n.strip()]
+            if gid and int(gid) in by_id:  # an alias list for a place already indexed
+                i = by_id[int(gid)]
+                for norm in names:
+                    if all(j != i for j, _ in index.get(norm, ())):
+                        index.setdefault(norm, []).append((i, False))
+                continue
+            _add(entries, index, by_id, Entry(name, iso3 or None, admin1 or None, float(lat) if lat else None,
+                                              float(lon) if lon else None, kind or "site", int(gid) if gid else None,
+                                              int(pop) if pop else EXTRA_POPULATION), names)
+
+
+def _add(entries: list, index: dict, by_id: dict, entry: Entry, names: list[str]) -> None:
+    "Append one entry and index its names (the first is primary)."
+    i = len(entries)
+    entries.append(entry)
+    if entry.geonameid is not None and entry.precision != "admin1":
+        by_id.setdefault(entry.geonameid, i)
+    for k, norm in enumerate(dict.fromkeys(names)):
+        if norm:
+            index.setdefault(norm, []).append((i, k == 0))
+
+
+@dataclass(frozen=True, slots=True)
+class DocContext:
+    """Countries (ISO3 with mention counts) and places named anywhere in one document."""
+
+    countries: tuple[tuple[str, int], ...] = ()
+    places: tuple[Place, ...] = ()
+
+    def count(self, iso3: str | None) -> int:
+        """How often the document names this country (directly or through its places)."""
+        return next((n for code, n in self.countries if code == iso3), 0)
+
+    @property
+    def admin1s(self) -> frozenset[str]:
+        """The provinces the document's places lie in."""
+        return frozenset(p.admin1 for p in self.places if p.admin1)
+
+
+def build_context(docs: Iterable[Doc], gazetteer: Gazetteer) -> DocContext:
+    """The countries and places mentioned across a document's paragraphs."""
+    counts: Counter[str] = Counter()
+    places: list[Place] = []
+    for doc in docs:
+        for span, hits in _mentions(doc, gazetteer):
+            best = _best(gazetteer, hits, None)
+            if best is None:
+                continue
+            places.append(_to_place(best, span.text, span.start_char, span.end_char))
+            if best.country and _unambiguous_country(gazetteer, hits, best):
+                counts[best.country] += 1
+    return DocContext(tuple(sorted(counts.items())), tuple(places))
+
+
+def _unambiguous_country(gazetteer: Gazetteer, hits, best: Entry) -> bool:
+    "True when no candidate in another country is within CONTEXT_SHARE of the best's population."
+    floor = max(best.population, 1) * CONTEXT_SHARE
+    return all(gazetteer.entries[i].country == best.country or gazetteer.entries[i].population < floor
+               for i, _ in hits)
+
+
+def find_places(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, context: DocContext | None = None,
+                include_metonyms: bool = False) -> list[Place]:
+    """Every place mention, disambiguated, with character offsets into the Doc."""
+    places = []
+    for span, hits in _mentions(doc_or_span, gazetteer):
+        if not include_metonyms and _is_metonym(span):
+            continue
+        best = _best(gazetteer, hits, context)
+        if best is not None:
+            places.append(_to_place(best, span.text, span.start_char, span.end_char))
+    return places
+
+
+def locate_event(sentence: Span, trigger: Token, gazetteer: Gazetteer, *,
+                 context: DocContext | None = None) -> Place | None:
+    """The place where the event happened, or None when the sentence names none."""
+    by_token: dict[int, tuple[Span, Place]] = {}
+    mentions = []
+    for span, hits in _mentions(sentence, gazetteer):
+        best = _best(gazetteer, hits, context)
+        if best is None:
+            continue
+        item = (span, _to_place(best, span.text, span.start_char, span.end_char))
+        mentions.append(item)
+        for tok in span:
+            by_token[tok.i] = item
+    if not mentions:
+        return None
+    anchors = _anchors(trigger)
+    found = _in_locative_prep(anchors, by_token) or _object_place(anchors, by_token)
+    if found:
+        return found
+    return _same_clause_place(trigger, mentions)
+
+
+def _anchors(trigger: Token) -> list[Token]:
+    "The trigger, its arguments' heads, and for a nominal trigger the verb above it."
+    anchors = [trigger]
+    tok = trigger
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i and len(anchors) < 5:
+        tok = tok.head
+        anchors.append(tok)
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "pobj"):
+            anchors.append(child)
+        elif child.dep_ == "prep" and child.lower_ in ("of", "against", "on", "with"):
+            anchors.extend(c for c in child.children if c.dep_ == "pobj")  # "assassination of X in Tehran"
+    return anchors
+
+
+def _in_locative_prep(anchors: list[Token], by_token: dict) -> Place | None:
+    "A place inside a locative preposition of the trigger or of its arguments."
+    for anchor in anchors:
+        for child in anchor.children:
+            if child.dep_ != "prep" or child.lower_ not in _LOCATIVE:
+                continue
+            for obj in child.children:
+                if obj.dep_ != "pobj":
+                    continue
+                place = _place_under(obj, by_token)
+                if place and (child.lower_ in _STRICT_LOCATIVE or place.precision != "country"):
+                    return place
+    return None
+
+
+def _place_under(obj: Token, by_token: dict) -> Place | None:
+    "The first place in a prepositional object's subtree ('the city of Rafah', 'Tehran')."
+    if obj.i in by_token:
+        return by_token[obj.i][1]
+    for tok in obj.subtree:
+        if tok.i in by_token and tok.dep_ in ("pobj", "compound", "appos", "conj", "nmod", "amod"):
+            return by_token[tok.i][1]
+    return None
+
+
+def _object_place(anchors: list[Token], by_token: dict) -> Place | None:
+    "A city or site that is the object of the trigger ('shelled Kharkiv')."
+    trigger = anchors[0]
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "nsubjpass") and child.i in by_token:
+            place = by_token[child.i][1]
+            if place.precision in ("city", "site"):
+                return place
+    return None
+
+
+def _same_clause_place(trigger: Token, mentions: list) -> Place | None:
+    "Any place in the trigger's clause that is not an actor, recipient or metonym."
+    clause = _clause_head(trigger)
+    for span, place in mentions:
+        root = span.root
+        if _clause_head(root).i != clause.i or _is_metonym(span):
+            continue
+        if place.precision == "country" and _is_argument(root):
+            continue
+        if root.dep_ == "poss":
+            continue
+        return place
+    return None
+
+
+def _clause_head(tok: Token) -> Token:
+    "The verb heading the clause a token sits in."
+    while tok.head.i != tok.i and not (tok.pos_ in ("VERB", "AUX") and tok.dep_ in (
+            "ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj", "acl", "parataxis", "pcomp")):
+        tok = tok.head
+    return tok
+
+
+def _is_argument(tok: Token) -> bool:
+    "True for a subject, object or dative of a verb (an actor or recipient, not a location)."
+    while tok.dep_ in ("conj", "appos", "compound") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "iobj", "agent", "attr") or (
+        tok.dep_ == "pobj" and tok.head.lower_ not in _STRICT_LOCATIVE)
+
+
+def _is_metonym(span: Span) -> bool:
+    "A place standing for its government: subject or agent of a non-copular verb ('Moscow warned')."
+    tok = span.root
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ == "nsubj":
+        verb = tok.head
+        return verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() not in _COPULAS
+    if tok.dep_ == "pobj" and tok.head.dep_ == "agent":
+        return True
+    return False
+
+
+def _mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer) -> list[tuple[Span, tuple]]:
+    "Candidate place mentions: GPE/LOC/FAC entities, then proper-noun runs the gazetteer knows."
+    doc = doc_or_span if isinstance(doc_or_span, Doc) else doc_or_span.doc
+    lo, hi = (0, len(doc)) if isinstance(doc_or_span, Doc) else (doc_or_span.start, doc_or_span.end)
+    taken = [False] * (hi - lo)
+    found: list[tuple[Span, tuple]] = []
+    for ent in doc.ents:
+        if ent.start < lo or ent.end > hi:
+            continue
+        if ent.label_ in _ENTITY_LABELS:
+            hit = _match_entity(ent, gazetteer)
+            if hit:
+                found.append(hit)
+            for k in range(ent.start, ent.end):
+                taken[k - lo] = True
+        elif ent.label_ in _BLOCKING_LABELS:
+            # a person or organization blocks bare matching, except a name in a locative prep
+            if ent.root.dep_ == "pobj" and ent.root.head.lower_ in _STRICT_LOCATIVE:
+                hit = _match_entity(ent, gazetteer)
+                if hit and _big_enough(gazetteer, hit[1]):
+                    found.append(hit)
+            elif ent.label_ == "ORG":
+                hits = gazetteer.lookup_normalized(normalize_name(ent.text))
+                if any(gazetteer.entries[i].precision == "country" or
+                       gazetteer.entries[i].population >= MIN_ORG_CITY_POPULATION for i, _ in hits):
+                    found.append((ent, hits))
+            for k in range(ent.start, ent.end):
+                taken[k - lo] = True
+    found.extend(_match_bare(doc, lo, hi, taken, gazetteer))
+    found.sort(key=lambda item: item[0].start)
+    return found
+
+
+def _match_entity(ent: Span, gazetteer: Gazetteer) -> tuple[Span, tuple] | None:
+    "The entity's own name, without 'the', direction words or a possessive; else its longest known n-gram."
+    tokens = [t for t in ent if t.tag_ != "POS" and t.lower_ not in ("'s", "’s")]
+    if not tokens:
+        return None
+    span = ent.doc[tokens[0].i: tokens[-1].i + 1]
+    norm = normalize_name(span.text)
+    for key in (norm, _DIRECTION.sub("", norm)):
+        hits = gazetteer.lookup_normalized(key)
+        if hits:
+            return span, hits
+    for n in range(min(len(span), MAX_NGRAM), 0, -1):
+        for k in range(len(span) - n, -1, -1):
+            sub = span[k: k + n]
+            hits = gazetteer.lookup_normalized(normalize_name(sub.text))
+            if hits and sub[0].text[:1].isupper():
+                return sub, hits
+    return None
+
+
+def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazetteer):
+    "Longest gazetteer n-grams over capitalized proper-noun runs outside any entity."
+    i = lo
+    while i < hi:
+        tok = doc[i]
+        if taken[i - lo] or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            i += 1
+            continue
+        match = None
+        for n in range(min(MAX_NGRAM, hi - i), 0, -1):
+            span = doc[i: i + n]
+            if any(taken[k - lo] for k in range(i, i + n)) or not span[-1].text[:1].isupper():
+                continue
+            hits = gazetteer.lookup_normalized(normalize_name(span.text))
+            if hits and _big_enough(gazetteer, hits):
+                match = (span, hits)
+                break
+        if match:
+            yield match
+            i += len(match[0])
+        else:
+            i += 1
+
+
+def _big_enough(gazetteer: Gazetteer, hits) -> bool:
+    "A bare name counts when some candidate is a country, province, site or a sizeable city."
+    return any(gazetteer.entries[i].precision != "city" or gazetteer.entries[i].population >= MIN_BARE_POPULATION
+               for i, _ in hits)
+
+
+def _best(gazetteer: Gazetteer, hits, context: DocContext | None) -> Entry | None:
+    "The highest-scoring candidate: population, kind, and the document's countries and provinces."
+    best, best_score = None, -math.inf
+    admin1s = context.admin1s if context else frozenset()
+    city_countries = {gazetteer.entries[i].country for i, _ in hits if gazetteer.entries[i].precision == "city"}
+    for i, primary in hits:
+        entry = gazetteer.entries[i]
+        score = math.log10(entry.population + 10)
+        if entry.precision == "country":
+            score += COUNTRY_BONUS
+        if primary and entry.precision == "admin1" and entry.country in city_countries:
+            score -= ADMIN1_PENALTY
+        if primary:
+            score += PRIMARY_BONUS
+        if context is not None and entry.country and context.count(entry.country):
+            score += CONTEXT_BONUS
+        if entry.admin1 and entry.precision != "admin1" and entry.admin1 in admin1s:
+            score += ADMIN1_BONUS
+        if score > best_score:
+            best, best_score = entry, score
+    return best
+
+
+def _to_place(entry: Entry, text: str, start: int, end: int) -> Place:
+    "A Place record for one mention."
+    return Place(text=text, name=entry.name, country=entry.country, admin1=entry.admin1,
+                 lat=entry.lat, lon=entry.lon, precision=entry.precision, geonameid=entry.geonameid,
+                 start=start, end=end)

@@ -5,6 +5,600 @@ INTERFACE:
     for item in read_inputs(["a.jsonl", "pages/", "-"], settings=settings, stdin=sys.stdin.buffer):
         item is Article | Rejected       # in input order, deterministically (folders sorted)
 
+    article_from_record({"id": "x", "text": "..."}, origin="api") -> Article | Rejected
+
 Raises ``InputError`` only for an unusable argument (path does not exist); every problem
 inside a file becomes a ``Rejected`` with the doc id (or file:line) and a reason.
+
+Formats, chosen by the name (after an optional ``.gz``), else by sniffing the content:
+
+- ``.jsonl`` / ``.ndjson``: one record a line, ``{"id", "text"}`` plus ``title``,
+  ``published``, ``url``, ``source``, ``html``. A bad line is ``Rejected("file:line", ...)``;
+  a record without ``id`` gets ``sha1(url)[:16]``, else ``sha1(text or html)[:16]``.
+- ``.txt`` / ``.html`` / ``.htm``: one document, id = the file name without extensions.
+- ``.rss`` / ``.atom`` / ``.xml`` (RSS 2.0, RSS 1.0, Atom) and ``.json`` (JSON Feed, or a
+  list of records): one Article per item; id = the item's guid/id, else ``sha1(link)[:16]``,
+  else ``<file stem>:<n>``.
+- ``-``: standard input; JSONL when every non-blank line is a JSON object, else one text
+  document with id ``stdin``.
+
+Bytes are decoded by BOM, then UTF-8, then charset-normalizer. PDF, images and other binary
+content are rejected ("pdf", "image", "binary file"). A file is read only up to
+``settings.max_chars * 10`` bytes (with a warning); JSONL and stdin are streamed line by line.
 """
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import email.utils
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from .config import Settings
+from .errors import InputError
+from .records import Article, Rejected
+
+logger = logging.getLogger(__name__)
+
+_JSONL = {".jsonl", ".ndjson"}
+_TEXT = {".txt", ".text"}
+_HTML = {".html", ".htm", ".xhtml"}
+_FEED = {".rss", ".atom", ".xml"}
+_JSON = {".json"}
+# Binary types rejected with a reason when met in a folder (so the user learns why they were skipped).
+_BINARY_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
+_KNOWN = _JSONL | _TEXT | _HTML | _FEED | _JSON
+
+# Bytes from the start of a file that the binary sniffer looks at (enough for any magic number
+# and a fair sample of text; the share thresholds below are taken over this window).
+_SNIFF_BYTES = 8192
+# Above this share of control characters (not \t \n \r \f) in the decoded sample, content is not
+# text. Real text has none; legacy files carry a few stray \x1a or \x0c, so allow 5%.
+_MAX_CONTROL_SHARE = 0.05
+# Stdin is spooled to disk beyond this many bytes while we check whether it is JSONL.
+_SPOOL_BYTES = 8 * 1024 * 1024
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
+_BINARY_MAGIC = (b"PK\x03\x04", b"\x7fELF", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"MZ", b"\xd0\xcf\x11\xe0")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_TAG = re.compile(r"<(?:p|div|br|a|span|img|ul|ol|li|b|i|em|strong|h[1-6]|table|style|script)\b[^>]*>", re.I)
+
+
+class _Unreadable(Exception):
+    """Content that is not text; ``reason`` is the rejection reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# ---- entry point -------------------------------------------------------------------------
+def read_inputs(paths: Iterable[str | os.PathLike], *, settings: Settings,
+                stdin: IO | None = None) -> Iterator[Article | Rejected]:
+    """Articles and rejections from files, folders and ``-``, in input order."""
+    paths = [str(p) for p in paths]
+    for path in paths:
+        if path != "-" and not os.path.exists(path):
+            raise InputError(f"no such file or folder: {path}")
+    limit = max(1, settings.max_chars * 10)
+    seen: set[str] = set()
+    for path in paths:
+        if path == "-":
+            items = _read_stdin(stdin if stdin is not None else sys.stdin.buffer, limit=limit)
+        elif os.path.isdir(path):
+            items = _read_folder(Path(path), limit=limit)
+        else:
+            items = _read_file(Path(path), limit=limit, explicit=True)
+        for item in items:
+            if isinstance(item, Article):
+                if item.id in seen:
+                    logger.warning("duplicate document id %s (%s)", item.id, item.origin)
+                seen.add(item.id)
+            yield item
+
+
+def _read_folder(folder: Path, *, limit: int) -> Iterator[Article | Rejected]:
+    "Every readable file under a folder, walked in sorted order; hidden entries skipped."
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            suffix = _format_suffix(path)
+            if suffix in _KNOWN or suffix in _BINARY_SUFFIXES:
+                yield from _read_file(path, limit=limit, explicit=False)
+            else:
+                logger.debug("skipping %s: unknown file type", path)
+
+
+def _read_file(path: Path, *, limit: int, explicit: bool) -> Iterator[Article | Rejected]:
+    "The documents of one file, by its name (after .gz) or, failing that, by its content."
+    suffix = _format_suffix(path)
+    doc_id = _stem(path)
+    origin = str(path)
+    if suffix in _JSONL:
+        yield from _read_jsonl_file(path, limit=limit)
+        return
+    try:
+        data = _read_bounded(path, limit=limit)
+    except OSError as exc:
+        yield Rejected(doc_id, f"unreadable: {exc.strerror or exc}", origin)
+        return
+    try:
+        _check_binary(data)
+        text = decode_bytes(data)
+    except _Unreadable as exc:
+        yield Rejected(doc_id, exc.reason, origin)
+        return
+    if not text.strip():
+        yield Rejected(doc_id, "empty", origin)
+        return
+    if suffix in _FEED or suffix in _JSON:
+        yield from _read_structured(text, path=path, suffix=suffix)
+    elif suffix in _HTML:
+        yield Article(id=doc_id, text="", html=text, origin=origin)
+    elif suffix in _TEXT:
+        yield _text_article(text, doc_id=doc_id, origin=origin)
+    else:  # an explicit file with an unknown name: sniff
+        yield from _read_sniffed(text, path=path)
+
+
+def _read_sniffed(text: str, *, path: Path) -> Iterator[Article | Rejected]:
+    "A file of unknown type: feed, JSON lines, HTML or plain text, by its first characters."
+    head = text.lstrip()[:512].lower()
+    if head.startswith(("<?xml", "<rss", "<feed", "<rdf:rdf")) and re.search(r"<(rss|feed|rdf:rdf)\b", head):
+        yield from _read_structured(text, path=path, suffix=".xml")
+    elif head.startswith("{") and _all_json_objects(text.splitlines()):
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                yield _parse_jsonl_line(line, name=str(path), lineno=lineno)
+    else:
+        yield _text_article(text, doc_id=_stem(path), origin=str(path))
+
+
+def _text_article(text: str, *, doc_id: str, origin: str) -> Article:
+    "One text document; a .txt that is really an HTML page goes to the HTML path."
+    head = text.lstrip()[:256].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return Article(id=doc_id, text="", html=text, origin=origin)
+    return Article(id=doc_id, text=text, origin=origin)
+
+
+# ---- names and bytes ---------------------------------------------------------------------
+def _format_suffix(path: Path) -> str:
+    "The suffix that names the format, looking past a final .gz."
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def _stem(path: Path) -> str:
+    "The file name without .gz and without its format extension."
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    base, ext = os.path.splitext(name)
+    return base if ext.lower() in _KNOWN | _BINARY_SUFFIXES and base else name
+
+
+def _open(path: Path) -> IO[bytes]:
+    "Open a file for reading bytes, decompressing .gz."
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def _read_bounded(path: Path, *, limit: int) -> bytes:
+    "At most ``limit`` bytes of a (decompressed) file, with a warning when cut."
+    with _open(path) as fh:
+        try:
+            data = fh.read(limit + 1)
+        except (gzip.BadGzipFile, EOFError, OSError) as exc:
+            raise OSError(f"bad gzip data: {exc}") from exc
+    if len(data) > limit:
+        logger.warning("%s: larger than %d bytes, read only that much", path, limit)
+        data = data[:limit]
+    return data
+
+
+def _check_binary(data: bytes) -> None:
+    "Raise _Unreadable for PDF, images and other binary content."
+    head = data[:_SNIFF_BYTES]
+    if head.lstrip()[:5] == b"%PDF-" or head[:4] == b"%PDF":
+        raise _Unreadable("pdf")
+    if head.startswith(_IMAGE_MAGIC):
+        raise _Unreadable("image")
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return
+    if head.startswith(_BINARY_MAGIC):
+        raise _Unreadable("binary file")
+    if b"\x00" in head and _utf16_without_bom(head) is None:
+        raise _Unreadable("binary file")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    "The UTF-16 codec of BOM-less text whose NUL bytes sit all on one side, else None."
+    even, odd = head[0::2], head[1::2]
+    # ASCII-range text in UTF-16 has a NUL in nearly every high byte; 90% leaves room for
+    # a few non-Latin characters and no room for random binary data.
+    if odd and odd.count(0) / len(odd) > 0.9 and even.count(0) == 0:
+        return "utf-16-le"
+    if even and even.count(0) / len(even) > 0.9 and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes) -> str:
+    """Text from bytes: BOM, then UTF-8, then charset-normalizer; raises _Unreadable."""
+    text = _decode(data)
+    sample = text[:_SNIFF_BYTES]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f" or ch == "\ufffd")
+    if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
+        raise _Unreadable("binary file")
+    return text
+
+
+def _decode(data: bytes) -> str:
+    "Decode by BOM, UTF-16 NUL pattern, UTF-8 (tolerating a cut last character), charset-normalizer."
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    utf16 = _utf16_without_bom(data[:_SNIFF_BYTES]) if b"\x00" in data[:_SNIFF_BYTES] else None
+    if utf16:
+        return data.decode(utf16, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason.startswith("unexpected end"):
+            return data[: exc.start].decode("utf-8")  # the read limit cut a character in two
+    return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> str:
+    "Guess a legacy encoding; prefer cp1252 when it is among the plausible ones."
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data[: 256 * 1024])
+    best = matches.best()
+    if best is None:
+        raise _Unreadable("binary file")
+    # On short Western texts charset-normalizer often ties cp1252 with cp1250/mac_roman and
+    # the like; cp1252 is by far the most common legacy encoding of English news.
+    candidates = {m.encoding for m in matches}
+    encoding = "cp1252" if "cp1252" in candidates and best.encoding != "cp1252" and _cp1252_ok(data) else best.encoding
+    logger.debug("decoded as %s", encoding)
+    return data.decode(encoding, errors="replace")
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    "Whether the bytes decode as cp1252 without undefined code points."
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# ---- JSONL and records --------------------------------------------------------------------
+def _read_jsonl_file(path: Path, *, limit: int) -> Iterator[Article | Rejected]:
+    "Stream a (gzipped) JSONL file, one record per line."
+    try:
+        with _open(path) as fh:
+            yield from _read_jsonl_stream(fh, name=str(path), limit=limit)
+    except (OSError, EOFError) as exc:
+        yield Rejected(str(path), f"unreadable: {exc}", str(path))
+
+
+def _read_jsonl_stream(fh: IO[bytes], *, name: str, limit: int) -> Iterator[Article | Rejected]:
+    "Records from a binary stream of JSON lines; one line never longer than ``limit`` bytes."
+    lineno = 0
+    while True:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            return
+        lineno += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
+                raw = fh.readline(limit + 1)
+            logger.warning("%s:%d: line longer than %d bytes", name, lineno, limit)
+            yield Rejected(f"{name}:{lineno}", f"line longer than {limit} bytes", f"{name}:{lineno}")
+            continue
+        if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("cp1252", errors="replace")
+        yield _parse_jsonl_line(line, name=name, lineno=lineno)
+
+
+def _parse_jsonl_line(line: str, *, name: str, lineno: int) -> Article | Rejected:
+    "One JSONL line to an Article, or a Rejected naming file:line."
+    where = f"{name}:{lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Rejected(where, f"invalid JSON: {exc.msg} (column {exc.colno})", where)
+    if not isinstance(record, dict):
+        return Rejected(where, "invalid JSON: not an object", where)
+    return article_from_record(record, origin=where, fallback_id=where)
+
+
+def article_from_record(record: dict, *, origin: str | None = None,
+                        fallback_id: str | None = None) -> Article | Rejected:
+    """An Article from a ``{"id", "text", ...}`` record (JSONL line, JSON file, API body)."""
+    text = record.get("text")
+    html = record.get("html")
+    text = text if isinstance(text, str) else None
+    html = html if isinstance(html, str) and html.strip() else None
+    url = _opt_str(record.get("url"))
+    doc_id = _record_id(record.get("id"), url=url, body=text or html or "")
+    if doc_id is None:
+        doc_id = fallback_id or "doc"
+    if not (text and text.strip()) and html is None:
+        return Rejected(doc_id, "no text", origin)
+    return Article(
+        id=doc_id,
+        text="" if html is not None and not (text and text.strip()) else text,
+        title=_opt_str(record.get("title")),
+        published=parse_published(record.get("published")),
+        url=url,
+        source=_opt_str(record.get("source")),
+        html=html if not (text and text.strip()) else None,
+        origin=origin,
+    )
+
+
+def _record_id(value, *, url: str | None, body: str) -> str | None:
+    "The record's own id, else a stable hash of its url, else of its content."
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    if url:
+        return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+    if body.strip():
+        return hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
+    return None
+
+
+def _opt_str(value) -> str | None:
+    "A stripped non-empty string, or None."
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def parse_published(value) -> dt.date | None:
+    """A date from an ISO date/datetime string (``Z`` allowed) or an RFC 822 date; else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            return None
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        logger.debug("unparsed publication date %r", value)
+        return None
+
+
+# ---- feeds and JSON files ------------------------------------------------------------------
+def _read_structured(text: str, *, path: Path, suffix: str) -> Iterator[Article | Rejected]:
+    "A feed (RSS/Atom/JSON Feed) or a JSON list of records."
+    if suffix in _JSON or text.lstrip().startswith(("{", "[")):
+        yield from _read_json(text, path=path)
+    else:
+        yield from _read_xml_feed(text, path=path)
+
+
+def _read_json(text: str, *, path: Path) -> Iterator[Article | Rejected]:
+    "A JSON Feed, a list of records or one record."
+    stem, origin = _stem(path), str(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        # A .json file may be JSON lines after all.
+        lines = text.splitlines()
+        if _all_json_objects(lines):
+            for lineno, line in enumerate(lines, 1):
+                if line.strip():
+                    yield _parse_jsonl_line(line, name=origin, lineno=lineno)
+            return
+        yield Rejected(stem, f"invalid JSON: {exc.msg}", origin)
+        return
+    if isinstance(data, dict) and isinstance(data.get("items"), list) and "jsonfeed" in str(data.get("version", "")):
+        for n, item in enumerate(data["items"], 1):
+            if isinstance(item, dict):
+                yield _json_feed_item(item, stem=stem, n=n, origin=f"{origin}#{n}")
+    elif isinstance(data, list):
+        for n, record in enumerate(data, 1):
+            where = f"{origin}#{n}"
+            if isinstance(record, dict):
+                yield article_from_record(record, origin=where, fallback_id=f"{stem}:{n}")
+            else:
+                yield Rejected(f"{stem}:{n}", "invalid JSON: not an object", where)
+    elif isinstance(data, dict) and ("text" in data or "html" in data):
+        yield article_from_record(data, origin=origin, fallback_id=stem)
+    else:
+        yield Rejected(stem, "not a feed or document", origin)
+
+
+def _json_feed_item(item: dict, *, stem: str, n: int, origin: str) -> Article | Rejected:
+    "One JSON Feed item."
+    url = _opt_str(item.get("url")) or _opt_str(item.get("external_url"))
+    record = {
+        "id": _opt_str(item.get("id")) or (None if url else f"{stem}:{n}"),
+        "url": url,
+        "title": item.get("title"),
+        "published": item.get("date_published") or item.get("date_modified"),
+        "html": item.get("content_html"),
+        "text": item.get("content_text") or (None if item.get("content_html") else item.get("summary")),
+    }
+    return article_from_record(record, origin=origin, fallback_id=f"{stem}:{n}")
+
+
+def _local(tag) -> str:
+    "An element's tag without its namespace, lower-cased."
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _read_xml_feed(text: str, *, path: Path) -> Iterator[Article | Rejected]:
+    "Items of an RSS 2.0, RSS 1.0 or Atom feed, streamed with iterparse."
+    stem, origin = _stem(path), str(path)
+    data = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1).encode("utf-8")  # already decoded
+    root_seen, n = None, 0
+    try:
+        for event, elem in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+            name = _local(elem.tag)
+            if event == "start":
+                if root_seen is None:
+                    root_seen = name
+                    if name not in {"rss", "feed", "rdf"}:
+                        yield Rejected(stem, "not a feed", origin)
+                        return
+                continue
+            if name in {"item", "entry"}:
+                n += 1
+                yield _xml_item(elem, stem=stem, n=n, origin=f"{origin}#{n}")
+                elem.clear()
+    except ET.ParseError as exc:
+        if n == 0:
+            yield Rejected(stem, f"invalid XML: {exc}", origin)
+        else:
+            logger.warning("%s: invalid XML after item %d: %s", origin, n, exc)
+            yield Rejected(f"{stem}:{n + 1}", f"invalid XML: {exc}", origin)
+        return
+    if n == 0:
+        logger.info("%s: feed without items", origin)
+
+
+def _xml_item(elem: ET.Element, *, stem: str, n: int, origin: str) -> Article | Rejected:
+    "One RSS item or Atom entry as an Article."
+    fields: dict[str, str] = {}
+    link = None
+    for child in elem:
+        name = _local(child.tag)
+        if name == "link":
+            href = child.get("href")
+            if href is None:
+                href = (child.text or "").strip()
+            if href and (link is None or child.get("rel", "alternate") == "alternate"):
+                link = href
+            continue
+        if name == "content" and child.get("type") == "xhtml":
+            value = "".join(ET.tostring(c, encoding="unicode") for c in child)
+            fields.setdefault("content", value)
+            continue
+        if name == "content" and child.get("type") == "text":
+            fields.setdefault("plain", (child.text or ""))
+            continue
+        value = "".join(child.itertext()).strip()
+        if value:
+            fields.setdefault(name, value)
+    body = fields.get("encoded") or fields.get("content") or fields.get("description") or fields.get("summary")
+    guid = fields.get("guid") or fields.get("id")
+    record = {
+        "id": guid if guid and len(guid) <= 200 else None,
+        "url": link,
+        "title": fields.get("title"),
+        "published": fields.get("pubdate") or fields.get("published") or fields.get("updated") or fields.get("date"),
+    }
+    if fields.get("plain") and not body:
+        record["text"] = fields["plain"]
+    elif body and _TAG.search(body):
+        record["html"] = body
+    else:
+        record["text"] = body
+    if record["id"] is None and not link:
+        record["id"] = f"{stem}:{n}"
+    return article_from_record(record, origin=origin, fallback_id=f"{stem}:{n}")
+
+
+# ---- standard input ------------------------------------------------------------------------
+def _read_stdin(stream: IO, *, limit: int) -> Iterator[Article | Rejected]:
+    "JSONL when every non-blank line is a JSON object, else one document 'stdin'."
+    binary = getattr(stream, "buffer", stream)
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+        all_json, any_line = True, False
+        for raw in iter(lambda: binary.read(1 << 16), b"" if _is_binary(binary) else ""):
+            spool.write(raw.encode("utf-8") if isinstance(raw, str) else raw)
+        spool.seek(0)
+        for raw in iter(lambda: spool.readline(limit + 1), b""):
+            if not raw.strip():
+                continue
+            any_line = True
+            if not _is_json_object(raw):
+                all_json = False
+                break
+        spool.seek(0)
+        if any_line and all_json:
+            yield from _read_jsonl_stream(spool, name="stdin", limit=limit)
+            return
+        data = spool.read(limit + 1)
+    if len(data) > limit:
+        logger.warning("stdin: larger than %d bytes, read only that much", limit)
+        data = data[:limit]
+    try:
+        _check_binary(data)
+        text = decode_bytes(data)
+    except _Unreadable as exc:
+        yield Rejected("stdin", exc.reason, "stdin")
+        return
+    if not text.strip():
+        yield Rejected("stdin", "empty", "stdin")
+        return
+    yield _text_article(text, doc_id="stdin", origin="stdin")
+
+
+def _is_binary(stream: IO) -> bool:
+    "Whether a stream yields bytes (a text stream without .buffer yields str)."
+    return not isinstance(stream, io.TextIOBase)
+
+
+def _is_json_object(raw: bytes | str) -> bool:
+    "Whether one line is a JSON object."
+    stripped = raw.strip()
+    if not stripped.startswith(b"{" if isinstance(stripped, bytes) else "{"):
+        return False
+    try:
+        return isinstance(json.loads(stripped), dict)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+
+
+def _all_json_objects(lines: list[str]) -> bool:
+    "Whether every non-blank line is a JSON object (and there is one)."
+    nonblank = [line for line in lines if line.strip()]
+    return bool(nonblank) and all(_is_json_object(line) for line in nonblank)

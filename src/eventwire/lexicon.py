@@ -3,7 +3,7 @@
 ``triggers.tsv`` columns: lemma, pos (V|N), pattern, event_type, mode, contexts, cameo,
 weight. A pattern is a comma-separated list of constraints that must all hold:
 ``prt:off`` (particle child), ``prep:for`` (a prepositional child), ``dobj:talk``
-(the direct object's lemma). An entry with more constraints wins over one with fewer.
+(the direct object's lemma; ``dobj:*`` any direct object). An entry with more constraints wins over one with fewer.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _holds(kind: str, value: str, *, prt, preps, dobj) -> bool:
     if kind == "prep":
         return value in preps
     if kind == "dobj":
-        return dobj is not None and (dobj == value or dobj.rstrip("s") == value)
+        return dobj is not None and (value == "*" or dobj == value or dobj.rstrip("s") == value)
     return False
 
 

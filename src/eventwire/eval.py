@@ -1,0 +1,608 @@
+"""Score the coder on the gold sets in ``../shared`` and on the sample page.
+
+INTERFACE:
+
+    report = run_eval(Path("../shared"), coder=Coder.load(settings), sets=None)  # or ["plover", ...]
+    text = format_report(report)        # plain-text tables; ``eventwire eval`` prints it
+
+Sets (each is skipped, with its reason in the report, when its file is absent):
+
+``plover``      shared/gold/dev/plover_gsr_dev.jsonl, one sentence per record.
+                *Asserted* events are those neither negated nor hypothetical. Per record with
+                gold type ``g`` and asserted predicted types ``P`` (a set):
+                TP = 1 if g in P; FN = 1 if g not in P; FP = |P - {g}|. Micro precision,
+                recall and F1 sum these over records; per-type scores use the same counts.
+                *Dyad recall*: share of records with an asserted event of type g whose actor
+                code is one of the gold source codes and, when the gold target names codes,
+                whose recipient code is one of them. *Top event*: the asserted event with the
+                highest confidence (ties: first in output order), or NONE; the confusion
+                matrix is gold type x top event. Records are split by a hash of their id into
+                two stable halves, ``dev`` and ``test``; both halves and ``all`` are reported.
+``case``        shared/gold/dev/case2021_task2_dev.tsv (id, EventSnippet, SubType). Each
+                ACLED-style label maps to a group and the PLOVER types that count as right
+                (``CASE_MAPPING`` below, with the manual's reasons). "any": a right type among
+                the asserted events; "top": the top event has a right type. Disasters: share of
+                snippets with no asserted quad 3/4 (conflict) event at all.
+``conflibert``  shared/gold/dev/conflibert_cameo_class_train.tsv (sentence, label 0..4).
+                Predicted class: 0 without an asserted event; 0 when the top event's CAMEO
+                code starts with 01 or 02 (statements and appeals, the set's class 0, so a
+                REQUEST coded as CAMEO 02x is 0); else the top event's quad class 1..4.
+``sample``      shared/samples/gzero-gaza-truce-page.txt scored against the table of its
+                .expected.md: must / should rows found (type, actor code, recipient code when
+                the row names codes, and the right document: main article vs teaser), the
+                "Not events" phrases never coded as asserted events, and no teaser or caption
+                event dated with the main article's publication date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .errors import ArticleRejected, InputError
+from .records import Article, Event
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["CASE_MAPPING", "PLOVER_TYPES", "SETS", "format_report", "run_eval"]
+
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+NONE = "NONE"
+SETS: tuple[str, ...] = ("plover", "case", "conflibert", "sample")
+
+PLOVER_FILE = "gold/dev/plover_gsr_dev.jsonl"
+CASE_FILE = "gold/dev/case2021_task2_dev.tsv"
+CONFLIBERT_FILE = "gold/dev/conflibert_cameo_class_train.tsv"
+SAMPLE_FILE = "samples/gzero-gaza-truce-page.txt"
+
+# CASE 2021 task 2 label -> (group, PLOVER types that count as right). Groups "violent",
+# "protest", "arrest" and "diplomacy" are scored and summed; "other" is scored per label
+# only; "disaster" expects no conflict event; "none" is not scored. Reasons (PLOVER manual,
+# ../shared/ontology/PLOVER-PLOVER_MANUAL.tex):
+#  - abduction is ASSAULT 'abduct' ("Abduct, kidnap, hijack"), not COERCE;
+#  - a violent demonstration is PROTEST 'riot' ("participants intend to cause physical
+#    injury"), so VIOL_DEMONSTR stays a protest; MOB_VIOL (ACLED: a riot sub-type, mostly
+#    lynchings and vigilante killings) is ASSAULT, PROTEST 'riot' accepted too;
+#  - force against protesters is ASSAULT 'crowd-control' when a weapon or tactic is named,
+#    COERCE 'restrict' for "police pushed back protesters": both accepted;
+#  - PROTEST_WITH_INTER is scored on the protest itself (the intervention is a second event);
+#  - territory taken by fighting (GOV_REGAINS_TERIT, NON_STATE_ACTOR_OVERTAKES_TER) is ASSAULT;
+#  - DIPLO snippets in this set are expulsions, sanctions, demands and meetings: CONSULT,
+#    and the verbal / sanctioning types a diplomatic move is coded as, are accepted;
+#  - ATTRIB is blame (ACCUSE) or a claim of responsibility, whose coded event is the attack;
+#  - DISR_WEAP (weapons seized, bombs defused) is COERCE 'seize'; ORG_CRIME snippets are
+#    arrests and interceptions by security forces (COERCE); the crime itself is not political;
+#  - PROPERTY_DISTRUCT (looting, arson) is ASSAULT 'destroy', PROTEST 'vandalize' accepted;
+#  - HQ_ESTABLISHED (bases, observation posts) and CHANGE_TO_GROUP_ACT (deployments, new
+#    forces, defections) are MOBILIZE (RETREAT accepted for defections and withdrawals);
+#    NON_VIOL_TERRIT_TRANSFER (withdrawals, unopposed takeovers) is RETREAT, MOBILIZE accepted;
+#  - OTHER has no PLOVER type; disasters have no political actor, so no conflict event.
+_VIOLENT = ("ASSAULT",)
+CASE_MAPPING: dict[str, tuple[str, tuple[str, ...]]] = {
+    "AIR_STRIKE": ("violent", _VIOLENT),
+    "ARMED_CLASH": ("violent", _VIOLENT),
+    "ATTACK": ("violent", _VIOLENT),
+    "ART_MISS_ATTACK": ("violent", _VIOLENT),
+    "GRENADE": ("violent", _VIOLENT),
+    "SUIC_BOMB": ("violent", _VIOLENT),
+    "CHEM_WEAP": ("violent", _VIOLENT),
+    "REM_EXPLOS": ("violent", _VIOLENT),
+    "SEX_VIOL": ("violent", _VIOLENT),
+    "ABDUCT_DISSAP": ("violent", _VIOLENT),
+    "GOV_REGAINS_TERIT": ("violent", _VIOLENT),
+    "NON_STATE_ACTOR_OVERTAKES_TER": ("violent", _VIOLENT),
+    "MOB_VIOL": ("violent", ("ASSAULT", "PROTEST")),
+    "FORCE_AGAINST_PROTEST": ("violent", ("ASSAULT", "COERCE")),
+    "PEACE_PROTEST": ("protest", ("PROTEST",)),
+    "PROTEST_WITH_INTER": ("protest", ("PROTEST",)),
+    "VIOL_DEMONSTR": ("protest", ("PROTEST",)),
+    "ARREST": ("arrest", ("COERCE",)),
+    "AGREEMENT": ("diplomacy", ("AGREE",)),
+    "DIPLO": ("diplomacy", ("CONSULT", "SANCTION", "REQUEST", "ACCUSE", "REJECT", "THREATEN")),
+    "ATTRIB": ("other", ("ACCUSE", "ASSAULT")),
+    "DISR_WEAP": ("other", ("COERCE",)),
+    "ORG_CRIME": ("other", ("COERCE",)),
+    "PROPERTY_DISTRUCT": ("other", ("ASSAULT", "PROTEST")),
+    "HQ_ESTABLISHED": ("other", ("MOBILIZE",)),
+    "CHANGE_TO_GROUP_ACT": ("other", ("MOBILIZE", "RETREAT")),
+    "NON_VIOL_TERRIT_TRANSFER": ("other", ("RETREAT", "MOBILIZE")),
+    "OTHER": ("none", ()),
+    "NATURAL_DISASTER": ("disaster", ()),
+    "MAN_MADE_DISASTER": ("disaster", ()),
+}
+CASE_GROUPS: tuple[str, ...] = ("violent", "protest", "arrest", "diplomacy")
+
+CONFLIBERT_CLASSES: tuple[int, ...] = (0, 1, 2, 3, 4)
+# ConfliBERT class 0 is CAMEO 01 (make public statement) and 02 (appeal).
+_NEUTRAL_CAMEO = ("01", "02")
+
+# PLOVER sectors (and CAMEO role codes) that may sit beside a country code in the sample
+# table's parentheses, e.g. "(USA GOV)", "(HKG GOV / JUD)": never actor codes.
+_SECTORS = frozenset(
+    "GOV MIL REB COP JUD LEG OPP CVL CRM REF BUS MED EDU HLH ELI LAB PTY SPY UAF INS AGR "
+    "ENV HRI RAD SEP MOD CHR JEW MOS HIN BUD ITP DEV IMG SET".split()
+)
+# Used when the .expected.md has no quoted "Not events:" phrases (the page's own, as of 2024).
+_FALLBACK_NOT_EVENTS = ("Washington fears", "little progress is likely", "still weighing")
+_PUBLISHED_RE = re.compile(r"published[^0-9\n]{0,30}(\d{4}-\d{2}-\d{2})")
+
+Coded = list[Event]
+
+
+# ---------------------------------------------------------------------------- entry points
+def run_eval(shared_dir: Path, *, coder, sets: Sequence[str] | None = None) -> dict:
+    """Run the chosen sets (all when None) against one coder; a dict of plain values."""
+    shared_dir = Path(shared_dir)
+    chosen = tuple(sets or SETS)
+    unknown = [name for name in chosen if name not in SETS]
+    if unknown:
+        raise InputError(f"unknown eval set(s): {', '.join(unknown)} (known: {', '.join(SETS)})")
+    report: dict = {"shared": str(shared_dir), "sets": {}}
+    if not shared_dir.is_dir():
+        report["error"] = f"{shared_dir} not found: nothing to evaluate"
+        logger.warning(report["error"])
+        return report
+    runners: dict[str, Callable[[Path, object], dict]] = {
+        "plover": eval_plover, "case": eval_case, "conflibert": eval_conflibert, "sample": eval_sample,
+    }
+    for name in chosen:
+        started = time.perf_counter()
+        result = runners[name](shared_dir, coder)
+        result["seconds"] = round(time.perf_counter() - started, 2)
+        report["sets"][name] = result
+        logger.info("eval %s: %s in %.1fs", name, result.get("status"), result["seconds"])
+    return report
+
+
+def format_report(report: dict) -> str:
+    """Plain-text tables of a run_eval report."""
+    if report.get("error"):
+        return report["error"]
+    out: list[str] = []
+    formatters = {"plover": _format_plover, "case": _format_case,
+                  "conflibert": _format_conflibert, "sample": _format_sample}
+    for name, result in report["sets"].items():
+        out.append(f"== {name} ({result.get('seconds', 0)}s)")
+        if result.get("status") != "ok":
+            out.append(f"skipped: {result.get('reason')}")
+        else:
+            out.extend(formatters[name](result))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------------------- shared helpers
+def asserted(events: Iterable[Event]) -> list[Event]:
+    "Events that state something happened: neither negated nor hypothetical."
+    return [e for e in events if not e.negated and not e.hypothetical]
+
+
+def top_event(events: Sequence[Event]) -> Event | None:
+    "The asserted event with the highest confidence; ties go to the first in output order."
+    best: Event | None = None
+    for event in asserted(events):
+        if best is None or event.confidence > best.confidence:
+            best = event
+    return best
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    "Precision, recall and F1 (0.0 where undefined)."
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 4),
+            "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def split_of(record_id: str) -> str:
+    "A stable half for a record id: 'dev' or 'test' (first byte of its SHA-1, even or odd)."
+    return "dev" if hashlib.sha1(record_id.encode("utf-8")).digest()[0] % 2 == 0 else "test"
+
+
+def code_texts(coder, texts: Sequence[str], *, published: Sequence[dt.date | None] | None = None,
+               ids: Sequence[str] | None = None) -> list[list[Event]]:
+    "Code many short texts with one coder; uses coder.code_texts when it exists."
+    published = list(published) if published is not None else [None] * len(texts)
+    ids = list(ids) if ids is not None else [f"eval-{i}" for i in range(len(texts))]
+    batch = getattr(coder, "code_texts", None)
+    if callable(batch) and len(set(published)) <= 1:
+        return [list(events) for events in batch(list(texts), published=published[0] if published else None)]
+    return [list(coder.code_text(text, published=when, doc_id=doc_id))
+            for text, when, doc_id in zip(texts, published, ids)]
+
+
+def _skipped(reason: str) -> dict:
+    "A set that could not run, and why."
+    logger.warning("eval set skipped: %s", reason)
+    return {"status": "skipped", "reason": reason}
+
+
+def _parse_date(value) -> dt.date | None:
+    "An ISO date (or datetime) string, or None."
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except (TypeError, ValueError):
+        return None
+
+
+def _codes(value) -> set[str]:
+    "Actor codes of a gold source/target field: a list of {code: ...}; anything else is none."
+    if not isinstance(value, list):
+        return set()
+    return {str(item["code"]).upper() for item in value if isinstance(item, dict) and item.get("code")}
+
+
+# ---------------------------------------------------------------------------- PLOVER GSR
+def read_plover(path: Path) -> list[dict]:
+    "Records of the PLOVER gold-standard JSONL; malformed lines are logged and skipped."
+    records = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                logger.warning("%s:%d: not JSON, skipped", path, number)
+                continue
+            if record.get("text") and record.get("event"):
+                records.append(record)
+    return records
+
+
+def score_plover_record(record: dict, events: Sequence[Event]) -> dict:
+    "One record's counts: TP/FP/FN by type, dyad hit, top predicted type."
+    gold = str(record["event"]).upper()
+    predicted = {e.event_type for e in asserted(events)}
+    sources, targets = _codes(record.get("source")), _codes(record.get("target"))
+    dyad = any(
+        e.event_type == gold
+        and (e.actor.code or "").upper() in sources
+        and (not targets or (e.recipient is not None and (e.recipient.code or "").upper() in targets))
+        for e in asserted(events)
+    )
+    top = top_event(events)
+    return {"id": str(record.get("id", "")), "gold": gold, "predicted": sorted(predicted),
+            "hit": gold in predicted, "extra": sorted(predicted - {gold}),
+            "dyad": dyad if sources else None, "top": top.event_type if top else NONE}
+
+
+def summarize_plover(scored: Sequence[dict]) -> dict:
+    "Micro P/R/F1, per-type scores, dyad recall, top accuracy and confusion over scored records."
+    tp = sum(r["hit"] for r in scored)
+    fn = len(scored) - tp
+    fp = sum(len(r["extra"]) for r in scored)
+    labels = sorted({r["gold"] for r in scored} | set(PLOVER_TYPES), key=_type_order)
+    per_type = {}
+    for label in labels:
+        t_tp = sum(1 for r in scored if r["gold"] == label and r["hit"])
+        t_fn = sum(1 for r in scored if r["gold"] == label and not r["hit"])
+        t_fp = sum(1 for r in scored if r["gold"] != label and label in r["predicted"])
+        per_type[label] = {**prf(t_tp, t_fp, t_fn), "n": t_tp + t_fn}
+    dyads = [r["dyad"] for r in scored if r["dyad"] is not None]
+    confusion = {label: {col: 0 for col in (*labels, NONE)} for label in labels}
+    for r in scored:
+        confusion[r["gold"]][r["top"] if r["top"] in confusion[r["gold"]] else NONE] += 1
+    return {
+        "n": len(scored), **prf(tp, fp, fn),
+        "dyad_recall": round(sum(dyads) / len(dyads), 4) if dyads else 0.0,
+        "dyad_hits": sum(dyads), "dyad_n": len(dyads),
+        "top_accuracy": round(sum(r["top"] == r["gold"] for r in scored) / len(scored), 4) if scored else 0.0,
+        "per_type": per_type, "confusion": confusion,
+    }
+
+
+def eval_plover(shared_dir: Path, coder) -> dict:
+    "Event type and dyad scores on the PLOVER gold-standard records."
+    path = shared_dir / PLOVER_FILE
+    if not path.is_file():
+        return _skipped(f"{PLOVER_FILE} not found in {shared_dir}")
+    records = read_plover(path)
+    coded = code_texts(coder, [r["text"] for r in records],
+                       published=[_parse_date(r.get("date")) for r in records],
+                       ids=[str(r.get("id", i)) for i, r in enumerate(records)])
+    scored = [score_plover_record(r, events) for r, events in zip(records, coded)]
+    splits = {"dev": [s for s in scored if split_of(s["id"]) == "dev"],
+              "test": [s for s in scored if split_of(s["id"]) == "test"], "all": scored}
+    return {"status": "ok", "file": PLOVER_FILE,
+            "splits": {name: summarize_plover(rows) for name, rows in splits.items()}}
+
+
+def _type_order(label: str) -> tuple[int, str]:
+    "PLOVER's own order of types, unknown labels after them."
+    return (PLOVER_TYPES.index(label) if label in PLOVER_TYPES else len(PLOVER_TYPES), label)
+
+
+# ---------------------------------------------------------------------------- CASE 2021
+def read_tsv_rows(path: Path) -> list[list[str]]:
+    "Rows of a tab-separated file, without quoting rules (snippets contain quotes)."
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [row for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if row]
+
+
+def score_case_snippet(label: str, events: Sequence[Event]) -> dict:
+    "Whether a snippet's asserted events contain a right type, and whether its top event is right."
+    group, right = CASE_MAPPING.get(label, ("none", ()))
+    kept = asserted(events)
+    top = top_event(events)
+    return {"label": label, "group": group,
+            "any": any(e.event_type in right for e in kept),
+            "top": top is not None and top.event_type in right,
+            "conflict": any(e.quad_class in (3, 4) for e in kept)}
+
+
+def summarize_case(scored: Sequence[dict]) -> dict:
+    "Accuracy per group, for the four groups together, per label; the disasters' clean share."
+    def acc(rows: Sequence[dict]) -> dict:
+        n = len(rows)
+        return {"n": n, "any": round(sum(r["any"] for r in rows) / n, 4) if n else 0.0,
+                "top": round(sum(r["top"] for r in rows) / n, 4) if n else 0.0}
+
+    groups = {g: acc([r for r in scored if r["group"] == g]) for g in CASE_GROUPS}
+    groups["together"] = acc([r for r in scored if r["group"] in CASE_GROUPS])
+    labels = sorted({r["label"] for r in scored if r["group"] not in ("none", "disaster")})
+    per_label = {label: acc([r for r in scored if r["label"] == label]) for label in labels}
+    disasters = [r for r in scored if r["group"] == "disaster"]
+    clean = sum(not r["conflict"] for r in disasters)
+    return {"groups": groups, "per_label": per_label,
+            "disaster": {"n": len(disasters), "no_conflict": clean,
+                         "share": round(clean / len(disasters), 4) if disasters else 0.0},
+            "unmapped": sorted({r["label"] for r in scored if r["label"] not in CASE_MAPPING})}
+
+
+def eval_case(shared_dir: Path, coder) -> dict:
+    "Accuracy of PLOVER types on the CASE 2021 task 2 snippets, by label group."
+    path = shared_dir / CASE_FILE
+    if not path.is_file():
+        return _skipped(f"{CASE_FILE} not found in {shared_dir}")
+    rows = [r for r in read_tsv_rows(path) if len(r) >= 3 and r[2] != "SubType"]
+    coded = code_texts(coder, [r[1] for r in rows], ids=[f"case-{r[0]}" for r in rows])
+    scored = [score_case_snippet(r[2].strip(), events) for r, events in zip(rows, coded)]
+    return {"status": "ok", "file": CASE_FILE, "n": len(scored), **summarize_case(scored)}
+
+
+# ---------------------------------------------------------------------------- ConfliBERT
+def predict_quad_class(events: Sequence[Event]) -> int:
+    "The ConfliBERT class of a sentence's events: 0 (none, or a statement/appeal) or 1..4."
+    top = top_event(events)
+    if top is None or (top.cameo or "").startswith(_NEUTRAL_CAMEO):
+        return 0
+    return int(top.quad_class)
+
+
+def summarize_classes(pairs: Sequence[tuple[int, int]], classes: Sequence[int] = CONFLIBERT_CLASSES) -> dict:
+    "Accuracy, macro-F1, per-class P/R/F1 and confusion (gold rows, predicted columns)."
+    per_class = {}
+    for c in classes:
+        tp = sum(1 for g, p in pairs if g == c and p == c)
+        fp = sum(1 for g, p in pairs if g != c and p == c)
+        fn = sum(1 for g, p in pairs if g == c and p != c)
+        per_class[str(c)] = {**prf(tp, fp, fn), "n": tp + fn}
+    confusion = {str(g): {str(p): 0 for p in classes} for g in classes}
+    for g, p in pairs:
+        if str(g) in confusion and str(p) in confusion[str(g)]:
+            confusion[str(g)][str(p)] += 1
+    n = len(pairs)
+    return {"n": n, "accuracy": round(sum(g == p for g, p in pairs) / n, 4) if n else 0.0,
+            "macro_f1": round(sum(v["f1"] for v in per_class.values()) / len(classes), 4),
+            "per_class": per_class, "confusion": confusion}
+
+
+def eval_conflibert(shared_dir: Path, coder) -> dict:
+    "Quad-class accuracy on the ConfliBERT CAMEO class sentences."
+    path = shared_dir / CONFLIBERT_FILE
+    if not path.is_file():
+        return _skipped(f"{CONFLIBERT_FILE} not found in {shared_dir}")
+    rows = []
+    for row in read_tsv_rows(path):
+        sentence, label = "\t".join(row[:-1]), row[-1].strip()
+        if sentence and label.isdigit():
+            rows.append((sentence, int(label)))
+    coded = code_texts(coder, [s for s, _ in rows], ids=[f"conflibert-{i}" for i in range(len(rows))])
+    pairs = [(label, predict_quad_class(events)) for (_, label), events in zip(rows, coded)]
+    return {"status": "ok", "file": CONFLIBERT_FILE, **summarize_classes(pairs)}
+
+
+# ---------------------------------------------------------------------------- sample page
+def parse_expected_rows(markdown: str) -> list[dict]:
+    "The scored rows of an .expected.md table: where, types, actor codes, recipient codes, grade."
+    rows = []
+    for line in markdown.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.lstrip().startswith("|") or len(cells) < 8 or not cells[0].isdigit():
+            continue
+        number, where, actor, event, recipient, _date, _place, grade = cells[:8]
+        head = event.split("·")[0]
+        types = [t for t in re.findall(r"\b[A-Z]+\b", head) if t in PLOVER_TYPES]
+        rows.append({"row": int(number), "where": where, "types": types,
+                     "actor_codes": sorted(_codes_in_parens(actor)),
+                     "recipient_codes": sorted(_codes_in_parens(recipient)),
+                     "grade": grade.split()[0].lower() if grade else "", "label": event})
+    return rows
+
+
+def _codes_in_parens(cell: str) -> set[str]:
+    "Three-letter upper-case actor codes inside parentheses, sectors left out."
+    codes = set()
+    for inside in re.findall(r"\(([^()]*)\)", cell):
+        codes.update(c for c in re.findall(r"\b[A-Z]{3}\b", inside) if c not in _SECTORS)
+    return codes
+
+
+def parse_not_events(markdown: str) -> list[str]:
+    "Quoted phrases of the 'Not events:' paragraph (fallback: _FALLBACK_NOT_EVENTS)."
+    match = re.search(r"Not events:(.*?)(?:\n\s*\n|\Z)", markdown, flags=re.S)
+    phrases = re.findall(r"\"([^\"]+)\"", match.group(1)) if match else []
+    return [" ".join(p.split()) for p in phrases] or list(_FALLBACK_NOT_EVENTS)
+
+
+def parse_published(markdown: str) -> dt.date | None:
+    "The main article's publication date stated in an .expected.md, if any."
+    match = _PUBLISHED_RE.search(markdown)
+    return _parse_date(match.group(1)) if match else None
+
+
+def row_found(row: dict, documents: Sequence[tuple[Article, Sequence[Event]]]) -> bool:
+    "Whether a non-negated event in the right kind of document matches a table row."
+    wants_teaser = row["where"].lower().startswith("teaser")
+    for doc, events in documents:
+        if (doc.kind != "article") != wants_teaser:
+            continue
+        for e in events:
+            if e.negated or e.event_type not in row["types"]:
+                continue
+            if row["actor_codes"] and (e.actor.code or "").upper() not in row["actor_codes"]:
+                continue
+            if row["recipient_codes"] and (e.recipient is None
+                                           or (e.recipient.code or "").upper() not in row["recipient_codes"]):
+                continue
+            return True
+    return False
+
+
+def score_sample(markdown: str, documents: Sequence[tuple[Article, Sequence[Event]]],
+                 *, published: dt.date | None) -> dict:
+    "Must/should hits, 'not events' violations and wrongly dated teaser events of one page."
+    rows = parse_expected_rows(markdown)
+    result: dict = {"documents": len(documents), "events": sum(len(ev) for _, ev in documents), "rows": []}
+    for grade in ("must", "should"):
+        graded = [r for r in rows if r["grade"] == grade]
+        hits = [r for r in graded if row_found(r, documents)]
+        result[grade] = {"hits": len(hits), "n": len(graded)}
+        result["rows"].extend({"row": r["row"], "grade": grade, "where": r["where"], "label": r["label"],
+                               "found": r in hits} for r in graded)
+    phrases = parse_not_events(markdown)
+    violations = [{"phrase": p, "event_type": e.event_type, "sentence": e.sentence}
+                  for p in phrases for _, events in documents for e in asserted(events)
+                  if p.lower() in " ".join(e.sentence.split()).lower()]
+    result["not_events"] = {"phrases": phrases, "violations": violations}
+    misdated = [{"doc_id": e.doc_id, "event_type": e.event_type, "date": str(e.date)}
+                for doc, events in documents if doc.kind != "article" for e in events
+                if published is not None and e.date == published]
+    result["teaser_dates"] = {"published": str(published) if published else None, "misdated": misdated}
+    return result
+
+
+def eval_sample(shared_dir: Path, coder) -> dict:
+    "Code the sample page and score it against its .expected.md."
+    page = shared_dir / SAMPLE_FILE
+    expected = page.with_name(page.name[: -len(".txt")] + ".expected.md")
+    if not page.is_file() or not expected.is_file():
+        return _skipped(f"{SAMPLE_FILE} or its .expected.md not found in {shared_dir}")
+    markdown = expected.read_text(encoding="utf-8")
+    published = parse_published(markdown)
+    article = _read_page(page, coder)
+    article = replace(article, published=published or article.published)
+    try:
+        documents = coder.code_article(article)
+    except ArticleRejected as exc:
+        return {"status": "ok", "rejected": exc.reason, "must": {"hits": 0, "n": 0}, "should": {"hits": 0, "n": 0},
+                "rows": [], "not_events": {"phrases": [], "violations": []},
+                "teaser_dates": {"published": None, "misdated": []}}
+    return {"status": "ok", "file": SAMPLE_FILE, **score_sample(markdown, documents, published=published)}
+
+
+def _read_page(path: Path, coder) -> Article:
+    "The page as ingest reads it (plain Article when ingest is unavailable)."
+    try:
+        from .ingest import read_inputs
+
+        for item in read_inputs([str(path)], settings=coder.settings):
+            if isinstance(item, Article):
+                return item
+    except Exception as exc:  # noqa: BLE001 - ingest is optional here; fall back to the raw text
+        logger.info("ingest could not read %s (%s); using the raw text", path, exc)
+    return Article(id=path.stem, text=path.read_text(encoding="utf-8"), origin=str(path))
+
+
+# ---------------------------------------------------------------------------- formatting
+def _pct(value: float) -> str:
+    "A ratio as a percentage string."
+    return f"{100 * value:5.1f}%"
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    "A left-aligned plain-text table."
+    rows = [[str(c) for c in row] for row in rows]
+    widths = [max(len(str(h)), *(len(r[i]) for r in rows)) if rows else len(str(h)) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return [line([str(h) for h in header]), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _format_plover(result: dict) -> list[str]:
+    "PLOVER GSR tables: splits, per-type, confusion."
+    splits = result["splits"]
+    out = _table(["split", "n", "P", "R", "F1", "dyad recall", "top acc"],
+                 [[name, s["n"], _pct(s["precision"]), _pct(s["recall"]), _pct(s["f1"]),
+                   f"{_pct(s['dyad_recall'])} ({s['dyad_hits']}/{s['dyad_n']})", _pct(s["top_accuracy"])]
+                  for name, s in splits.items()])
+    whole = splits["all"]
+    out += ["", "per type (all):"]
+    out += _table(["type", "n", "P", "R", "F1"],
+                  [[t, v["n"], _pct(v["precision"]), _pct(v["recall"]), _pct(v["f1"])]
+                   for t, v in whole["per_type"].items()])
+    labels = list(whole["confusion"])
+    cols = [*labels, NONE]
+    out += ["", "confusion (all; rows gold, columns top predicted event):"]
+    out += _table(["gold", *[c[:4] for c in cols]],
+                  [[g, *[whole["confusion"][g][c] or "." for c in cols]] for g in labels])
+    return out
+
+
+def _format_case(result: dict) -> list[str]:
+    "CASE 2021 tables: groups, labels, disasters."
+    out = _table(["group", "n", "type among events", "top event"],
+                 [[g, v["n"], _pct(v["any"]), _pct(v["top"])] for g, v in result["groups"].items()])
+    out += ["", "per label:"]
+    out += _table(["label", "accepted", "n", "any", "top"],
+                  [[label, "/".join(CASE_MAPPING.get(label, ("", ()))[1]), v["n"], _pct(v["any"]), _pct(v["top"])]
+                   for label, v in result["per_label"].items()])
+    d = result["disaster"]
+    out += ["", f"disasters with no conflict event: {d['no_conflict']}/{d['n']} ({_pct(d['share']).strip()})"]
+    if result.get("unmapped"):
+        out.append(f"unmapped labels (not scored): {', '.join(result['unmapped'])}")
+    return out
+
+
+def _format_conflibert(result: dict) -> list[str]:
+    "ConfliBERT tables: accuracy, per class, confusion."
+    out = [f"n={result['n']}  accuracy {_pct(result['accuracy']).strip()}  macro-F1 {_pct(result['macro_f1']).strip()}", ""]
+    out += _table(["class", "n", "P", "R", "F1"],
+                  [[c, v["n"], _pct(v["precision"]), _pct(v["recall"]), _pct(v["f1"])]
+                   for c, v in result["per_class"].items()])
+    out += ["", "confusion (rows gold, columns predicted):"]
+    classes = list(result["confusion"])
+    out += _table(["gold", *classes], [[g, *[result["confusion"][g][p] for p in classes]] for g in classes])
+    return out
+
+
+def _format_sample(result: dict) -> list[str]:
+    "Sample page: hits per grade, rows, not-events, teaser dates."
+    if result.get("rejected"):
+        return [f"page rejected: {result['rejected']}"]
+    out = [f"documents {result['documents']}, events {result['events']}",
+           f"must hits {result['must']['hits']}/{result['must']['n']}, "
+           f"should hits {result['should']['hits']}/{result['should']['n']}", ""]
+    out += _table(["#", "grade", "where", "event", "found"],
+                  [[r["row"], r["grade"], r["where"], r["label"][:40], "yes" if r["found"] else "NO"]
+                   for r in result["rows"]])
+    violations = result["not_events"]["violations"]
+    out += ["", f"not events coded as events: {len(violations)} (phrases: "
+                + "; ".join(repr(p) for p in result["not_events"]["phrases"]) + ")"]
+    out += [f"  {v['event_type']}: {v['sentence'][:90]}" for v in violations]
+    misdated = result["teaser_dates"]["misdated"]
+    out.append(f"teaser/caption events dated {result['teaser_dates']['published']}: {len(misdated)}")
+    out += [f"  {m['doc_id']} {m['event_type']}" for m in misdated]
+    return out

@@ -1,0 +1,198 @@
+"""The REST API on a temporary store, through FastAPI's TestClient."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from eventwire.api import STATIC_DIR, create_app
+from eventwire.errors import InputError
+from eventwire.records import Actor, Article, Event, Place, Rejected
+from eventwire.store import Store
+
+VERSION = "eventwire test+0"
+ISR = Actor("Israel", "Israel", "ISR", "GOV")
+HAMAS = Actor("Hamas", "Hamas", "PSE", "REB")
+USA = Actor("the United States", "United States", "USA", "GOV")
+CHN = Actor("China", "China", "CHN", "GOV")
+GAZA = Place("Gaza", "Gaza", "PSE", lat=31.50, lon=34.47)
+
+TOKEN = "test-token"
+TEXT1 = "Israel struck a Hamas commander in Gaza on Thursday. Officials said more strikes would follow."
+TEXT2 = "China met the United States in Beijing."
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    "A store with two documents, two events and one rejection, built once per module."
+    path = str(tmp_path_factory.mktemp("store") / "api.duckdb")
+    with Store.open(path) as store:
+        store.write_batch(
+            [make_article("d1", TEXT1), make_article("dir/d2", TEXT2, published=dt.date(2024, 8, 6))],
+            [Rejected("d3", "not English")],
+            [make_event("d1", TEXT1, end=52), make_event("dir/d2", TEXT2, actor=CHN, recipient=USA,
+                                                            event_type="CONSULT", quad_class=1, score=1.0,
+                                                            date=dt.date(2024, 8, 6), location=None)],
+            coder_version=VERSION)
+    return path
+
+
+@pytest.fixture()
+def db_path(seeded_db, tmp_path):
+    "A fresh copy of the seeded store for each test."
+    path = tmp_path / "api.duckdb"
+    shutil.copyfile(seeded_db, path)
+    return str(path)
+
+
+@pytest.fixture()
+def client(db_path, monkeypatch):
+    monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
+    with TestClient(create_app(db_path, token=TOKEN, coder=fake_coder)) as c:
+        yield c
+
+
+def make_article(doc_id: str, text: str, *, published=dt.date(2024, 8, 1)) -> Article:
+    return Article(id=doc_id, text=text, title=f"Title of {doc_id}", published=published, url=f"/{doc_id}",
+                   source="wire")
+
+
+def make_event(doc_id: str, text: str, *, actor=ISR, recipient=HAMAS, event_type="ASSAULT", quad_class=4,
+               score=-9.0, date=dt.date(2024, 8, 1), location=GAZA, end=None) -> Event:
+    end = len(text) if end is None else end
+    return Event(
+        event_id=f"{doc_id}:{event_type}:{actor.code}", doc_id=doc_id, event_type=event_type, mode=None,
+        contexts=(), actor=actor, recipient=recipient, date=date, date_precision="day", location=location,
+        sentence=text[:end], sentence_start=0, sentence_end=end, section="text", trigger="struck",
+        negated=False, hypothetical=False, confidence=0.8, quad_class=quad_class, cameo="18", score=score,
+        coder_version=VERSION)
+
+
+def fake_coder(docs: list[dict]):
+    "Code every document as one ASSAULT by Israel on Hamas; reject empty ones."
+    articles, rejected, events = [], [], []
+    for d in docs:
+        if d["id"] == "bad":
+            raise InputError("unreadable document")
+        if not d.get("text", "").strip():
+            rejected.append(Rejected(d["id"], "empty"))
+            continue
+        articles.append(Article(id=d["id"], text=d["text"], title=d.get("title")))
+        events.append(make_event(d["id"], d["text"], actor=ISR, recipient=HAMAS, date=None))
+    return articles, rejected, events
+
+
+def test_api_health(client):
+    assert client.get("/health").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({}, {"ASSAULT", "CONSULT"}),
+    ({"actor": "ISR"}, {"ASSAULT"}),
+    ({"recipient": "united states"}, {"CONSULT"}),
+    ({"either": "CHN"}, {"CONSULT"}),
+    ({"type": "consult"}, {"CONSULT"}),
+    ({"quad_class": 4}, {"ASSAULT"}),
+    ({"country": "PSE"}, {"ASSAULT"}),
+    ({"since": "2024-08-02"}, {"CONSULT"}),
+    ({"until": "2024-08-02"}, {"ASSAULT"}),
+    ({"q": "beijing"}, {"CONSULT"}),
+])
+def test_api_events_filters(client, params, expected):
+    body = client.get("/events", params=params).json()
+    assert {e["event_type"] for e in body["events"]} == expected
+    assert body["count"] == len(expected)
+
+
+def test_api_events_pages(client):
+    first = client.get("/events", params={"limit": 1}).json()
+    assert first["count"] == 1 and first["next_cursor"]
+    second = client.get("/events", params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    assert second["events"][0]["event_id"] != first["events"][0]["event_id"]
+    assert client.get("/events", params={"cursor": "garbage!"}).status_code == 400
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 1001}, {"limit": "ten"}, {"quad_class": 5},
+                                    {"since": "last week"}])
+def test_api_events_rejects_bad_params(client, params):
+    assert client.get("/events", params=params).status_code == 422
+
+
+def test_api_event_detail_and_document(client):
+    (event,) = client.get("/events", params={"type": "ASSAULT"}).json()["events"]
+    detail = client.get(f"/events/{event['event_id']}").json()
+    (mention,) = detail["mentions"]
+    assert mention["doc_title"] == "Title of d1" and mention["doc_url"] == "/d1"
+    doc = client.get(f"/documents/{mention['doc_id']}").json()
+    assert doc["text"][mention["sentence_start"]:mention["sentence_end"]] == mention["sentence"]
+    assert client.get("/documents/dir/d2").json()["title"] == "Title of dir/d2"
+
+
+@pytest.mark.parametrize("path", ["/events/nope", "/documents/nope", "/dyads/ISR/PSE/series?freq=fortnight"])
+def test_api_unknown_ids(client, path):
+    expected = 400 if "freq" in path else 404
+    assert client.get(path).status_code == expected
+
+
+def test_api_summary_stats_series(client):
+    summary = client.get("/summary").json()
+    assert (summary["documents"], summary["rejected"], summary["events"]) == (2, 1, 2)
+    assert summary["by_type"] == {"ASSAULT": 1, "CONSULT": 1}
+    assert {"actor": "ISR", "recipient": "PSE", "events": 1} in summary["top_dyads"]
+    assert client.get("/stats").json()["tables"]["mentions"] == 2
+    series = client.get("/dyads/ISR/PSE/series", params={"freq": "month"}).json()
+    assert series["points"][0]["period"] == "2024-08-01" and series["points"][0]["quad4"] == 1
+    assert client.get("/actors", params={"q": "chin"}).json()[0]["code"] == "CHN"
+    assert len(client.get("/network").json()["edges"]) == 2
+
+
+def test_api_post_needs_token(client):
+    doc = {"id": "p1", "text": "Israel struck Hamas."}
+    assert client.post("/documents", json=doc).status_code == 401
+    assert client.post("/documents", json=doc, headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_api_post_disabled_without_token(db_path, monkeypatch):
+    monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
+    with TestClient(create_app(db_path, coder=fake_coder)) as c:
+        response = c.post("/documents", json={"id": "p1", "text": "x"}, headers={"Authorization": "Bearer x"})
+    assert response.status_code == 403 and "disabled" in response.json()["detail"]
+
+
+def test_api_token_from_environment(db_path, monkeypatch):
+    monkeypatch.setenv("EVENTWIRE_API_TOKEN", "from-env")
+    with TestClient(create_app(db_path, coder=fake_coder)) as c:
+        ok = c.post("/documents", json={"id": "p1", "text": "Israel struck Hamas."},
+                    headers={"Authorization": "Bearer from-env"})
+    assert ok.status_code == 200
+
+
+def test_api_post_codes_and_stores(client):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    docs = [{"id": "p1", "text": "Israel struck Hamas.", "title": "Strike"}, {"id": "p2", "text": "  "}]
+    body = client.post("/documents", json=docs, headers=auth).json()
+    assert body["documents"] == 1 and body["rejected"] == [{"doc_id": "p2", "reason": "empty"}]
+    (event_id,) = body["event_ids"]
+    assert client.get(f"/events/{event_id}").status_code == 200
+    assert client.get("/documents/p1").json()["title"] == "Strike"
+    again = client.post("/documents", json=docs[0], headers=auth).json()
+    assert again["event_ids"] == [event_id]
+    assert client.get("/summary").json()["documents"] == 3
+    assert client.post("/documents", json={"id": "p3"}, headers=auth).status_code == 422
+    assert client.post("/documents", json={"id": "bad", "text": "x"}, headers=auth).status_code == 400
+
+
+def test_api_serves_dashboard_without_external_urls(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<script" in page.text
+    for name in ("app.js", "style.css"):
+        assert client.get(f"/static/{name}").status_code == 200
+    for path in STATIC_DIR.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"https?://", text), f"{path.name} refers to an external URL"
+        assert not re.search(r"""(src|href)\s*=\s*["']//""", text), f"{path.name} has a protocol-relative URL"

@@ -1,0 +1,145 @@
+"""The event coder on hand-built parses: no model, a small lexicon, a fake actor resolver."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+import yaml
+from spacy.tokens import Doc
+
+from eventwire import events as events_mod
+from eventwire.config import DATA_DIR
+from eventwire.lexicon import Lexicon, Trigger, VerbClasses
+from eventwire.records import Actor, EventType
+
+_ACTORS = {"israel": ("Israel", "ISR", "GOV"), "hamas": ("Hamas", "PSE", "REB"), "iran": ("Iran", "IRN", "GOV"),
+           "russia": ("Russia", "RUS", "GOV"), "ukraine": ("Ukraine", "UKR", "GOV"),
+           "russian": ("Russia", "RUS", None), "troops": (None, None, "MIL"), "kharkiv": ("Kharkiv", "UKR", "GOV"),
+           "official": (None, None, "GOV")}
+
+
+def _fake_resolve(token, dictionary, *, when=None):
+    "Resolve a token and its modifiers through the small table above."
+    parts = [token, *(c for c in token.children if c.dep_ in ("amod", "compound"))]
+    name = code = sector = None
+    for part in parts:
+        hit = _ACTORS.get(part.lower_)
+        if hit:
+            name = name or hit[0]
+            code = code or hit[1]
+            sector = sector or hit[2]
+    if not (code or sector):
+        return None
+    start = min(p.idx for p in parts)
+    end = max(p.idx + len(p) for p in parts)
+    return Actor(token.doc.text[start:end], name or token.text, code, sector, start, end)
+
+
+def _fake_mentions(span, dictionary, *, when=None):
+    return [a for a in (_fake_resolve(t, None) for t in span if t.dep_ not in ("amod", "compound")) if a]
+
+
+@pytest.fixture(autouse=True)
+def fake_actors(monkeypatch):
+    monkeypatch.setattr(events_mod.actors_mod, "resolve_actor", _fake_resolve)
+    monkeypatch.setattr(events_mod.actors_mod, "find_actor_mentions", _fake_mentions)
+    monkeypatch.setattr(events_mod.actors_mod, "expand_conjuncts", lambda t: [t, *t.conjuncts], raising=False)
+    monkeypatch.setattr(events_mod.actors_mod, "resolve_reference", lambda t, prev: None, raising=False)
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    raw = yaml.safe_load((DATA_DIR / "verb_classes.yaml").read_text())
+    classes = VerbClasses(**{k: frozenset(raw.get(k, [])) for k in VerbClasses.__slots__})
+
+    def t(lemma, pos, etype, mode=None, pattern=()):
+        return Trigger(lemma, pos, tuple(pattern), EventType(etype, mode, (), None), 0.9)
+
+    return Lexicon([
+        t("attack", "V", "ASSAULT"), t("refuse", "V", "REJECT"), t("take", "V", "CONSULT", pattern=(("dobj", "part"),)),
+        t("missile", "N", "ASSAULT", "heavy-weapons"), t("assassination", "N", "ASSAULT", "targeted"),
+        t("meet", "V", "CONSULT"),
+    ], classes)
+
+
+def make_doc(rows):
+    "rows: (word, lemma, pos, tag, head, dep); head is an absolute index."
+    words, lemmas, pos, tags, heads, deps = zip(*rows)
+    return Doc(spacy.blank("en").vocab, words=list(words), lemmas=list(lemmas), pos=list(pos), tags=list(tags),
+               heads=list(heads), deps=list(deps), sent_starts=[True] + [False] * (len(rows) - 1))
+
+
+def code(rows, lexicon, **kw):
+    doc = make_doc(rows)
+    return events_mod.extract_events(doc[:], lexicon=lexicon, dictionary=None, **kw)
+
+
+def test_events_active_transitive_verb(lexicon):
+    found = code([("Russian", "russian", "ADJ", "JJ", 1, "amod"), ("troops", "troop", "NOUN", "NNS", 2, "nsubj"),
+                  ("attacked", "attack", "VERB", "VBD", 2, "ROOT"), ("Kharkiv", "Kharkiv", "PROPN", "NNP", 2, "dobj"),
+                  (".", ".", "PUNCT", ".", 2, "punct")], lexicon)
+    assert [(e.meaning.event_type, e.actor.code, e.actor.sector, e.recipient.code) for e in found] == [("ASSAULT", "RUS", "MIL", "UKR")]
+    assert not found[0].negated and not found[0].hypothetical
+
+
+def test_events_passive_voice_swaps_roles(lexicon):
+    found = code([("Kharkiv", "Kharkiv", "PROPN", "NNP", 2, "nsubjpass"), ("was", "be", "AUX", "VBD", 2, "auxpass"),
+                  ("attacked", "attack", "VERB", "VBN", 2, "ROOT"), ("by", "by", "ADP", "IN", 2, "agent"),
+                  ("Russia", "Russia", "PROPN", "NNP", 3, "pobj")], lexicon)
+    assert [(e.actor.code, e.recipient.code) for e in found] == [("RUS", "UKR")]
+
+
+def test_events_refusal_is_reject_not_the_refused_event(lexicon):
+    found = code([("Hamas", "Hamas", "PROPN", "NNP", 1, "nsubj"), ("refused", "refuse", "VERB", "VBD", 1, "ROOT"),
+                  ("to", "to", "PART", "TO", 3, "aux"), ("take", "take", "VERB", "VB", 1, "xcomp"),
+                  ("part", "part", "NOUN", "NN", 3, "dobj"), ("against", "against", "ADP", "IN", 3, "prep"),
+                  ("Israel", "Israel", "PROPN", "NNP", 5, "pobj")], lexicon)
+    assert {e.meaning.event_type for e in found} == {"REJECT"}
+    assert found[0].actor.code == "PSE"
+
+
+@pytest.mark.parametrize("aux, neg, negated, hypothetical", [
+    ("did", "not", True, False),
+    ("could", None, False, True),
+    ("will", None, False, True),
+])
+def test_events_negation_and_modality(lexicon, aux, neg, negated, hypothetical):
+    rows = [("Iran", "Iran", "PROPN", "NNP", 3 if neg else 2, "nsubj"), (aux, aux, "AUX", "MD", 3 if neg else 2, "aux")]
+    if neg:
+        rows.append((neg, neg, "PART", "RB", 3, "neg"))
+    verb = len(rows)
+    rows += [("attack", "attack", "VERB", "VB", verb, "ROOT"), ("Israel", "Israel", "PROPN", "NNP", verb, "dobj")]
+    (event,) = code(rows, lexicon)
+    assert (event.negated, event.hypothetical) == (negated, hypothetical)
+
+
+def test_events_light_verb_takes_meaning_from_its_object(lexicon):
+    found = code([("Ukraine", "Ukraine", "PROPN", "NNP", 1, "nsubj"), ("launched", "launch", "VERB", "VBD", 1, "ROOT"),
+                  ("missiles", "missile", "NOUN", "NNS", 1, "dobj"), ("into", "into", "ADP", "IN", 1, "prep"),
+                  ("Russia", "Russia", "PROPN", "NNP", 3, "pobj")], lexicon)
+    assert [(e.meaning.event_type, e.meaning.mode, e.actor.code, e.recipient.code) for e in found] == [
+        ("ASSAULT", "heavy-weapons", "UKR", "RUS")]
+    assert found[0].trigger_text == "launched missiles"
+
+
+def test_events_nominal_event_with_possessor_and_of_argument(lexicon):
+    found = code([("Israel", "Israel", "PROPN", "NNP", 2, "poss"), ("'s", "'s", "PART", "POS", 0, "case"),
+                  ("assassination", "assassination", "NOUN", "NN", 2, "ROOT"), ("of", "of", "ADP", "IN", 2, "prep"),
+                  ("a", "a", "DET", "DT", 6, "det"), ("Hamas", "Hamas", "PROPN", "NNP", 6, "compound"),
+                  ("official", "official", "NOUN", "NN", 3, "pobj")], lexicon)
+    assert [(e.meaning.event_type, e.actor.code, e.recipient.code, e.recipient.sector) for e in found] == [
+        ("ASSAULT", "ISR", "PSE", "GOV")]
+
+
+def test_events_question_is_hypothetical(lexicon):
+    (event,) = code([("Will", "will", "AUX", "MD", 2, "aux"), ("Iran", "Iran", "PROPN", "NNP", 2, "nsubj"),
+                     ("attack", "attack", "VERB", "VB", 2, "ROOT"), ("Israel", "Israel", "PROPN", "NNP", 2, "dobj"),
+                     ("?", "?", "PUNCT", ".", 2, "punct")], lexicon)
+    assert event.hypothetical
+
+
+def test_events_headline_pattern_reads_headline_grammar(lexicon):
+    # the tagger reads "attacks" in a headline as a plural noun
+    found = code([("Iran", "Iran", "PROPN", "NNP", 1, "compound"), ("attacks", "attack", "NOUN", "NNS", 1, "ROOT"),
+                  ("Israel", "Israel", "PROPN", "NNP", 1, "appos")], lexicon, headline=True)
+    assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in found] == [("ASSAULT", "IRN", "ISR")]

@@ -1,0 +1,238 @@
+"""The DuckDB store on hand-made records: round trip, idempotence, deduplication, queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from eventwire.errors import InputError
+from eventwire.records import Actor, Article, Event, Place, Rejected
+from eventwire.store import Store, content_hash, encode_cursor
+
+VERSION = "eventwire test+0"
+ISR = Actor("Israel", "Israel", "ISR", "GOV")
+HAMAS = Actor("Hamas", "Hamas", "PSE", "REB")
+USA = Actor("Washington", "United States", "USA", "GOV")
+CHN = Actor("Beijing", "China", "CHN", "GOV")
+GAZA = Place("Gaza", "Gaza", "PSE", lat=31.50, lon=34.47)
+KHAN_YUNIS = Place("Khan Yunis", "Khan Yunis", "PSE", lat=31.34, lon=34.30)  # ~24 km from Gaza
+TEHRAN = Place("Tehran", "Tehran", "IRN", lat=35.69, lon=51.42)
+
+
+def make_article(doc_id: str, text: str, *, published=dt.date(2024, 8, 1), source="wire") -> Article:
+    return Article(id=doc_id, text=text, title=f"Title of {doc_id}", published=published,
+                   url=f"/{doc_id}", source=source)
+
+
+def make_event(doc_id: str, text: str, *, actor=ISR, recipient=HAMAS, event_type="ASSAULT",
+               date=dt.date(2024, 8, 1), location=GAZA, quad_class=4, score=-9.0, confidence=0.8,
+               negated=False, hypothetical=False, start=0, end=None) -> Event:
+    end = len(text) if end is None else end
+    sentence = text[start:end]
+    key = f"{doc_id}|{start}|{end}|{event_type}|{actor.name}|{recipient.name if recipient else ''}"
+    return Event(
+        event_id=hashlib.sha1(key.encode()).hexdigest()[:16], doc_id=doc_id, event_type=event_type,
+        mode=None, contexts=("military",), actor=actor, recipient=recipient, date=date,
+        date_precision="day", location=location, sentence=sentence, sentence_start=start,
+        sentence_end=end, section="text", trigger="struck", negated=negated,
+        hypothetical=hypothetical, confidence=confidence, quad_class=quad_class, cameo="18",
+        score=score, coder_version=VERSION, extra={"pattern": "nsubj-dobj"})
+
+
+@pytest.fixture()
+def store():
+    with Store.open(":memory:") as s:
+        yield s
+
+
+def write_docs(store, specs):
+    "specs: (doc_id, text, kwargs for make_event or None, article kwargs)."
+    articles, events = [], []
+    for doc_id, text, ev, art in specs:
+        articles.append(make_article(doc_id, text, **art))
+        if ev is not None:
+            events.append(make_event(doc_id, text, **ev))
+    store.write_batch(articles, [], events, coder_version=VERSION)
+    return articles, events
+
+
+def counts(store):
+    s = store.summary()
+    return s["documents"], s["rejected"], s["mentions"], s["events"]
+
+
+def test_store_round_trip(store):
+    text = "Israel struck a Hamas commander in Gaza on Thursday."
+    _, (event,) = write_docs(store, [("d1", text, {}, {})])
+    (row,) = store.events()
+    assert row["event_id"] == event.event_id
+    assert (row["actor_code"], row["recipient_code"], row["event_type"]) == ("ISR", "PSE", "ASSAULT")
+    assert row["date"] == dt.date(2024, 8, 1)
+    assert row["country"] == "PSE" and row["lat"] == pytest.approx(31.5)
+    assert row["num_mentions"] == row["num_documents"] == row["num_sources"] == 1
+    assert row["contexts"] == ["military"]
+    (mention,) = store.mentions_of(event.event_id)
+    assert mention["sentence"] == text and mention["doc_title"] == "Title of d1"
+    assert mention["contexts"] == ["military"] and mention["location_geonameid"] is None
+    doc = store.document("d1")
+    assert doc["text"] == text and doc["published"] == dt.date(2024, 8, 1)
+    assert store.document("nope") is None and store.event("nope") is None
+    assert store.event(event.event_id)["root_mention_id"] == event.event_id
+
+
+def test_store_write_is_idempotent(store):
+    specs = [("d1", "Israel struck Hamas.", {}, {}), ("d2", "China met the US.",
+             {"actor": CHN, "recipient": USA, "event_type": "CONSULT", "location": None, "quad_class": 1}, {})]
+    write_docs(store, specs)
+    before = counts(store), store.events()
+    write_docs(store, specs)
+    assert (counts(store), store.events()) == before
+    store.write_batch([], [Rejected("bad", "empty")], [], coder_version=VERSION)
+    store.write_batch([], [Rejected("bad", "empty")], [], coder_version=VERSION)
+    assert counts(store) == (2, 1, 2, 2)
+
+
+def test_store_rewrite_replaces_mentions(store):
+    write_docs(store, [("d1", "Israel struck Hamas.", {}, {})])
+    write_docs(store, [("d1", "China met the US.", {"actor": CHN, "recipient": USA, "event_type": "CONSULT"}, {})])
+    (row,) = store.events()
+    assert row["event_type"] == "CONSULT" and counts(store) == (1, 0, 1, 1)
+
+
+def test_store_dedup_across_documents(store):
+    write_docs(store, [
+        ("d1", "Israel struck Hamas in Gaza.", {}, {"source": "a"}),
+        ("d2", "Israeli jets hit Hamas near Khan Yunis.", {"date": dt.date(2024, 8, 2), "location": KHAN_YUNIS,
+                                                         "confidence": 0.9}, {"source": "b"}),
+    ])
+    (row,) = store.events()
+    assert row["num_documents"] == 2 and row["num_mentions"] == 2 and row["num_sources"] == 2
+    assert row["confidence"] == pytest.approx(0.9) and row["date"] == dt.date(2024, 8, 1)
+    mentions = store.mentions_of(row["event_id"])
+    assert row["event_id"] == min(m["mention_id"] for m in mentions)
+    assert {m["event_id"] for m in mentions} == {row["event_id"]}
+
+
+def test_store_dedup_is_order_independent():
+    specs = [("d1", "Israel struck Hamas.", {}, {}), ("d2", "Israel hit Hamas.", {}, {}),
+             ("d3", "Israel bombed Hamas.", {"date": dt.date(2024, 8, 9)}, {})]
+    results = []
+    for order in (specs, specs[::-1]):
+        with Store.open(":memory:") as s:
+            for spec in order:
+                write_docs(s, [spec])
+            results.append(s.events())
+    assert results[0] == results[1] and len(results[0]) == 2
+
+
+@pytest.mark.parametrize("second, expected", [
+    ({"date": dt.date(2024, 8, 4)}, 2),            # three days apart
+    ({"location": TEHRAN}, 2),                      # far apart
+    ({"recipient": USA}, 2),                        # another dyad
+    ({"event_type": "COERCE"}, 2),                  # another type
+    ({"location": None}, 1),                        # no place: contradicts nothing
+    ({"location": Place("Gaza Strip", "Gaza Strip", "PSE")}, 1),  # same country, no coordinates
+])
+def test_store_dedup_rules(store, second, expected):
+    write_docs(store, [("d1", "Israel struck Hamas.", {}, {}), ("d2", "Israel struck again.", second, {})])
+    assert len(store.events()) == expected
+
+
+def test_store_dedup_complete_linkage_does_not_chain(store):
+    "Daily reports of one dyad do not collapse into a single long event."
+    specs = [(f"d{i}", f"Israel struck Hamas, day {i}.", {"date": dt.date(2024, 8, 1) + dt.timedelta(days=i)}, {})
+             for i in range(6)]
+    write_docs(store, specs)
+    assert len(store.events()) == 3
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"actor": "ISR"}, {"ASSAULT", "PROTEST"}),
+    ({"actor": "china"}, {"CONSULT"}),
+    ({"recipient": "PSE"}, {"ASSAULT"}),
+    ({"either": "USA"}, {"CONSULT", "PROTEST"}),
+    ({"event_type": "assault"}, {"ASSAULT"}),
+    ({"quad_class": 1}, {"CONSULT"}),
+    ({"country": "PSE"}, {"ASSAULT"}),
+    ({"since": dt.date(2024, 8, 5)}, {"CONSULT"}),
+    ({"until": dt.date(2024, 8, 3)}, {"ASSAULT", "PROTEST"}),
+    ({"text": "BEIJING"}, {"CONSULT"}),
+    ({"include_hypothetical": True}, {"ASSAULT", "CONSULT", "PROTEST", "THREATEN"}),
+    ({}, {"ASSAULT", "CONSULT", "PROTEST"}),
+])
+def test_store_event_filters(store, kwargs, expected):
+    write_docs(store, [
+        ("d1", "Israel struck Hamas.", {}, {}),
+        ("d2", "China met the US in Beijing.", {"actor": CHN, "recipient": USA, "event_type": "CONSULT",
+                                                 "date": dt.date(2024, 8, 6), "location": None, "quad_class": 1}, {}),
+        ("d3", "Israel protested to the US.", {"recipient": USA, "event_type": "PROTEST", "location": None,
+                                               "quad_class": 3, "date": dt.date(2024, 8, 2)}, {}),
+        ("d4", "Israel may threaten Iran.", {"event_type": "THREATEN", "hypothetical": True}, {}),
+    ])
+    assert {row["event_type"] for row in store.events(**kwargs)} == expected
+
+
+def test_store_cursor_pages(store):
+    specs = [(f"d{i}", "Israel struck Hamas.", {"date": dt.date(2024, 8, 1) + dt.timedelta(days=3 * (i % 4)),
+                                                "actor": Actor(f"A{i}", f"A{i}", None, "GOV")}, {})
+             for i in range(10)]
+    write_docs(store, specs)
+    everything = store.events(limit=None)
+    pages, cursor = [], None
+    while True:
+        page = store.events(limit=3, cursor=cursor)
+        pages += page
+        if len(page) < 3:
+            break
+        cursor = encode_cursor(page[-1])
+    assert pages == everything and len(everything) == 10
+    with pytest.raises(InputError):
+        store.events(cursor="not a cursor!")
+
+
+def test_store_summary_series_and_lookups(store):
+    articles, _ = write_docs(store, [
+        ("d1", "Israel struck Hamas.", {}, {}),
+        ("d2", "Israel struck Hamas again.", {"date": dt.date(2024, 8, 20), "score": -7.0}, {}),
+        ("d3", "China met the US.", {"actor": CHN, "recipient": USA, "event_type": "CONSULT", "quad_class": 1}, {}),
+    ])
+    store.write_batch([], [Rejected("x", "not English")], [], coder_version=VERSION)
+    s = store.summary()
+    assert (s["documents"], s["rejected"], s["mentions"], s["events"]) == (3, 1, 3, 3)
+    assert s["by_type"] == {"ASSAULT": 2, "CONSULT": 1}
+    assert s["top_dyads"][0] == ("ISR", "PSE", 2)
+    series = store.dyad_series("ISR", "hamas", freq="week")
+    assert [(p["events"], p["quad4"]) for p in series] == [(1, 1), (1, 1)]
+    assert store.dyad_series("PSE", "ISR") == []
+    assert len(store.dyad_series("PSE", "ISR", directed=False, freq="month")) == 1
+    with pytest.raises(InputError):
+        store.dyad_series("ISR", "PSE", freq="fortnight")
+    assert store.known_doc_ids() == {"d1", "d2", "d3"}
+    assert store.has_document("d1", content_hash(articles[0]))
+    assert not store.has_document("d1", "0" * 32)
+    assert not store.has_document("d1", content_hash(articles[0]), coder_version="other")
+    assert store.actors("isr")[0]["as_actor"] == 2
+    net = store.network()
+    assert {(e["source"], e["target"], e["events"]) for e in net["edges"]} == {("ISR", "PSE", 2), ("CHN", "USA", 1)}
+    stats = store.stats()
+    assert stats["tables"]["events"] == 3 and stats["coder_versions"] == [VERSION]
+    assert stats["runs"][0]["documents"] == 3
+
+
+def test_store_persists_and_session(tmp_path):
+    path = tmp_path / "ew.duckdb"
+    with Store.open(str(path)) as s:
+        write_docs(s, [("d1", "Israel struck Hamas.", {}, {})])
+    with Store.open(str(path), read_only=True) as s:
+        session = s.session()
+        assert len(session.events()) == 1
+        session.close()
+        assert s.stats()["runs"][0]["finished_at"] is not None
+
+
+def test_store_rejected_then_coded(store):
+    store.write_batch([], [Rejected("d1", "empty")], [], coder_version=VERSION)
+    write_docs(store, [("d1", "Israel struck Hamas.", {}, {})])
+    assert counts(store) == (1, 0, 1, 1)
