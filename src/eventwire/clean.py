@@ -22,9 +22,11 @@ How a page is read (the rules, in order):
 3. Headline: when the article has no title, a short first line without a final period
    becomes the title and leaves the text. A first line equal to the given title is dropped.
 4. The first bare marker line ("More from X", "Related", "Read more", "Most popular",
-   "Recommended", "You may also like", ...) starts the teaser region; nothing after it is
-   part of the main article. "Read more: <headline>" with text after the colon is an inline
-   link and is dropped as junk instead.
+   "Recommended", "You may also like", ...) starts a teaser region. When its first item is
+   prose (teaser cards, as on the GZERO page) the region runs to the end of the page; when
+   its items are headline-like links ("Don't miss" inside an Express article), the region
+   ends at the next block of prose and the main article resumes. "Read more: <headline>"
+   with text after the colon is an inline link and is dropped as junk instead.
 5. Each line is one of: junk (share/subscribe/cookie/"- YouTube"/byline lines), credit
    ("Photo by ...", "REUTERS/Name", "Name/Agency via Reuters", "... /ABACAPRESS.COM",
    "Getty Images", ``Name/Agency``), a name-only author line, a caption, or body.
@@ -286,8 +288,8 @@ def _continues(lines: list[_Line], i: int) -> bool:
 def _mark_regions(lines: list[_Line]) -> None:
     """Main or teaser region for each line: a marker starts a teaser region, which lasts to the end
     when its first item is prose (teaser cards), or until prose resumes when its items are
-    headline-like links (a "Don't miss" list inside the article)."""
-    region, links = "main", False
+    headline-like links (a "Don't miss" list inside the article) and the next block is prose."""
+    region, links, previous = "main", False, None
     for line in lines:
         if line.role == "marker":
             region, links = "teaser", None
@@ -296,8 +298,12 @@ def _mark_regions(lines: list[_Line]) -> None:
             if links is None:
                 links = not prose
             elif links and prose:
-                region = "main"
+                if previous is not None and previous.role == "body" and previous.block == line.block:
+                    links = False  # a headline with its summary: teaser cards after all
+                else:
+                    region = "main"
         line.region = region
+        previous = line
     for line in lines:
         if (line.region == "teaser" and line.role == "body" and _words(line.text) <= 3
                 and not line.text.endswith(tuple(_TERMINAL))):

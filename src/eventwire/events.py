@@ -327,12 +327,18 @@ class _SentenceCoder:
                 if actor is None:
                     continue
                 rest = clause[k + 1:]
-                dobj = next((t for t in rest if t.pos_ in ("NOUN", "PROPN")), None)
+                dobj = _first_noun_phrase_head(rest)
                 trig = self.lex.match(lemma, "V", dobj=dobj.lemma_.lower() if dobj is not None else None,
                                       preps=tuple(t.lower_ for t in rest if t.pos_ == "ADP"))
                 if trig is None:
                     continue
                 recipients = [a for a in (self._actor(t) for t in rest) if a is not None and a.code != actor.code]
+                if not recipients and trig.meaning.event_type not in _MONADIC_TYPES:
+                    # "..., Hamas skips cease-fire talks": the other party of the headline
+                    others = sorted((t for t in self.sent if t not in clause and t.pos_ == "PROPN"),
+                                    key=lambda t: abs(t.i - tok.i))
+                    recipients = [a for a in (self._actor(t) for t in others)
+                                  if a is not None and a.code and a.code != actor.code][:1]
                 self.used.update(t.i for t in clause[k:k + 1])
                 roles = self._finish_roles([actor], recipients[:1], trig)
                 out.extend(self._emit(trig, tok, tok.text, roles, negated=False,
@@ -420,16 +426,15 @@ class _SentenceCoder:
         return None
 
     def _negated(self, tok: Token) -> bool:
-        "A negation on the trigger or on the verbs that govern it."
-        for node in _governing_chain(tok):
+        "A negation on the trigger or on the verbs it is an xcomp of ('did not agree to attack')."
+        for node in _governing_chain(tok, through=("xcomp",)):
             if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in node.children):
                 return True
         return False
 
     def _hypothetical(self, tok: Token) -> bool:
         "Modal, future, conditional, intended, feared or asked-for: not (yet) a fact."
-        chain = _governing_chain(tok)
-        for node in chain:
+        for node in _governing_chain(tok, through=("xcomp", "conj")):
             for child in node.children:
                 if child.dep_ in ("aux", "auxpass") and child.lower_ in self.cls.modal:
                     return True
@@ -437,7 +442,7 @@ class _SentenceCoder:
                     return True
                 if child.dep_ == "aux" and child.lower_ == "going":
                     return True
-        for node in chain[1:]:
+        for node in _governing_chain(tok)[1:]:
             lemma = node.lemma_.lower()
             if lemma in self.cls.intent or lemma in self.cls.epistemic:
                 return True
@@ -446,12 +451,15 @@ class _SentenceCoder:
         return False
 
 
-def _governing_chain(tok: Token) -> list[Token]:
-    "The token and the verbs it is a complement of (xcomp/ccomp/conj), nearest first."
+_COMPLEMENT_DEPS = ("xcomp", "ccomp", "conj", "pcomp", "dobj", "acomp")
+
+
+def _governing_chain(tok: Token, *, through: tuple[str, ...] = _COMPLEMENT_DEPS) -> list[Token]:
+    "The token and the words it is a complement of (through these relations), nearest first."
     chain = [tok]
     node = tok
     for _ in range(5):
-        if node.dep_ in ("xcomp", "ccomp", "conj", "pcomp", "dobj", "acomp") and node.head is not node:
+        if node.dep_ in through and node.head is not node:
             if node.dep_ == "ccomp" and node.head.lemma_.lower() in _SPEECH_STOP:
                 break
             node = node.head
@@ -510,6 +518,18 @@ def _clauses(sent: Span) -> list[list[Token]]:
         else:
             clauses[-1].append(tok)
     return [c for c in clauses if c]
+
+
+def _first_noun_phrase_head(tokens: list[Token]) -> Token | None:
+    "The last noun of the first run of nouns ('cease-fire talks' -> talks)."
+    head = None
+    for tok in tokens:
+        if tok.pos_ in ("NOUN", "PROPN") or (head is not None and tok.text == "-"):
+            if tok.pos_ in ("NOUN", "PROPN"):
+                head = tok
+        elif head is not None:
+            break
+    return head
 
 
 def _verb_lemma(tok: Token, lex: Lexicon) -> str | None:

@@ -140,7 +140,6 @@ class Event:
             "sentence": self.sentence,
             "sentence_start": self.sentence_start,
             "sentence_end": self.sentence_end,
-            "section": self.section,
             "trigger": self.trigger,
             "negated": self.negated,
             "hypothetical": self.hypothetical,
@@ -149,5 +148,6 @@ class Event:
             "cameo": self.cameo,
             "score": self.score,
             "coder_version": self.coder_version,
+            "section": self.section,
             "doc_kind": self.doc_kind,
         }

@@ -259,24 +259,24 @@ class Store:
             con.begin()
             try:
                 con.register("_batch_docs", pa.table({"doc_id": pa.array(doc_ids, _STR)}))
-                keys = {row[0] for row in con.execute(
-                    "SELECT DISTINCT dyad_key FROM mentions WHERE doc_id IN (SELECT doc_id FROM _batch_docs)"
-                ).fetchall()}
+                old = con.execute(
+                    "SELECT DISTINCT dyad_key, date, event_id FROM mentions "
+                    "WHERE doc_id IN (SELECT doc_id FROM _batch_docs)").fetchall()
                 con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM _batch_docs)")
                 self._write_documents(list(docs.values()), coder_version)
                 self._write_rejected(rejected)
                 new_rows = [_mention_row(e) for e in mentions.values()]
                 self._insert("mentions", new_rows, _MENTION_SCHEMA)
-                keys |= {row["dyad_key"] for row in new_rows}
-                self._recompute_events(sorted(keys))
+                touched = {(key, date) for key, date, _ in old} | {(r["dyad_key"], r["date"]) for r in new_rows}
+                self._recompute_events(touched, stale={event_id for _, _, event_id in old})
                 self._log_run(coder_version, len(docs), len(rejected), len(new_rows))
                 con.unregister("_batch_docs")
                 con.commit()
             except Exception:
                 con.rollback()
                 raise
-        logger.debug("stored %d documents, %d rejected, %d mentions (%d dyads recomputed)",
-                     len(docs), len(rejected), len(mentions), len(keys))
+        logger.debug("stored %d documents, %d rejected, %d mentions",
+                     len(docs), len(rejected), len(mentions))
 
     def _write_documents(self, articles: list[Article], coder_version: str | None) -> None:
         "Upsert documents; a document now coded leaves the rejected list."
@@ -322,16 +322,45 @@ class Store:
 
     # -- deduplication ----------------------------------------------------------
 
-    def _recompute_events(self, keys: list[str]) -> None:
-        "Re-cluster every mention of these dyads and rewrite their events."
-        if not keys:
+    def _recompute_events(self, touched: set[tuple[str, dt.date | None]], *, stale: set[str]) -> None:
+        """Re-cluster the mentions near each touched (dyad, date) and rewrite their events.
+
+        Within one dyad, mentions whose dates are more than ``dedup_days`` from every earlier
+        one start a fresh run that no earlier cluster can reach, so the greedy clustering of
+        a whole dyad is the union of its runs' clusterings: only the runs within
+        ``dedup_days`` of a touched date (and the undated mentions of a touched dyad) change.
+        ``stale`` names the events of deleted mentions, which are dropped too.
+        """
+        if not touched:
             return
         con = self._con
-        con.register("_keys", pa.table({"dyad_key": pa.array(keys, _STR)}))
+        con.register("_touched", pa.Table.from_pylist(
+            [{"dyad_key": k, "date": d} for k, d in sorted(touched, key=lambda kd: (kd[0], kd[1] or dt.date.min))],
+            schema=pa.schema([("dyad_key", _STR), ("date", _D)])))
+        days = self._dedup_days
         cur = con.execute(
-            "SELECT m.*, d.published AS _published, d.source AS _source FROM mentions m "
-            "LEFT JOIN documents d USING (doc_id) WHERE m.dyad_key IN (SELECT dyad_key FROM _keys) "
-            "ORDER BY m.dyad_key, m.date NULLS LAST, m.mention_id")
+            """WITH dates AS (
+                   SELECT DISTINCT dyad_key, date FROM mentions
+                   WHERE date IS NOT NULL AND dyad_key IN (SELECT dyad_key FROM _touched)),
+               gaps AS (
+                   SELECT dyad_key, date, lag(date) OVER (PARTITION BY dyad_key ORDER BY date) AS prev FROM dates),
+               runs AS (
+                   SELECT dyad_key, date, sum(CASE WHEN prev IS NULL OR date - prev > ? THEN 1 ELSE 0 END)
+                          OVER (PARTITION BY dyad_key ORDER BY date ROWS UNBOUNDED PRECEDING) AS run FROM gaps),
+               hit AS (
+                   SELECT DISTINCT r.dyad_key, r.run FROM runs r JOIN _touched t
+                   ON r.dyad_key = t.dyad_key AND r.date BETWEEN t.date - ? AND t.date + ?),
+               chosen AS (
+                   SELECT m.mention_id FROM mentions m
+                   JOIN runs r ON m.dyad_key = r.dyad_key AND m.date = r.date
+                   JOIN hit h ON h.dyad_key = r.dyad_key AND h.run = r.run
+                   UNION ALL
+                   SELECT mention_id FROM mentions WHERE date IS NULL AND dyad_key IN
+                       (SELECT dyad_key FROM _touched WHERE date IS NULL))
+               SELECT m.*, d.published AS _published, d.source AS _source FROM mentions m
+               LEFT JOIN documents d USING (doc_id)
+               WHERE m.mention_id IN (SELECT mention_id FROM chosen)
+               ORDER BY m.dyad_key, m.date NULLS LAST, m.mention_id""", [days, days, days])
         names = [c[0] for c in cur.description]
         by_key: dict[str, list[_Mention]] = {}
         for values in cur.fetchall():
@@ -347,17 +376,22 @@ class Store:
             for cluster in self._cluster(members):
                 event = _event_row(key, cluster)
                 event_rows.append(event)
-                assignments += [{"mention_id": m.mention_id, "event_id": event["event_id"]}
-                                for m in cluster if m.row["event_id"] != event["event_id"]]
+                for m in cluster:
+                    stale.add(m.row["event_id"])
+                    if m.row["event_id"] != event["event_id"]:
+                        assignments.append({"mention_id": m.mention_id, "event_id": event["event_id"]})
         if assignments:
             con.register("_assign", pa.Table.from_pylist(
                 assignments, schema=pa.schema([("mention_id", _STR), ("event_id", _STR)])))
             con.execute("UPDATE mentions SET event_id = a.event_id FROM _assign a "
                         "WHERE mentions.mention_id = a.mention_id")
             con.unregister("_assign")
-        con.execute("DELETE FROM events WHERE dyad_key IN (SELECT dyad_key FROM _keys)")
+        if stale:
+            con.register("_stale", pa.table({"event_id": pa.array(sorted(stale), _STR)}))
+            con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _stale)")
+            con.unregister("_stale")
         self._insert("events", event_rows, _EVENT_SCHEMA)
-        con.unregister("_keys")
+        con.unregister("_touched")
 
     def _cluster(self, members: list[_Mention]) -> list[list[_Mention]]:
         "Greedy complete-linkage clusters of one dyad's mentions, in (date, mention_id) order."

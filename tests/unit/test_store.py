@@ -236,3 +236,30 @@ def test_store_rejected_then_coded(store):
     store.write_batch([], [Rejected("d1", "empty")], [], coder_version=VERSION)
     write_docs(store, [("d1", "Israel struck Hamas.", {}, {})])
     assert counts(store) == (1, 0, 1, 1)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_store_incremental_dedup_matches_one_write(seed):
+    "Batches in any order, with documents rewritten, end where one write of the final state ends."
+    import random
+
+    rng = random.Random(seed)
+    places = [GAZA, KHAN_YUNIS, TEHRAN, None]
+
+    def spec(i):
+        date = dt.date(2024, 8, 1) + dt.timedelta(days=rng.randrange(12))
+        return (f"d{i}", f"Israel struck Hamas ({i}).", {"date": date, "location": rng.choice(places)}, {})
+
+    final = {i: spec(i) for i in range(20)}
+    with Store.open(":memory:") as incremental:
+        write_docs(incremental, [spec(i) for i in range(10)])  # earlier versions of some documents
+        write_docs(incremental, [spec(i) for i in range(10, 20)])
+        order = list(final.values())
+        rng.shuffle(order)
+        for b in range(0, len(order), 7):
+            write_docs(incremental, order[b:b + 7])
+        got = incremental.events(limit=None, include_hypothetical=True)
+    with Store.open(":memory:") as once:
+        write_docs(once, list(final.values()))
+        want = once.events(limit=None, include_hypothetical=True)
+    assert got == want and len(want) > 5
