@@ -36,6 +36,11 @@ _ADMIN_WORDS = re.compile(
     r"territory|autonomous|municipality|city|republic|of|the|voivodeship|emirate|muhafazah)\b"
 )
 _LATIN_NAME = re.compile(r"^[a-z][a-z ]{2,40}$")
+# Alternate names that are generic words or continents ("Airport", "Africa" are aliases of towns
+# in GeoNames); seen as false hits on the Wikinews corpus. Continents come from continents.json too.
+_GENERIC = {"airport", "africa", "europe", "asia", "america", "oceania", "antarctica", "city", "center",
+            "centre", "port", "university", "downtown", "capital", "island", "north", "south", "east",
+            "west", "central", "station", "harbour", "harbor", "market", "camp", "new town", "old town"}
 
 
 def keep_alternate(raw: str) -> str | None:
@@ -43,7 +48,7 @@ def keep_alternate(raw: str) -> str | None:
     if not raw or not raw[0].isupper() or raw.isupper():  # IATA codes, lowercase transliterations
         return None
     norm = normalize_name(raw)
-    return norm if _LATIN_NAME.match(norm) else None
+    return norm if _LATIN_NAME.match(norm) and norm not in _GENERIC else None
 
 
 def build_rows() -> list[tuple]:
@@ -52,6 +57,8 @@ def build_rows() -> list[tuple]:
     cities = json.loads((GNC_DATA / CITY_FILE).read_text())
     us_states = json.loads((GNC_DATA / "us_states.json").read_text())
     iso2to3 = {c["iso"]: c["iso3"] for c in countries.values()}
+    continents = json.loads((GNC_DATA / "continents.json").read_text())
+    _GENERIC.update(normalize_name(c["name"]) for c in continents.values() if c.get("name"))
 
     by_country: dict[str, list[dict]] = defaultdict(list)
     for city in cities.values():
@@ -73,6 +80,8 @@ def build_rows() -> list[tuple]:
         rows.append(("country", c["geonameid"], c["name"], c["iso3"], "", lat, lon, c["population"], names))
     rows.extend(admin_rows)
     for city in cities.values():
+        if normalize_name(city["name"]) in _GENERIC:  # "Airport", Hawaii: never meant in news
+            continue
         admin1 = admin_of.get((city["countrycode"], city["admin1code"]), "")
         rows.append(("city", city["geonameid"], city["name"], iso2to3.get(city["countrycode"], ""),
                      admin1, city["latitude"], city["longitude"], city["population"],

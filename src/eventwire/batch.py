@@ -7,9 +7,11 @@ crash loses at most the batch in flight, and a rerun rewrites it without duplica
 """
 from __future__ import annotations
 
+import collections
 import itertools
 import logging
 import multiprocessing as mp
+from dataclasses import replace
 from typing import Iterable, Iterator
 
 from .config import Settings
@@ -61,37 +63,117 @@ _STORE_BATCH = 64  # documents per store transaction
 
 def ingest_items(items: Iterable[Article | Rejected], *, db_path: str, settings: Settings, workers: int = 1,
                  on_rejected=None) -> dict:
-    """Code a stream and store it in DuckDB in batches; returns counts."""
+    """Code a stream and store it in DuckDB in batches; returns counts.
+
+    An input stored before, unchanged and by the same coder version, is skipped without
+    coding; each batch records its inputs in the transaction that stores their documents,
+    so a run killed at any point and run again ends with the store a clean run gives.
+    """
     from .config import coder_version as current_version
-    from .store import Store
+    from .store import Store, StoredInput, input_hash
 
     coder_version = current_version(settings.data_path)
-    counts = {"documents": 0, "rejected": 0, "events": 0}
-    with Store.open(db_path) as store:
+    counts = {"documents": 0, "rejected": 0, "events": 0, "skipped": 0}
+    with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as store:
+        stored = store.unchanged_inputs(coder_version)
+        store.start_run(kind="ingest", coder_version=coder_version)
+        pending: collections.deque[tuple[str, str] | None] = collections.deque()
         articles: list[Article] = []
         rejected: list[Rejected] = []
         events: list = []
+        inputs: list[StoredInput] = []
+
+        def fresh() -> Iterator[Article | Rejected]:
+            for item in items:
+                if isinstance(item, Article):
+                    digest = input_hash(item)
+                    if stored.get(item.id) == digest:
+                        counts["skipped"] += 1
+                        continue
+                    pending.append((item.id, digest))
+                else:
+                    pending.append(None)
+                yield item
 
         def flush() -> None:
-            if articles or rejected:
-                store.write_batch(articles, rejected, events, coder_version=coder_version)
-            articles.clear()
-            rejected.clear()
-            events.clear()
+            if articles or rejected or inputs:
+                store.write_batch(articles, rejected, events, coder_version=coder_version, inputs=inputs)
+            for batch in (articles, rejected, events, inputs):
+                batch.clear()
 
-        for outcome in code_parallel(items, settings=settings, workers=workers):
+        for outcome in code_parallel(fresh(), settings=settings, workers=workers):
+            source = pending.popleft()  # outcomes come one per item, in input order
             if isinstance(outcome, Rejected):
                 rejected.append(outcome)
                 counts["rejected"] += 1
                 if on_rejected:
                     on_rejected(outcome)
+                if source:
+                    inputs.append(StoredInput(source[0], source[1], ()))
             else:
                 for doc, evs in outcome.documents:
                     articles.append(doc)
                     events.extend(evs)
                     counts["documents"] += 1
                     counts["events"] += len(evs)
+                if source:
+                    inputs.append(StoredInput(source[0], source[1], tuple(d.id for d, _ in outcome.documents)))
             if len(articles) + len(rejected) >= _STORE_BATCH:
                 flush()
         flush()
+        store.add_skipped(counts["skipped"])
     return counts
+
+
+def recode_store(db_path: str, *, settings: Settings, workers: int = 1, everything: bool = False,
+                 on_progress=None) -> dict:
+    """Re-code stored documents (their cleaned text, not re-cleaned) with the current coder.
+
+    Only documents coded by another version unless ``everything``; each batch replaces its
+    documents' mentions in one transaction, and the run is logged with kind ``recode``.
+    """
+    from .config import coder_version as current_version
+    from .store import Store
+
+    version = current_version(settings.data_path)
+    counts = {"documents": 0, "events": 0}
+    with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as store:
+        todo = store.stored_documents(exclude_version=None if everything else version)
+        store.start_run(kind="recode", coder_version=version)
+        for coded in _code_stored(todo, settings=settings, workers=workers):
+            docs = [doc for doc, _ in coded]
+            events = [e for _, evs in coded for e in evs]
+            store.write_batch(docs, [], events, coder_version=version)
+            counts["documents"] += len(docs)
+            counts["events"] += len(events)
+            if on_progress:
+                on_progress(counts)
+        store.mark_inputs_recoded(version)
+    return counts
+
+
+def _code_stored(docs: Iterable[Article], *, settings: Settings, workers: int) -> Iterator[list]:
+    "Lists of (document, events) of up to ``_STORE_BATCH`` stored documents, in order."
+    chunks = _chunked(iter(docs), _STORE_BATCH)
+    if workers <= 1:
+        coder = Coder.load(settings)
+        for chunk in chunks:
+            yield [(doc, code_stored_document(coder, doc)) for doc in chunk]
+        return
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        for chunk in chunks:
+            parts = pool.map(_recode_chunk, list(_chunked(iter(chunk), max(1, len(chunk) // workers))))
+            yield [pair for part in parts for pair in part]
+
+
+def _recode_chunk(chunk: list[Article]) -> list[tuple[Article, list]]:
+    "Re-code stored documents in a worker."
+    assert _coder is not None
+    return [(doc, code_stored_document(_coder, doc)) for doc in chunk]
+
+
+def code_stored_document(coder: Coder, doc: Article) -> list:
+    "The events of one stored (already clean) document, as ingest codes it."
+    events = coder.code_text(doc.text, published=doc.published, doc_id=doc.id, title=doc.title)
+    return [e if e.doc_kind == doc.kind else replace(e, doc_kind=doc.kind) for e in events]

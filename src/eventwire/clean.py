@@ -54,15 +54,17 @@ How a page is read (the rules, in order):
 from __future__ import annotations
 
 import datetime as dt
-import html as html_lib
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
+from . import dates
 from .config import Settings
 from .errors import ArticleRejected
+from .htmltext import html_to_text, is_html_page as _is_html_page
+from .language import detect_language
 from .records import Article
 
 logger = logging.getLogger(__name__)
@@ -76,15 +78,13 @@ _CAPTION_MAX_WORDS = 60
 # A credit or junk line is short; a longer line containing the same words is prose.
 _CREDIT_MAX_WORDS = 12
 _JUNK_MAX_WORDS = 40
-# Language: below this share of English function words (over at least _LANG_MIN_WORDS
-# words) a text is not English. Measured on the shared corpora (wikinews, insightcrime,
-# muc4, the AEB pages): English texts score 0.30-0.55 (lowest seen ~0.2 on list-like pages);
-# Spanish/French/German/Portuguese/Italian news paragraphs score 0.00-0.06, mostly from
-# shared words like "a", "in", "no". 0.08 sits between with a wide margin on both sides.
-_EN_MIN_SHARE = 0.08
-_LANG_MIN_WORDS = 20
-# Another language's own stopword share must reach this to be named; else "und".
-_OTHER_MIN_SHARE = 0.10
+# An unpunctuated run is cut into paragraphs of this many times max_sentence_tokens words:
+# long enough that each piece is still skipped as an over-long sentence, short enough that
+# spaCy's cost per paragraph stays small (a 5,000-word run becomes 17 pieces of 300).
+_RUN_FACTOR = 2
+# HTML beyond this many times max_chars is not handed to trafilatura (its text would be cut anyway;
+# markup runs ~5-10x the text it holds).
+_HTML_FACTOR = 10
 # More than this share of control characters in the text means it is binary, not text.
 _MAX_CONTROL_SHARE = 0.05
 
@@ -157,19 +157,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # ---- entry point -------------------------------------------------------------------------
 def clean_article(article: Article, *, settings: Settings) -> list[Article]:
     """The main article, then its teasers and captions as their own documents."""
-    title, published, text = article.title, article.published, article.text or ""
-    source_html = article.html if article.html else (text if _is_html_page(text) else None)
-    if source_html is not None:
-        text, meta_title, meta_date = html_to_text(source_html, url=article.url)
-        title = title or meta_title
-        published = published or meta_date
-    _check_binary(text)
-    text = normalise_text(text)
-    title = _normalise_line(title) if title else None
-    page = _segment(text, title=title)
-    title = title or page.headline
-    published = published or page.dateline
+    title, published, page = _read_page(article, settings=settings)
     body = _cut(page.body, max_chars=settings.max_chars, doc_id=article.id)
+    body = split_long_runs(body, max_words=settings.max_sentence_tokens * _RUN_FACTOR)
     everything = "\n".join(filter(None, [title or "", body, *(t for _, t, _, _ in page.others)]))
     if not everything.strip():
         raise ArticleRejected("empty", doc_id=article.id)
@@ -180,9 +170,74 @@ def clean_article(article: Article, *, settings: Settings) -> list[Article]:
         raise ArticleRejected(f"language: {language}", doc_id=article.id)
     if not body.strip() and not page.others:
         raise ArticleRejected("empty", doc_id=article.id)
+    published = published or page.dateline or _date_from_text(body, url=article.url)
     main = replace(article, text=body, title=title or None, published=published, kind="article",
-                   parent=None, language="en", html=None)
+                   parent=None, language="en", html=None,
+                   source=article.source or source_from_url(article.url))
     return [main, *_split_documents(main, page.others)]
+
+
+def extract_main_text(markup: str, *, url: str | None = None, settings: Settings) -> str:
+    """The main article text of an HTML page, with no language check (benchmarks, debugging)."""
+    _, _, page = _read_page(Article(id="page", text="", html=markup, url=url), settings=settings)
+    return page.body
+
+
+def _read_page(article: Article, *, settings: Settings) -> tuple[str | None, dt.date | None, _Page]:
+    "Title, publication date and segmented page of an article (HTML converted first)."
+    title, published, text = article.title, article.published, article.text or ""
+    source_html = article.html if article.html else (text if _is_html_page(text) else None)
+    if source_html is not None:
+        text, meta_title, meta_date = html_to_text(source_html[: settings.max_chars * _HTML_FACTOR], url=article.url)
+        title = title or meta_title
+        published = published or meta_date
+    _check_binary(text)
+    # Segmentation is linear but not free: never look at more than twice what will be kept.
+    text = normalise_text(text[: settings.max_chars * 2])
+    title = _normalise_line(title)[:1000] if title else None
+    page = _segment(text, title=title)
+    return title or page.headline, published, page
+
+
+def _date_from_text(body: str, *, url: str | None) -> dt.date | None:
+    "Publication date from a dateline at the head of the text, else from the URL."
+    from_url = dates.date_from_url(url) if url else None
+    return dates.parse_dateline(body, year=from_url.year if from_url else None) or from_url
+
+
+def source_from_url(url: str | None) -> str | None:
+    """The outlet of a URL: its host without ``www.`` ("https://www.bbc.co.uk/x" -> "bbc.co.uk")."""
+    if not url:
+        return None
+    host = urlsplit(url.strip()).hostname or ""
+    host = host.removeprefix("www.")
+    return host or None
+
+
+def split_long_runs(text: str, *, max_words: int) -> str:
+    """Break runs of more than ``max_words`` words without a sentence end into paragraphs.
+
+    A 5,000-word line with no punctuation would reach spaCy as one sentence-less paragraph;
+    cut into paragraphs of ``max_words`` it costs linear time, and each piece (longer than
+    ``max_sentence_tokens``) is still skipped by the coder.
+    """
+    if max_words <= 0 or len(text) < max_words * 2:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        words = line.split(" ")
+        if len(words) <= max_words:
+            out.append(line)
+            continue
+        pieces, run = [[]], 0
+        for word in words:
+            if run >= max_words:
+                pieces.append([])
+                run = 0
+            pieces[-1].append(word)
+            run = 0 if word.endswith((".", "!", "?")) else run + 1
+        out.append("\n\n".join(" ".join(piece) for piece in pieces))
+    return "\n".join(out)
 
 
 def _split_documents(main: Article, others: list[tuple[str, str, str | None, dt.date | None]]) -> list[Article]:
@@ -407,6 +462,26 @@ def _teaser(lines: list[_Line]) -> tuple[str, str | None]:
 
 
 # ---- line tests --------------------------------------------------------------------------
+def is_junk_line(text: str) -> bool:
+    """Share/subscribe/cookie/newsletter/advertisement/byline line ("Sign up for our newsletter")."""
+    return _is_junk(text.strip())
+
+
+def is_credit_line(text: str) -> bool:
+    """A photo credit ("Photo by ...", "REUTERS/Name", "Getty Images")."""
+    return _is_credit(text.strip())
+
+
+def is_caption_line(text: str) -> bool:
+    """A photo caption stamped with a date ("... Haiti November 11, 2024.")."""
+    return _is_date_caption(text.strip())
+
+
+def is_marker_line(text: str) -> bool:
+    """A line that starts a teaser region ("Related", "Most popular", "More from X")."""
+    return bool(_MARKER.match(text.strip())) and _words(text) <= 10
+
+
 def _words(text: str) -> int:
     "The number of whitespace-separated words."
     return len(text.split())
@@ -464,157 +539,3 @@ def caption_date(text: str) -> dt.date | None:
         return dt.date(int(year), number, int(day))
     except (ValueError, StopIteration):
         return None
-
-
-# ---- HTML --------------------------------------------------------------------------------
-def _is_html_page(text: str) -> bool:
-    "Whether a 'text' field really holds an HTML page or fragment."
-    head = text.lstrip()[:512].lower()
-    return head.startswith("<") and bool(re.search(r"</(p|div|html|body|article|li)>", text[:200_000], re.I))
-
-
-def html_to_text(markup: str, *, url: str | None = None) -> tuple[str, str | None, dt.date | None]:
-    """Main text (paragraphs one blank line apart), title and date of an HTML page or fragment."""
-    is_page = bool(re.search(r"<(html|body|head)\b", markup[:5000], re.I))
-    if is_page:
-        text, title, date = _trafilatura(markup, url=url)
-        if text:
-            return text, title, date
-        logger.info("trafilatura found no main text; stripping tags instead")
-        return _strip_tags(markup), title, date
-    return _strip_tags(markup), None, None
-
-
-def _trafilatura(markup: str, *, url: str | None) -> tuple[str, str | None, dt.date | None]:
-    "Run trafilatura's bare_extraction; its text lines are paragraphs."
-    import trafilatura
-
-    try:
-        doc = trafilatura.bare_extraction(markup, url=url, include_comments=False, include_tables=False,
-                                          with_metadata=True)
-    except Exception as exc:  # trafilatura raises assorted errors on broken markup
-        logger.warning("trafilatura failed: %s", exc)
-        return "", None, None
-    if doc is None:
-        return "", None, None
-    get = doc.get if isinstance(doc, dict) else (lambda name: getattr(doc, name, None))
-    text = (get("text") or "").replace("\n", "\n\n")
-    title = get("title") or None
-    date = None
-    if get("date"):
-        try:
-            date = dt.date.fromisoformat(str(get("date"))[:10])
-        except ValueError:
-            date = None
-    return text, title, date
-
-
-class _TextOfHtml(HTMLParser):
-    """Collect the text of HTML, skipping scripts and styles, breaking at block elements."""
-
-    _SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "button"}
-    _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-              "blockquote", "section", "article", "header", "dd", "dt", "dl", "figure", "figcaption", "pre", "hr"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self._SKIP:
-            self.skipping += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag):
-        if tag in self._SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data.replace("\n", " "))
-
-
-def _strip_tags(markup: str) -> str:
-    "Plain text of HTML with the standard library (for fragments and as a fallback)."
-    parser = _TextOfHtml()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except Exception as exc:  # HTMLParser is lenient; this is only a safety net
-        logger.warning("HTML parser failed: %s", exc)
-        return html_lib.unescape(re.sub(r"<[^>]+>", " ", markup))
-    return "".join(parser.parts)
-
-
-# ---- language ----------------------------------------------------------------------------
-_EN = set("""
-a about above after again against all also although am among an and another any are around as at
-be because been before being below between both but by can cannot could did do does doing down
-during each either even ever every few for from further had has have having he her here hers
-herself him himself his how however i if in into is it its itself just last least less many may
-me might more most much must my myself neither no nor not now of off often on once one only or
-other our ours ourselves out over own per rather same several shall she should since so some still
-such than that the their theirs them themselves then there these they this those though through
-thus to too toward under until up upon us very was we were what when where whether which while who
-whom whose why will with within without would yet you your yours yourself
-""".split())
-_OTHER = {
-    "es": set("el la los las de del y en que por con para una un es se su sus al lo como más pero "
-              "fue ha este esta entre sobre también sin desde hasta donde cuando muy le ya son".split()),
-    "fr": set("le la les de des du et en un une est que qui dans pour par sur pas au aux avec ce cette "
-              "il elle ils sont été plus ont mais ou se ses leur nous vous comme être".split()),
-    "de": set("der die das den dem des und ist nicht ein eine einen mit von zu auf für sich im auch "
-              "es sie er wir bei aus nach wird werden wurde hat haben oder aber wie dass".split()),
-    "pt": set("o os a as de do da dos das e em no na nos nas que para com um uma por se não mais foi "
-              "ao à pelo pela seu sua são também como mas ele ela".split()),
-    "it": set("il lo la gli le di del della dei delle e è un una che per con non si da nel nella sono "
-              "ha anche come ma più al alla questo questa essere".split()),
-    "id": set("yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena ada atau "
-              "saya kita mereka sudah bisa oleh sebagai lebih jika".split()),
-    "nl": set("de het een en van in is dat op te zijn met voor niet aan er die ook als bij door maar "
-              "om nog wordt werd heeft hebben naar deze".split()),
-}
-_SCRIPTS = (
-    ("ru", lambda ch: "\u0400" <= ch <= "\u04ff"),
-    ("ar", lambda ch: "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"),
-    ("he", lambda ch: "\u0590" <= ch <= "\u05ff"),
-    ("el", lambda ch: "\u0370" <= ch <= "\u03ff"),
-    ("hi", lambda ch: "\u0900" <= ch <= "\u097f"),
-    ("th", lambda ch: "\u0e00" <= ch <= "\u0e7f"),
-    ("ko", lambda ch: "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff"),
-    ("ja", lambda ch: "\u3040" <= ch <= "\u30ff"),
-    ("zh", lambda ch: "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"),
-)
-
-
-def detect_language(text: str) -> str:
-    """A cheap language guess: script first, then shares of function words; "en" when unsure."""
-    sample = text[:20_000]
-    letters = [ch for ch in sample if ch.isalpha()]
-    if not letters:
-        return "und"
-    script = _script_language(letters)
-    if script:
-        return script
-    words = [w.lower() for w in _WORD.findall(sample)]
-    if len(words) < _LANG_MIN_WORDS:
-        return "en"  # too short to judge; the coder copes with a stray foreign line
-    en_share = sum(1 for w in words if w in _EN) / len(words)
-    if en_share >= _EN_MIN_SHARE:
-        return "en"
-    shares = {lang: sum(1 for w in words if w in stop) / len(words) for lang, stop in _OTHER.items()}
-    best = max(sorted(shares), key=shares.get)
-    return best if shares[best] >= _OTHER_MIN_SHARE else "und"
-
-
-def _script_language(letters: list[str]) -> str | None:
-    "The language of a non-Latin script that writes most of the letters, if any."
-    counts = {lang: sum(1 for ch in letters if test(ch)) for lang, test in _SCRIPTS}
-    if counts["ja"] and counts["ja"] + counts["zh"] > len(letters) / 2:
-        return "ja"
-    lang = max(counts, key=counts.get)
-    return lang if counts[lang] > len(letters) / 2 else None

@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from spacy.tokens import Span, Token
 
@@ -235,6 +235,8 @@ def _dateparser_entities(sentence: Span, found: list[_Expression], published: dt
         start, end = ent.start_char - base, ent.end_char - base
         if any(e.start < end and start < e.end for e in found) or not _DATEPARSER_HINT.search(ent.text):
             continue
+        if published is None and not re.search(r"\b(?:1[89]|20)\d{2}\b", ent.text):
+            continue  # without publication, a year-less date would be resolved against today
         when = _dateparser(ent.text, published)
         if when is not None:
             extra.append(_Expression(start, end, when, "day"))
@@ -285,7 +287,7 @@ def _tree_distance(a: Token, b: Token) -> int:
 def _is_future(trigger: Token) -> bool:
     "True for 'will meet', 'is scheduled to meet', 'plans to visit'."
     verb = trigger
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     if verb.tag_ in ("VBD", "VBN") and not any(c.lower_ in _FUTURE_AUX for c in verb.children):
         return False
@@ -340,3 +342,24 @@ def date_from_url(url: str) -> dt.date | None:
             if when is not None:
                 return when
     return None
+
+
+# An article's photo is taken at most this many days before the article's own
+# "on Thursday" (wire photos are same-day or next-day; a week covers weekly magazines).
+_FLOOR_WINDOW_DAYS = 7
+
+
+def estimate_publication(texts: Iterable[str], *, floor: dt.date) -> dt.date:
+    """A publication date for an undated article whose own photo is dated ``floor``.
+
+    The article cannot be older than its photo, so its weekday and relative expressions
+    are read forward from the photo's date ("on Thursday" after a Wednesday photo is the
+    next day); the latest such date within a week of the photo is taken as publication.
+    """
+    best = floor
+    horizon = floor + dt.timedelta(days=_FLOOR_WINDOW_DAYS)
+    for text in texts:
+        for expr in _find_expressions(text, floor, True):
+            if expr.precision == "day" and floor <= expr.when <= horizon and expr.when > best:
+                best = expr.when
+    return best

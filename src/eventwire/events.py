@@ -513,7 +513,8 @@ def _clauses(sent: Span) -> list[list[Token]]:
     "Split a headline into clauses at commas, semicolons, colons and dashes."
     clauses: list[list[Token]] = [[]]
     for tok in sent:
-        if tok.text in (",", ";", ":", "-", "–", "—", "|"):
+        spaced = tok.i > sent.start and bool(sent.doc[tok.i - 1].whitespace_)
+        if tok.text in (",", ";", ":", "–", "—", "|") or (tok.text == "-" and spaced):
             clauses.append([])
         else:
             clauses[-1].append(tok)

@@ -95,7 +95,7 @@ class Coder:
                 cleaned.append(item)
                 continue
             try:
-                cleaned.append((item, clean.clean_article(item, settings=self.settings)))
+                cleaned.append((item, _date_undated_page(clean.clean_article(item, settings=self.settings))))
             except ArticleRejected as exc:
                 logger.info("rejected %s: %s", item.id, exc.reason)
                 cleaned.append(Rejected(item.id, exc.reason, item.origin))
@@ -144,8 +144,10 @@ class Coder:
         "Attach date, place, codes and ids to one extraction."
         when, precision = dates.resolve_date(sent, ext.trigger, article.published)
         place = geo.locate_event(sent, ext.trigger, self.gazetteer, context=context)
-        actor = _with_country(ext.actor, place)
-        recipient = _with_country(ext.recipient, place) if ext.recipient else None
+        if place is not None and not _plausible_place(place, ext, sent, headline=paragraph.section == "title"):
+            place = None
+        actor, recipient = _fill_countries(ext.actor, ext.recipient, meaning_type=ext.meaning.event_type,
+                                           place=place, context=context)
         meaning = ext.meaning
         mode = meaning.mode
         if meaning.event_type == "CONSULT" and not mode and place and place.country \
@@ -181,11 +183,83 @@ class Coder:
         )
 
 
-def _with_country(actor: Actor, place: Place | None) -> Actor:
-    "An actor known only by its role ('security forces') takes the event's country, as ACLED codes them."
-    if actor.code or place is None or not place.country or not actor.sector:
-        return actor
-    return replace(actor, code=place.country)
+def _plausible_place(place: Place, ext: Extraction, sent, *, headline: bool) -> bool:
+    """Reject a place that is the actor's own words ("US pressures ..."), and in a headline
+    any place not introduced by a preposition (headline parses are too loose to trust)."""
+    if place.start >= 0 and ext.actor.start >= 0 and place.start < ext.actor.end and ext.actor.start < place.end:
+        return False
+    if headline:
+        doc = sent.doc
+        first = next((t for t in sent if t.idx >= place.start), None)
+        return first is not None and first.i > 0 and doc[first.i - 1].pos_ == "ADP"
+    return True
+
+
+def _date_undated_page(docs: list[Article]) -> list[Article]:
+    """An undated main article takes a publication date from its own dated photo caption.
+
+    Only captions before the first teaser belong to the article; the date is read forward
+    from the photo's (see ``dates.estimate_publication``).
+    """
+    main = docs[0]
+    if main.published is not None or main.kind != "article":
+        return docs
+    own_photos = []
+    for doc in docs[1:]:
+        if doc.kind == "teaser":
+            break
+        if doc.kind == "caption" and doc.published is not None:
+            own_photos.append(doc.published)
+    if not own_photos:
+        return docs
+    texts = [t for t in (main.title, main.text) if t]
+    published = dates.estimate_publication(texts, floor=max(own_photos))
+    logger.info("%s: no publication date; estimated %s from its photo caption", main.id, published)
+    return [replace(main, published=published), *docs[1:]]
+
+
+# Event types that mostly happen inside one country: a role-only party ("activists",
+# "protesters", "police") of such an event shares the country of the other party.
+_DOMESTIC_TYPES = frozenset({"COERCE", "PROTEST"})
+_DOMESTIC_SECTORS = frozenset({"OPP", "CVL", "COP", "JUD", "LEG", "CRM", "MED", "REF", "LAB", "EDU", "BUS"})
+# A document whose country mentions are at least this share one country is "about" it
+# (captions, teasers and short local stories); set by hand on the sample page.
+_DOMINANT_SHARE = 0.6
+
+
+def _fill_countries(actor: Actor, recipient: Actor | None, *, meaning_type: str, place: Place | None,
+                    context: geo.DocContext) -> tuple[Actor, Actor | None]:
+    """Countries for parties known only by their role ('security forces', 'activists'), as ACLED codes them.
+
+    In order: the event's place; for domestic event types, the other party's country;
+    the document's dominant country.
+    """
+    dominant = _dominant_country(context)
+
+    def fill(party: Actor, other: Actor | None) -> Actor:
+        if party.code or not party.sector:
+            return party
+        if place is not None and place.country:
+            return replace(party, code=place.country)
+        if (meaning_type in _DOMESTIC_TYPES and other is not None and other.code
+                and party.sector in _DOMESTIC_SECTORS and len(other.code) == 3 and other.code.isalpha()):
+            return replace(party, code=other.code)
+        if dominant:
+            return replace(party, code=dominant)
+        return party
+
+    new_actor = fill(actor, recipient)
+    new_recipient = fill(recipient, new_actor) if recipient is not None else None
+    return new_actor, new_recipient
+
+
+def _dominant_country(context: geo.DocContext) -> str | None:
+    "The country a document is about, when its country mentions mostly name one."
+    total = sum(n for _, n in context.countries)
+    if not total:
+        return None
+    code, n = max(context.countries, key=lambda kv: (kv[1], kv[0]))
+    return code if n / total >= _DOMINANT_SHARE else None
 
 
 def _event_id(doc_id: str, section: str, start: int, end: int, event_type: str,

@@ -59,7 +59,7 @@ import json
 import logging
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -70,7 +70,7 @@ from .records import Article, Event, Rejected
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DEDUP_DAYS = 1  # Settings.dedup_days default: two reports a day apart are one event
 DEDUP_KM = 50.0  # Settings.dedup_km default: about a city and its suburbs
 _FREQS = ("day", "week", "month", "quarter", "year")
@@ -110,6 +110,20 @@ _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS runs (
         run_id INTEGER PRIMARY KEY, coder_version VARCHAR, started_at TIMESTAMP,
         finished_at TIMESTAMP, documents INTEGER, rejected INTEGER, events INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS actors (
+        actor_key VARCHAR PRIMARY KEY, code VARCHAR, name VARCHAR, sector VARCHAR,
+        mentions INTEGER, as_actor INTEGER, as_recipient INTEGER, first_date DATE, last_date DATE)""",
+    """CREATE TABLE IF NOT EXISTS inputs (
+        input_id VARCHAR PRIMARY KEY, input_hash VARCHAR, coder_version VARCHAR,
+        doc_ids VARCHAR[])""",
+]
+
+# schema 1 -> 2: columns added to existing tables (ALTER ... IF NOT EXISTS is idempotent)
+_MIGRATIONS = [
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS kind VARCHAR",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS dictionary_hash VARCHAR",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped INTEGER",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS coder_version VARCHAR",
 ]
 
 _STR, _INT, _F, _B, _D = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
@@ -139,7 +153,7 @@ _EVENT_SCHEMA = pa.schema([
     ("quad_class", _INT), ("cameo", _STR), ("score", _F), ("confidence", _F),
     ("num_mentions", _INT), ("num_documents", _INT), ("num_sources", _INT),
     ("first_seen", _D), ("last_seen", _D), ("negated", _B), ("hypothetical", _B),
-    ("root_mention_id", _STR), ("doc_id", _STR), ("sentence", _STR)])
+    ("root_mention_id", _STR), ("doc_id", _STR), ("sentence", _STR), ("coder_version", _STR)])
 
 # columns the event list returns (dyad_key stays internal)
 _EVENT_COLUMNS = [f.name for f in _EVENT_SCHEMA if f.name != "dyad_key"]
@@ -177,6 +191,30 @@ def _decode_cursor(cursor: str) -> tuple[dt.date, str]:
         return (dt.date.fromisoformat(date) if date else dt.date.min), str(event_id)
     except (binascii.Error, ValueError, TypeError) as exc:
         raise InputError(f"invalid cursor: {cursor!r}") from exc
+
+
+def _actor_key(code: str | None, name: str) -> str:
+    "The actors table key: code and name (as ``rebuild_actors`` builds it in SQL)."
+    return f"{code or ''}\x1f{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInput:
+    """One input document of a batch: its id, a hash of it, and the cleaned documents it gave."""
+
+    input_id: str
+    input_hash: str
+    doc_ids: tuple[str, ...]
+
+
+def input_hash(article: Article) -> str:
+    "A hash of everything cleaning reads from an input document."
+    digest = hashlib.sha256()
+    for value in (article.id, article.title, article.text, article.html, article.published,
+                  article.url, article.source, article.kind, article.parent, article.language):
+        digest.update(b"\x00" if value is None else b"\x01" + str(value).encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +256,7 @@ class Store:
         except duckdb.Error as exc:
             raise InputError(f"cannot open store {path}: {exc}") from exc
         if not read_only:
-            for statement in _SCHEMA:
+            for statement in (*_SCHEMA, *_MIGRATIONS):
                 con.execute(statement)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         return cls(con, lock=threading.Lock(), dedup_days=dedup_days, dedup_km=dedup_km)
@@ -247,28 +285,43 @@ class Store:
     # -- writing --------------------------------------------------------------
 
     def write_batch(self, articles: Sequence[Article], rejected: Sequence[Rejected],
-                    events: Sequence[Event], *, coder_version: str | None = None) -> None:
-        """Store documents, rejections and event mentions in one transaction; idempotent."""
+                    events: Sequence[Event], *, coder_version: str | None = None,
+                    inputs: Sequence[StoredInput] = ()) -> None:
+        """Store documents, rejections and event mentions in one transaction; idempotent.
+
+        ``inputs`` names the input documents the batch came from, with a hash of each and the
+        cleaned documents it gave: stored in the same transaction, so ``unchanged_inputs``
+        never claims a document whose events were lost, and documents an input no longer
+        gives are dropped with their mentions.
+        """
         docs = {a.id: a for a in articles}  # last copy of a document wins
         mentions = {e.event_id: e for e in events}
         if coder_version is None:
             coder_version = next((e.coder_version for e in mentions.values()), None)
-        doc_ids = sorted(set(docs) | {e.doc_id for e in mentions.values()})
         con = self._con
         with self._lock:
             con.begin()
             try:
+                gone = self._write_inputs(inputs, coder_version) - set(docs)
+                doc_ids = sorted(set(docs) | {e.doc_id for e in mentions.values()} | gone)
                 con.register("_batch_docs", pa.table({"doc_id": pa.array(doc_ids, _STR)}))
                 old = con.execute(
                     "SELECT DISTINCT dyad_key, date, event_id FROM mentions "
                     "WHERE doc_id IN (SELECT doc_id FROM _batch_docs)").fetchall()
+                old_actors = self._actor_keys_of("doc_id IN (SELECT doc_id FROM _batch_docs)")
                 con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM _batch_docs)")
+                if gone:
+                    con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _batch_docs) "
+                                "AND doc_id NOT IN (SELECT unnest(?::VARCHAR[]))", [sorted(docs)])
                 self._write_documents(list(docs.values()), coder_version)
                 self._write_rejected(rejected)
                 new_rows = [_mention_row(e) for e in mentions.values()]
                 self._insert("mentions", new_rows, _MENTION_SCHEMA)
                 touched = {(key, date) for key, date, _ in old} | {(r["dyad_key"], r["date"]) for r in new_rows}
                 self._recompute_events(touched, stale={event_id for _, _, event_id in old})
+                new_actors = {_actor_key(r[f"{side}_code"], r[f"{side}_name"])
+                              for r in new_rows for side in ("actor", "recipient") if r[f"{side}_name"]}
+                self.rebuild_actors(old_actors | new_actors)
                 self._log_run(coder_version, len(docs), len(rejected), len(new_rows))
                 con.unregister("_batch_docs")
                 con.commit()
@@ -277,6 +330,105 @@ class Store:
                 raise
         logger.debug("stored %d documents, %d rejected, %d mentions",
                      len(docs), len(rejected), len(mentions))
+
+    def _write_inputs(self, inputs: Sequence[StoredInput], coder_version: str | None) -> set[str]:
+        "Record the batch's inputs; returns the documents they gave before."
+        if not inputs:
+            return set()
+        table = pa.Table.from_pylist(
+            [{"input_id": i.input_id, "input_hash": i.input_hash, "coder_version": coder_version,
+              "doc_ids": list(i.doc_ids)} for i in {i.input_id: i for i in inputs}.values()],
+            schema=pa.schema([("input_id", _STR), ("input_hash", _STR), ("coder_version", _STR),
+                              ("doc_ids", pa.list_(_STR))]))
+        con = self._con
+        con.register("_inputs", table)
+        before = {row[0] for row in con.execute(
+            "SELECT DISTINCT unnest(doc_ids) FROM inputs WHERE input_id IN (SELECT input_id FROM _inputs)"
+        ).fetchall()}
+        con.execute("INSERT OR REPLACE INTO inputs SELECT * FROM _inputs")
+        con.unregister("_inputs")
+        return before
+
+    def unchanged_inputs(self, coder_version: str) -> dict[str, str]:
+        """Input id -> hash of every input stored with its documents by ``coder_version``."""
+        return dict(self._con.execute(
+            "SELECT input_id, input_hash FROM inputs WHERE coder_version = ?", [coder_version]).fetchall())
+
+    def start_run(self, *, kind: str, coder_version: str | None) -> int:
+        """Log a run (``ingest``, ``recode``, ``api``) now; later batches add their counts to it."""
+        with self._lock:
+            (run_id,) = self._con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()
+            dictionary = coder_version.rpartition("+")[2] if coder_version and "+" in coder_version else None
+            self._con.execute(
+                "INSERT INTO runs (run_id, kind, coder_version, dictionary_hash, started_at, documents, "
+                "rejected, events, skipped) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0)",
+                [run_id, kind, coder_version, dictionary, _now()])
+            self._run_id = run_id
+        return run_id
+
+    def add_skipped(self, n: int) -> None:
+        """Count ``n`` inputs this run skipped as already stored."""
+        if self._run_id is not None and n:
+            self._con.execute("UPDATE runs SET skipped = skipped + ? WHERE run_id = ?", [n, self._run_id])
+
+    def stored_documents(self, *, exclude_version: str | None = None) -> Iterator[Article]:
+        """Stored documents as Articles in doc_id order (those coded by ``exclude_version`` left out)."""
+        ids = [row[0] for row in self._con.execute(
+            "SELECT doc_id FROM documents WHERE coder_version IS DISTINCT FROM ? ORDER BY doc_id",
+            [exclude_version]).fetchall()]
+        for start in range(0, len(ids), 256):  # a page at a time: writes may come in between
+            rows = self._rows(
+                "SELECT doc_id, text, title, published, url, source, kind, parent, language, origin "
+                "FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
+                [ids[start:start + 256]])
+            for row in rows:
+                yield Article(id=row.pop("doc_id"), **row)
+
+    def mark_inputs_recoded(self, coder_version: str) -> None:
+        """Mark inputs whose every document is now coded by ``coder_version`` as coded by it."""
+        with self._lock:
+            self._con.execute(
+                "UPDATE inputs SET coder_version = ? WHERE coder_version IS DISTINCT FROM ? AND len(doc_ids) > 0 "
+                "AND NOT EXISTS ("
+                " SELECT 1 FROM documents d WHERE list_contains(inputs.doc_ids, d.doc_id)"
+                " AND d.coder_version IS DISTINCT FROM ?)", [coder_version, coder_version, coder_version])
+
+    def _actor_keys_of(self, where: str) -> set[str]:
+        "The actor keys of the mentions matching ``where`` (a constant SQL condition)."
+        rows = self._con.execute(
+            f"SELECT DISTINCT actor_code, actor_name FROM mentions WHERE {where} UNION "  # where: a constant
+            f"SELECT DISTINCT recipient_code, recipient_name FROM mentions WHERE {where} "
+            "AND recipient_name IS NOT NULL").fetchall()
+        return {_actor_key(code, name) for code, name in rows}
+
+    def rebuild_actors(self, keys: set[str] | None = None) -> None:
+        """Recount the actors table from the mentions (only ``keys`` when given)."""
+        con = self._con
+        filter_ = ""
+        if keys is not None:
+            if not keys:
+                return
+            con.register("_actor_keys", pa.table({"actor_key": pa.array(sorted(keys), _STR)}))
+            filter_ = " WHERE actor_key IN (SELECT actor_key FROM _actor_keys)"
+            con.execute("DELETE FROM actors" + filter_)
+        else:
+            con.execute("DELETE FROM actors")
+        con.execute(
+            "WITH sides AS ("
+            " SELECT actor_code AS code, actor_name AS name, actor_sector AS sector, 1 AS a, 0 AS r, date"
+            " FROM mentions UNION ALL"
+            " SELECT recipient_code, recipient_name, recipient_sector, 0, 1, date FROM mentions"
+            " WHERE recipient_name IS NOT NULL),"
+            " keyed AS (SELECT coalesce(code, '') || chr(31) || name AS actor_key, * FROM sides),"
+            " picked AS (SELECT * FROM keyed" + filter_ + "),"
+            " per_sector AS (SELECT actor_key, sector, count(*) AS n FROM picked GROUP BY ALL)"
+            " INSERT INTO actors SELECT p.actor_key, first(p.code), first(p.name),"
+            "  (SELECT first(s.sector ORDER BY s.n DESC, s.sector NULLS LAST) FROM per_sector s"
+            "   WHERE s.actor_key = p.actor_key),"
+            "  count(*), sum(p.a), sum(p.r), min(p.date), max(p.date)"
+            " FROM picked p GROUP BY p.actor_key")
+        if keys is not None:
+            con.unregister("_actor_keys")
 
     def _write_documents(self, articles: list[Article], coder_version: str | None) -> None:
         "Upsert documents; a document now coded leaves the rejected list."
@@ -310,11 +462,14 @@ class Store:
         self._con.unregister("_rows")
 
     def _log_run(self, coder_version: str | None, documents: int, rejected: int, events: int) -> None:
-        "Add this batch's counts to this Store's run row."
+        "Add this batch's counts to this Store's run row (inside the batch's transaction)."
         if self._run_id is None:
             (run_id,) = self._con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()
-            self._con.execute("INSERT INTO runs VALUES (?, ?, ?, NULL, 0, 0, 0)",
-                              [run_id, coder_version, _now()])
+            dictionary = coder_version.rpartition("+")[2] if coder_version and "+" in coder_version else None
+            self._con.execute(
+                "INSERT INTO runs (run_id, kind, coder_version, dictionary_hash, started_at, documents, "
+                "rejected, events, skipped) VALUES (?, 'write', ?, ?, ?, 0, 0, 0, 0)",
+                [run_id, coder_version, dictionary, _now()])
             self._run_id = run_id
         self._con.execute(
             "UPDATE runs SET documents = documents + ?, rejected = rejected + ?, events = events + ?, "
@@ -438,9 +593,10 @@ class Store:
 
     def events(self, *, actor: str | None = None, recipient: str | None = None,
                either: str | None = None, event_type: str | None = None,
-               quad_class: int | None = None, country: str | None = None,
-               since: dt.date | None = None, until: dt.date | None = None,
-               text: str | None = None, limit: int | None = 100, cursor: str | None = None,
+               types: Sequence[str] | None = None, quad_class: int | None = None,
+               country: str | None = None, since: dt.date | str | None = None,
+               until: dt.date | str | None = None, text: str | None = None,
+               limit: int | None = 100, cursor: str | None = None,
                include_hypothetical: bool = False) -> list[dict]:
         """Deduplicated events, newest first; ``actor``/``recipient``/``either`` match a code or a name.
 
@@ -448,6 +604,23 @@ class Store:
         events are left out unless ``include_hypothetical``. Pass ``encode_cursor(rows[-1])``
         as ``cursor`` for the next page.
         """
+        sql, params = self._events_sql(**_options(locals()))
+        return self._rows(sql, params)
+
+    def events_arrow(self, *, actor: str | None = None, recipient: str | None = None,
+                     either: str | None = None, event_type: str | None = None,
+                     types: Sequence[str] | None = None, quad_class: int | None = None,
+                     country: str | None = None, since: dt.date | str | None = None,
+                     until: dt.date | str | None = None, text: str | None = None,
+                     limit: int | None = None, cursor: str | None = None,
+                     include_hypothetical: bool = False) -> pa.Table:
+        """The same selection as ``events`` as an Arrow table (no row limit by default)."""
+        sql, params = self._events_sql(**_options(locals()))
+        return self._con.execute(sql, params).fetch_arrow_table()
+
+    def _events_sql(self, *, actor, recipient, either, event_type, types, quad_class, country,
+                    since, until, text, limit, cursor, include_hypothetical) -> tuple[str, list]:
+        "The SQL and parameters of one event selection."
         where, params = [], []
         for column, value in (("actor", actor), ("recipient", recipient)):
             if value:
@@ -457,9 +630,10 @@ class Store:
             where.append("(actor_code = upper(?) OR lower(actor_name) = lower(?) "
                          "OR recipient_code = upper(?) OR lower(recipient_name) = lower(?))")
             params += [either] * 4
-        if event_type:
-            where.append("event_type = upper(?)")
-            params.append(event_type)
+        wanted = [t.upper() for t in ([event_type] if event_type else []) + list(types or [])]
+        if wanted:
+            where.append("event_type IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(wanted)
         if quad_class is not None:
             where.append("quad_class = ?")
             params.append(int(quad_class))
@@ -468,10 +642,10 @@ class Store:
             params.append(country)
         if since:
             where.append("date >= ?")
-            params.append(since)
+            params.append(_as_date(since))
         if until:
             where.append("date <= ?")
-            params.append(until)
+            params.append(_as_date(until))
         if text:
             where.append("event_id IN (SELECT event_id FROM mentions "
                          "WHERE contains(lower(sentence), lower(?)))")
@@ -490,7 +664,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
-        return self._rows(sql, params)
+        return sql, params
 
     def event(self, event_id: str) -> dict | None:
         """One deduplicated event, or None."""
@@ -667,6 +841,7 @@ def _event_row(key: str, cluster: list[_Mention]) -> dict:
         "negated": all(m.row["negated"] for m in cluster),
         "hypothetical": all(m.row["hypothetical"] for m in cluster),
         "root_mention_id": root["mention_id"], "doc_id": root["doc_id"], "sentence": root["sentence"],
+        "coder_version": root["coder_version"],
     }
 
 
@@ -678,9 +853,26 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * _EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
+def _options(scope: dict) -> dict:
+    "A method's keyword options from its ``locals()``."
+    return {k: v for k, v in scope.items() if k not in ("self", "__class__")}
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    "A date from a date, a datetime or an ISO string; InputError otherwise."
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise InputError(f"not an ISO date: {value!r}") from exc
+
+
 def _now() -> dt.datetime:
     "The current UTC time, naive (DuckDB TIMESTAMP)."
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-__all__ = ["Store", "content_hash", "dyad_key", "encode_cursor"]
+__all__ = ["Store", "StoredInput", "content_hash", "dyad_key", "encode_cursor", "input_hash"]

@@ -132,10 +132,100 @@ def test_api_event_detail_and_document(client):
     assert client.get("/documents/dir/d2").json()["title"] == "Title of dir/d2"
 
 
-@pytest.mark.parametrize("path", ["/events/nope", "/documents/nope", "/dyads/ISR/PSE/series?freq=fortnight"])
+@pytest.mark.parametrize("path", ["/events/nope", "/documents/nope"])
 def test_api_unknown_ids(client, path):
-    expected = 400 if "freq" in path else 404
-    assert client.get(path).status_code == expected
+    response = client.get(path)
+    assert response.status_code == 404 and "nope" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", [
+    "/dyads/ISR/PSE/series?freq=fortnight", "/events?sort=random", "/map?quad_class=0", "/map?since=yesterday",
+    "/trends?weeks=0", "/trends?baseline_weeks=-1", "/network?limit=0", "/actors?limit=100000",
+    "/summary?top=0", "/events?include_hypothetical=maybe",
+])
+def test_api_rejects_bad_params_everywhere(client, path):
+    assert client.get(path).status_code == 422
+
+
+@pytest.mark.parametrize("sort", ["oldest", "most_reported", "most_negative"])
+def test_api_events_sorts_page_through_everything(client, sort):
+    seen, cursor = [], None
+    for _ in range(5):
+        body = client.get("/events", params={"sort": sort, "limit": 1, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [e["event_id"] for e in body["events"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    everything = [e["event_id"] for e in client.get("/events").json()["events"]]
+    assert sorted(seen) == sorted(everything) and len(seen) == len(set(seen))
+    if sort == "oldest":
+        assert seen == everything[::-1]
+    if sort == "most_negative":
+        assert seen[0] == client.get("/events", params={"type": "ASSAULT"}).json()["events"][0]["event_id"]
+
+
+def test_api_events_cursor_belongs_to_its_sort(client):
+    cursor = client.get("/events", params={"limit": 1}).json()["next_cursor"]
+    assert client.get("/events", params={"sort": "oldest", "cursor": cursor}).status_code == 400
+    other = client.get("/events", params={"sort": "oldest", "limit": 1}).json()["next_cursor"]
+    assert client.get("/events", params={"sort": "most_reported", "cursor": other}).status_code == 400
+
+
+def test_api_map_is_geojson_with_country_counts(client):
+    body = client.get("/map").json()
+    assert body["type"] == "FeatureCollection" and not body["truncated"]
+    (feature,) = body["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [34.47, 31.50]}
+    assert feature["properties"]["event_type"] == "ASSAULT" and feature["properties"]["quad_class"] == 4
+    (country,) = body["countries"]
+    assert (country["country"], country["numeric"], country["events"], country["quad4"]) == ("PSE", "275", 1, 1)
+    assert client.get("/map", params={"quad_class": 1}).json()["features"] == []
+
+
+def test_api_trends_rank_departures_from_baseline(tmp_path):
+    path = str(tmp_path / "trends.duckdb")
+    latest = dt.date(2024, 6, 30)
+    rus, ukr, syr = (Actor(n, n, c, "MIL") for n, c in (("Russia", "RUS"), ("Ukraine", "UKR"), ("Syria", "SYR")))
+    kyiv, damascus = Place("Kyiv", "Kyiv", "UKR", lat=50.45, lon=30.52), Place("Damascus", "Damascus", "SYR")
+    events = []
+    for day in range(28, 112, 3):  # steady baseline for UKR: one event every 3 days, nothing recent
+        events.append(make_event(f"u{day}", TEXT1, actor=rus, recipient=ukr, location=kyiv,
+                                 date=latest - dt.timedelta(days=day)))
+    for day in range(0, 28, 4):  # SYR: nothing before, 7 events in the last 4 weeks
+        events.append(make_event(f"s{day}", TEXT1, actor=syr, recipient=syr, location=damascus,
+                                 date=latest - dt.timedelta(days=day)))
+    arts = [make_article(e.doc_id, TEXT1) for e in events]
+    with Store.open(path) as store:
+        store.write_batch(arts, [], events, coder_version=VERSION)
+    with TestClient(create_app(path, token=None)) as c:
+        body = c.get("/trends").json()
+        assert body["as_of"] == "2024-06-30" and body["recent_since"] == "2024-06-03"
+        top = {row["key"]: row for row in body["countries"]}
+        assert top["SYR"]["direction"] == "up" and top["SYR"]["recent"] == 7 and top["SYR"]["baseline"] == 0
+        assert top["UKR"]["direction"] == "down" and top["UKR"]["recent"] == 0 and top["UKR"]["baseline"] == 28
+        assert top["UKR"]["ratio"] == 0.0 and top["SYR"]["ratio"] is None
+        assert [row["key"] for row in body["countries"]][0] in {"SYR", "UKR"}
+        assert {row["key"] for row in body["dyads"]} == {"SYR > SYR", "RUS > UKR"}
+        assert c.get("/trends", params={"limit": 1}).json()["countries"][0]["key"] == body["countries"][0]["key"]
+        shorter = c.get("/trends", params={"weeks": 1, "baseline_weeks": 1}).json()
+        assert {row["key"] for row in shorter["countries"]} == {"SYR"}
+
+
+def test_api_trends_on_an_empty_store(tmp_path):
+    with TestClient(create_app(str(tmp_path / "empty.duckdb"), token=None)) as c:
+        body = c.get("/trends").json()
+    assert body["as_of"] is None and body["countries"] == [] and body["dyads"] == []
+
+
+def test_api_openapi_lists_every_route_and_no_cdn_docs(client):
+    spec = client.get("/openapi.json").json()
+    assert set(spec["paths"]) >= {"/health", "/events", "/events/{event_id}", "/documents/{doc_id}",
+                                  "/dyads/{a}/{b}/series", "/actors", "/network", "/map", "/stats", "/trends",
+                                  "/summary", "/documents"}
+    assert "post" in spec["paths"]["/documents"]
+    sort = next(p for p in spec["paths"]["/events"]["get"]["parameters"] if p["name"] == "sort")
+    assert set(sort["schema"]["enum"]) == {"newest", "oldest", "most_reported", "most_negative"}
+    assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
 
 
 def test_api_summary_stats_series(client):
@@ -190,9 +280,20 @@ def test_api_serves_dashboard_without_external_urls(client):
     page = client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "<script" in page.text
-    for name in ("app.js", "style.css"):
+    for name in ("app.js", "style.css", "vendor/echarts.min.js", "vendor/countries-110m.json",
+                 "vendor/topojson-client.min.js"):
         assert client.get(f"/static/{name}").status_code == 200
-    for path in STATIC_DIR.iterdir():
+    for path in STATIC_DIR.glob("*.*"):  # our own files; vendor/ holds the libraries' licence URLs
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"https?://", text), f"{path.name} refers to an external URL"
         assert not re.search(r"""(src|href)\s*=\s*["']//""", text), f"{path.name} has a protocol-relative URL"
+    for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page.text):
+        assert client.get("/" + src).status_code == 200, src
+
+
+def test_api_vendored_assets_are_small_and_licensed():
+    vendor = STATIC_DIR / "vendor"
+    files = [p for p in vendor.iterdir() if p.is_file()]
+    assert sum(p.stat().st_size for p in files) < 3_000_000
+    for lib in ("echarts", "topojson-client", "world-atlas"):
+        assert (vendor / f"{lib}.LICENSE").stat().st_size > 100

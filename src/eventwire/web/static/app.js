@@ -1,16 +1,20 @@
-// eventwire dashboard: plain JavaScript, no libraries, no external requests.
+// eventwire dashboard: plain JavaScript over the REST API, with ECharts and the world-atlas
+// TopoJSON vendored under static/vendor/ (see scripts/vendor_web.sh). No external requests.
 "use strict";
 
 const PLOVER_TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
   "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"];
+const QUAD_NAMES = { 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict" };
+const QUAD_COLORS = { 1: "#7fbf7b", 2: "#1b7837", 3: "#f1a340", 4: "#c0392b" };
 const PAGE = 50;
 
 const $ = (sel) => document.querySelector(sel);
-let nextCursor = null;
+const state = { charts: {}, world: null, numericToName: {}, mapCountries: {}, summary: null };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
     if (key === "class") node.className = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value);
@@ -19,10 +23,6 @@ function el(tag, attrs = {}, ...children) {
     if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
   }
   return node;
-}
-
-function escapeXml(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
 async function getJson(path) {
@@ -35,10 +35,91 @@ async function getJson(path) {
   return response.json();
 }
 
-const dyadSide = (code, name) => code || name || "–";
+const side = (code, name) => code || name || "–";
 const fmt = (x, digits = 1) => (x === null || x === undefined ? "" : Number(x).toFixed(digits));
+const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== null && v !== undefined && v !== false));
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
-// -- summary ---------------------------------------------------------------
+function chart(id) {
+  // One ECharts instance per container, created on first use (the container must be visible).
+  if (!state.charts[id]) state.charts[id] = echarts.init(document.getElementById(id), null, { renderer: "canvas" });
+  return state.charts[id];
+}
+
+// -- routing: #events, #dyad/A/B, #map, #map/ISO3, #network, #trends, #event/ID ------------
+
+function route() {
+  const [view, ...rest] = location.hash.replace(/^#/, "").split("/").map(decodeURIComponent);
+  const name = ["events", "dyad", "map", "network", "trends", "event"].includes(view) ? view : "events";
+  document.querySelectorAll(".view").forEach((v) => { v.hidden = v.id !== `view-${name}`; });
+  document.querySelectorAll("#tabs a").forEach((a) => a.classList.toggle("active", a.dataset.view === name));
+  if (name === "events") loadEventsView();
+  else if (name === "dyad") showDyad(rest[0], rest[1]);
+  else if (name === "map") showMap(rest[0]);
+  else if (name === "network") showNetwork();
+  else if (name === "trends") showTrends();
+  else if (name === "event") showEvent(rest.join("/"));
+  Object.values(state.charts).forEach((c) => c.resize());
+}
+
+// -- event tables ----------------------------------------------------------------------------
+
+function eventRow(e) {
+  const place = [e.location_name, e.country].filter(Boolean).join(", ");
+  const flags = [e.negated ? "negated" : null, e.hypothetical ? "hypothetical" : null].filter(Boolean).join(", ");
+  const open = () => { location.hash = `#event/${encodeURIComponent(e.event_id)}`; };
+  return el("tr", { "data-id": e.event_id, onclick: open, tabindex: "0", onkeydown: (ev) => { if (ev.key === "Enter") open(); } },
+    el("td", {}, e.date || ""),
+    el("td", {}, el("span", { class: `type q${e.quad_class}`, title: flags || `quad class ${e.quad_class}: ${QUAD_NAMES[e.quad_class] || ""}` }, e.event_type)),
+    el("td", { title: [e.actor_name, e.actor_sector].filter(Boolean).join(" · ") }, side(e.actor_code, e.actor_name)),
+    el("td", { title: [e.recipient_name, e.recipient_sector].filter(Boolean).join(" · ") }, side(e.recipient_code, e.recipient_name)),
+    el("td", {}, place),
+    el("td", { class: "sentence-cell" }, e.sentence || ""),
+    el("td", { class: "num", title: `${e.num_documents} document(s), ${e.num_sources} source(s)` }, e.num_mentions),
+    el("td", { class: "num" }, fmt(e.score)));
+}
+
+async function eventTable(box, params) {
+  // A paged table of /events for these filters, with a "Load more" button.
+  const table = el("table", { class: "data clickable events" },
+    el("thead", {}, el("tr", {}, ...["Date", "Type", "Actor", "Recipient", "Place", "Sentence", "Mentions", "Score"]
+      .map((h) => el("th", { class: ["Mentions", "Score"].includes(h) ? "num" : null }, h)))),
+    el("tbody"));
+  const status = el("p", { class: "muted small" }, "Loading…");
+  const more = el("button", { class: "secondary", hidden: "" }, "Load more");
+  box.replaceChildren(table, status, more);
+  let cursor = null;
+  const load = async () => {
+    try {
+      const page = await getJson(`events?${query({ limit: PAGE, ...params, cursor })}`);
+      for (const e of page.events) table.tBodies[0].append(eventRow(e));
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+      const n = table.tBodies[0].children.length;
+      status.textContent = n ? `${n} event${n === 1 ? "" : "s"} shown.` : "No events match.";
+    } catch (err) {
+      status.textContent = `Could not load events (${err.message}).`;
+      status.classList.add("error");
+    }
+  };
+  more.addEventListener("click", load);
+  await load();
+}
+
+function eventFilters() {
+  const form = $("#filters");
+  const params = {};
+  for (const name of ["actor", "recipient", "either", "type", "quad_class", "country", "since", "until", "q", "sort"]) {
+    const value = form[name].value.trim();
+    if (value) params[name] = value;
+  }
+  if (form.include_hypothetical.checked) params.include_hypothetical = "true";
+  return params;
+}
+
+function loadEventsView() { eventTable($("#events-box"), eventFilters()); }
+
+// -- summary ---------------------------------------------------------------------------------
 
 function renderCounts(summary) {
   const box = $("#counts");
@@ -50,119 +131,249 @@ function renderCounts(summary) {
   }
 }
 
-function renderByType(byType) {
-  // Horizontal bar chart as inline SVG markup (all text escaped).
-  const rows = Object.entries(byType).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const box = $("#by-type");
-  if (!rows.length) { box.textContent = "No events stored yet."; return; }
-  const max = Math.max(...rows.map((r) => r[1]));
-  const rowH = 22, labelW = 92, countW = 56, width = 560, barW = width - labelW - countW;
-  const parts = rows.map(([type, n], i) => {
-    const y = i * rowH;
-    const w = Math.max(1, Math.round((n / max) * barW));
-    return `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${escapeXml(type)}</text>` +
-      `<rect class="bar" x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 6}" rx="2"><title>${escapeXml(type)}: ${n}</title></rect>` +
-      `<text class="count" x="${labelW + w + 6}" y="${y + 15}">${n}</text>`;
-  });
-  box.innerHTML = `<svg viewBox="0 0 ${width} ${rows.length * rowH}" role="img" aria-label="Events per PLOVER type">${parts.join("")}</svg>`;
-}
-
-function renderDyads(dyads) {
-  const body = $("#dyads tbody");
-  body.replaceChildren();
-  for (const d of dyads) {
-    body.append(el("tr", {
-      title: "Show these events",
-      onclick: () => {
-        const form = $("#filters");
-        form.actor.value = d.actor || "";
-        form.recipient.value = d.recipient || "";
-        loadEvents();
-      },
-    }, el("td", {}, d.actor || "–"), el("td", {}, d.recipient || "–"), el("td", { class: "num" }, d.events)));
-  }
-  if (!dyads.length) body.append(el("tr", {}, el("td", { colspan: 3, class: "muted" }, "No dyads yet.")));
-}
-
-function fillTypeSelect(byType) {
+function fillPickers(summary, actors) {
   const select = $("#filters").type;
-  const types = [...new Set([...PLOVER_TYPES, ...Object.keys(byType)])];
-  for (const type of types) {
-    select.append(el("option", { value: type }, byType[type] ? `${type} (${byType[type]})` : type));
+  for (const type of [...new Set([...PLOVER_TYPES, ...Object.keys(summary.by_type)])]) {
+    select.append(el("option", { value: type }, summary.by_type[type] ? `${type} (${summary.by_type[type]})` : type));
   }
-}
-
-// -- events ---------------------------------------------------------------
-
-function eventQuery(cursor) {
-  const form = $("#filters");
-  const params = new URLSearchParams({ limit: String(PAGE) });
-  for (const name of ["actor", "recipient", "type", "q"]) {
-    const value = form[name].value.trim();
-    if (value) params.set(name, value);
+  const pick = $("#dyad-select");
+  for (const d of summary.top_dyads.filter((d) => d.actor && d.recipient)) {
+    pick.append(el("option", { value: `${d.actor}\t${d.recipient}` }, `${d.actor} → ${d.recipient} (${d.events})`));
   }
-  if (form.include_hypothetical.checked) params.set("include_hypothetical", "true");
-  if (cursor) params.set("cursor", cursor);
-  return `events?${params}`;
+  const list = $("#actor-list");
+  for (const a of actors) list.append(el("option", { value: a.code || a.name }, `${a.name || ""} (${a.events})`));
 }
 
-function eventRow(e) {
-  const place = [e.location_name, e.country].filter(Boolean).join(", ");
-  const flags = [e.negated ? "negated" : null, e.hypothetical ? "hypothetical" : null].filter(Boolean).join(", ");
-  return el("tr", { "data-id": e.event_id, onclick: (ev) => showEvent(e.event_id, ev.currentTarget) },
-    el("td", {}, e.date || ""),
-    el("td", {}, el("span", { class: `type q${e.quad_class}`, title: flags || `quad class ${e.quad_class}` }, e.event_type)),
-    el("td", { title: e.actor_sector || "" }, dyadSide(e.actor_code, e.actor_name), e.actor_name && e.actor_code ? el("span", { class: "muted small" }, ` ${e.actor_name}`) : null),
-    el("td", { title: e.recipient_sector || "" }, dyadSide(e.recipient_code, e.recipient_name), e.recipient_name && e.recipient_code ? el("span", { class: "muted small" }, ` ${e.recipient_name}`) : null),
-    el("td", {}, place),
-    el("td", { class: "num" }, e.num_mentions),
-    el("td", { class: "num" }, e.num_documents),
-    el("td", { class: "num" }, fmt(e.score)));
-}
+// -- dyad timeline ---------------------------------------------------------------------------
 
-async function loadEvents(append = false) {
-  const body = $("#events tbody");
-  const status = $("#events-status");
-  if (!append) { body.replaceChildren(); nextCursor = null; }
-  status.textContent = "Loading…";
+async function showDyad(a, b) {
+  const form = $("#dyad-form");
+  if (!a || !b) {
+    if (!form.a.value && $("#dyad-select").options.length > 1) {
+      const [first, second] = $("#dyad-select").options[1].value.split("\t");
+      form.a.value = first; form.b.value = second;
+    }
+    if (form.a.value && form.b.value) { location.hash = `#dyad/${encodeURIComponent(form.a.value)}/${encodeURIComponent(form.b.value)}`; }
+    return;
+  }
+  form.a.value = a; form.b.value = b;
+  const both = form.both.checked;
+  const title = `${a} ${both ? "↔" : "→"} ${b}`;
+  $("#dyad-title").textContent = title;
+  let series;
   try {
-    const page = await getJson(eventQuery(append ? nextCursor : null));
-    for (const e of page.events) body.append(eventRow(e));
-    nextCursor = page.next_cursor;
-    $("#more").hidden = !nextCursor;
-    const shown = body.children.length;
-    status.textContent = shown ? `${shown} event${shown === 1 ? "" : "s"} shown, newest first.` : "No events match.";
+    series = await getJson(`dyads/${encodeURIComponent(a)}/${encodeURIComponent(b)}/series?${query({ freq: form.freq.value, directed: String(!both) })}`);
   } catch (err) {
-    status.textContent = `Could not load events (${err.message}).`;
-    status.classList.add("error");
+    $("#dyad-title").textContent = `${title}: could not load (${err.message})`;
+    return;
+  }
+  const periods = series.points.map((p) => p.period);
+  const bars = [1, 2, 3, 4].map((q) => ({
+    name: `${q} ${QUAD_NAMES[q]}`, type: "bar", stack: "quad", itemStyle: { color: QUAD_COLORS[q] },
+    data: series.points.map((p) => p[`quad${q}`]),
+  }));
+  chart("dyad-chart").setOption({
+    animation: false,
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    grid: { left: 50, right: 60, top: 40, bottom: 40 },
+    xAxis: { type: "category", data: periods },
+    yAxis: [{ type: "value", name: "events", minInterval: 1 }, { type: "value", name: "mean score", min: -10, max: 10 }],
+    series: [...bars, {
+      name: "mean score", type: "line", yAxisIndex: 1, symbolSize: 8, connectNulls: true,
+      itemStyle: { color: "#2f5d8a" }, data: series.points.map((p) => (p.mean_score === null ? null : Number(p.mean_score.toFixed(2)))),
+    }],
+    graphic: series.points.length ? [] : [{ type: "text", left: "center", top: "middle", style: { text: "No dated events for this pair", fill: "#66707c", fontSize: 14 } }],
+  }, true);
+  if (!both) {
+    await eventTable($("#dyad-events"), { actor: a, recipient: b });
+    return;
+  }
+  const there = el("div"), back = el("div");
+  $("#dyad-events").replaceChildren(el("h3", {}, `${a} → ${b}`), there, el("h3", {}, `${b} → ${a}`), back);
+  await Promise.all([eventTable(there, { actor: a, recipient: b }), eventTable(back, { actor: b, recipient: a })]);
+}
+
+// -- map ---------------------------------------------------------------------------------------
+
+async function loadWorld() {
+  if (state.world) return state.world;
+  const topo = await getJson("static/vendor/countries-110m.json");
+  const world = topojson.feature(topo, topo.objects.countries);
+  world.features = world.features.filter((f) => f.properties.name !== "Antarctica");
+  for (const f of world.features) if (f.id) state.numericToName[f.id] = f.properties.name;
+  echarts.registerMap("world", world);
+  state.world = world;
+  return world;
+}
+
+async function showMap(country) {
+  let data;
+  try {
+    [, data] = await Promise.all([loadWorld(), getJson("map")]);
+  } catch (err) {
+    $("#map-country").textContent = `Could not load the map (${err.message}).`;
+    return;
+  }
+  state.mapCountries = {};
+  const regions = [];
+  for (const c of data.countries) {
+    const name = state.numericToName[c.numeric];
+    if (!name) continue;
+    state.mapCountries[name] = c;
+    const dominant = [1, 2, 3, 4].reduce((best, q) => (c[`quad${q}`] > c[`quad${best}`] ? q : best), 1);
+    regions.push({ name, itemStyle: { areaColor: QUAD_COLORS[dominant], opacity: 0.85 }, emphasis: { itemStyle: { areaColor: QUAD_COLORS[dominant] } } });
+  }
+  const points = [1, 2, 3, 4].map((q) => ({
+    name: `${q} ${QUAD_NAMES[q]}`, type: "scatter", coordinateSystem: "geo", symbolSize: 9,
+    itemStyle: { color: QUAD_COLORS[q], borderColor: "#fff", borderWidth: 1 },
+    data: data.features.filter((f) => f.properties.quad_class === q).map((f) => ({
+      name: f.properties.location_name, value: f.geometry.coordinates, event: f.properties,
+    })),
+  }));
+  const c = chart("map-chart");
+  c.setOption({
+    animation: false,
+    legend: { bottom: 0 },
+    tooltip: {
+      formatter: (p) => {
+        if (p.seriesType === "scatter") {
+          const e = p.data.event;
+          return esc(`${e.event_type} ${e.actor || "–"} → ${e.recipient || "–"}, ${e.location_name || ""} ${e.date || ""}`);
+        }
+        const info = state.mapCountries[p.name];
+        return esc(info ? `${p.name}: ${info.events} event(s)` : p.name);
+      },
+    },
+    geo: {
+      map: "world", roam: true, zoom: 1.15, itemStyle: { areaColor: "#e8ebef", borderColor: "#b8c0ca" },
+      emphasis: { label: { show: false }, itemStyle: { areaColor: "#cdd5de" } }, regions,
+    },
+    series: points,
+  }, true);
+  c.off("click");
+  c.on("click", (p) => {
+    if (p.componentType === "series" && p.data && p.data.event) location.hash = `#event/${encodeURIComponent(p.data.event.event_id)}`;
+    else if (p.componentType === "geo") {
+      const info = state.mapCountries[p.name];
+      location.hash = info ? `#map/${info.country}` : "#map";
+      if (!info) $("#map-country").textContent = `${p.name}: no events`;
+    }
+  });
+  if (country) {
+    const info = data.countries.find((x) => x.country === country);
+    $("#map-country").textContent = `${info && info.name ? info.name : country}: ${info ? info.events : 0} event(s)`;
+    await eventTable($("#map-events"), { country });
+  } else {
+    $("#map-country").textContent = data.countries.length ? "Click a country to list its events." : "No located events yet.";
+    $("#map-events").replaceChildren();
   }
 }
 
-// -- one event: its mentions and the sentence inside its document -------------
+// -- network -----------------------------------------------------------------------------------
 
-async function showEvent(eventId, row) {
-  document.querySelectorAll("#events tr.selected").forEach((r) => r.classList.remove("selected"));
-  if (row) row.classList.add("selected");
-  const panel = $("#detail");
-  panel.hidden = false;
+function scoreColor(score) {
+  if (score === null || score === undefined) return "#8a94a0";
+  const t = Math.max(-1, Math.min(1, score / 10));
+  return t < 0 ? `rgba(192, 57, 43, ${0.35 + 0.65 * -t})` : `rgba(27, 120, 55, ${0.35 + 0.65 * t})`;
+}
+
+async function showNetwork() {
+  const form = $("#network-form");
+  let net;
+  try {
+    net = await getJson(`network?${query({ since: form.since.value, until: form.until.value, limit: form.limit.value })}`);
+  } catch (err) {
+    chart("network-chart").setOption({ graphic: [{ type: "text", left: "center", top: "middle", style: { text: `Could not load (${err.message})` } }] }, true);
+    return;
+  }
+  const max = Math.max(1, ...net.nodes.map((n) => n.events));
+  const maxEdge = Math.max(1, ...net.edges.map((e) => e.events));
+  const c = chart("network-chart");
+  c.setOption({
+    animation: false,
+    tooltip: {
+      formatter: (p) => esc(p.dataType === "edge"
+        ? `${p.data.source} → ${p.data.target}: ${p.data.events} event(s), mean score ${fmt(p.data.mean_score)}`
+        : `${p.data.name}: ${p.data.events} event(s)`),
+    },
+    series: [{
+      type: "graph", layout: "force", roam: true, draggable: true,
+      force: { repulsion: 220, edgeLength: [60, 160], gravity: 0.08 },
+      label: { show: true, position: "right", fontSize: 11 },
+      edgeSymbol: ["none", "arrow"], edgeSymbolSize: 7,
+      data: net.nodes.map((n) => ({ id: n.id, name: n.id, events: n.events, symbolSize: 8 + 28 * Math.sqrt(n.events / max), itemStyle: { color: "#2f5d8a" } })),
+      links: net.edges.map((e) => ({
+        source: e.source, target: e.target, events: e.events, mean_score: e.mean_score,
+        lineStyle: { width: 1 + 6 * (e.events / maxEdge), color: scoreColor(e.mean_score), curveness: 0.15 },
+      })),
+    }],
+    graphic: net.edges.length ? [] : [{ type: "text", left: "center", top: "middle", style: { text: "No dyads in this period", fill: "#66707c", fontSize: 14 } }],
+  }, true);
+  c.off("click");
+  c.on("click", (p) => {
+    if (p.dataType === "edge") location.hash = `#dyad/${encodeURIComponent(p.data.source)}/${encodeURIComponent(p.data.target)}`;
+    else if (p.dataType === "node") {
+      const filters = $("#filters");
+      filters.reset();
+      filters.either.value = p.data.id;
+      location.hash = "#events";
+    }
+  });
+}
+
+// -- what changed ------------------------------------------------------------------------------
+
+function trendTable(rows, open) {
+  if (!rows.length) return el("p", { class: "muted" }, "Nothing to compare yet.");
+  return el("table", { class: "data clickable" },
+    el("thead", {}, el("tr", {}, ...["", "Last weeks", "Baseline", "Per week now / before", "z"].map((h, i) => el("th", { class: i ? "num" : null }, h)))),
+    el("tbody", {}, ...rows.map((r) => el("tr", { onclick: () => open(r) },
+      el("td", {}, el("span", { class: `arrow ${r.direction}` }, r.direction === "up" ? "▲" : r.direction === "down" ? "▼" : "■"), " ",
+        r.country || `${r.actor} → ${r.recipient}`),
+      el("td", { class: "num" }, r.recent),
+      el("td", { class: "num" }, r.baseline),
+      el("td", { class: "num" }, `${fmt(r.recent_per_week, 2)} / ${fmt(r.baseline_per_week, 2)}`),
+      el("td", { class: "num" }, fmt(r.z, 1))))));
+}
+
+async function showTrends() {
+  let t;
+  try {
+    t = await getJson("trends");
+  } catch (err) {
+    $("#trends-note").textContent = `Could not load trends (${err.message}).`;
+    return;
+  }
+  $("#trends-note").textContent = t.as_of
+    ? `Conflict events (quad classes 3 and 4) from ${t.recent_since} to ${t.as_of} (the latest event date), against the ${t.baseline_weeks} weeks before (from ${t.baseline_since}). z: how far the last ${t.recent_weeks} weeks' total departs from the baseline's weekly rate, in standard deviations.`
+    : "No dated events yet.";
+  $("#trends-countries").replaceChildren(trendTable(t.countries, (r) => { location.hash = `#map/${r.country}`; }));
+  $("#trends-dyads").replaceChildren(trendTable(t.dyads, (r) => { location.hash = `#dyad/${encodeURIComponent(r.actor)}/${encodeURIComponent(r.recipient)}`; }));
+}
+
+// -- one event: its mentions, and the sentence inside its article -------------------------------
+
+async function showEvent(eventId) {
   let event;
   try {
     event = await getJson(`events/${encodeURIComponent(eventId)}`);
   } catch (err) {
     $("#detail-title").textContent = `Could not load event (${err.message}).`;
+    $("#mentions").replaceChildren(); $("#detail-fields").replaceChildren();
     return;
   }
-  $("#detail-title").textContent =
-    `${event.event_type}: ${dyadSide(event.actor_code, event.actor_name)} → ${dyadSide(event.recipient_code, event.recipient_name)}`;
+  $("#detail-title").replaceChildren(el("span", { class: `type q${event.quad_class}` }, event.event_type), " ",
+    `${side(event.actor_code, event.actor_name)} → ${side(event.recipient_code, event.recipient_name)}`);
   const fields = $("#detail-fields");
   fields.replaceChildren();
-  const add = (label, value) => { if (value !== null && value !== undefined && value !== "") fields.append(el("dt", {}, label), el("dd", {}, value)); };
+  const add = (label, value) => { if (value) fields.append(el("dt", {}, label), el("dd", {}, value)); };
   add("Date", event.date ? `${event.date} (${event.date_precision})` : null);
   add("Actor", [event.actor_name, event.actor_code, event.actor_sector].filter(Boolean).join(" · "));
   add("Recipient", [event.recipient_name, event.recipient_code, event.recipient_sector].filter(Boolean).join(" · "));
   add("Mode / contexts", [event.mode, (event.contexts || []).join(", ")].filter(Boolean).join(" / "));
   add("Place", [event.location_name, event.country].filter(Boolean).join(", "));
-  add("Quad class / CAMEO / score", `${event.quad_class} / ${event.cameo || "–"} / ${fmt(event.score)}`);
+  add("Quad class / CAMEO / score", `${event.quad_class} ${QUAD_NAMES[event.quad_class] || ""} / ${event.cameo || "–"} / ${fmt(event.score)}`);
   add("Confidence", fmt(event.confidence, 2));
   add("Reported", `${event.num_mentions} mention(s) in ${event.num_documents} document(s), ${event.num_sources} source(s)`);
   add("Event id", event.event_id);
@@ -171,13 +382,44 @@ async function showEvent(eventId, row) {
   list.replaceChildren();
   event.mentions.forEach((m, i) => {
     const item = el("li", { onclick: () => showMention(m, item) },
-      el("div", {}, m.sentence),
+      el("div", {}, ...markRoles(m.sentence, m)),
       el("div", { class: "muted small" },
-        [m.doc_title || m.doc_id, m.doc_source, m.doc_published, `trigger “${m.trigger}”`,
+        [m.doc_title || m.doc_id, m.doc_source, m.doc_published, m.section === "title" ? "headline" : null,
+          `trigger “${m.trigger}”`, `confidence ${fmt(m.confidence, 2)}`,
           m.negated ? "negated" : null, m.hypothetical ? "hypothetical" : null].filter(Boolean).join(" · ")));
     list.append(item);
     if (i === 0) showMention(m, item);
   });
+}
+
+function findPhrase(sentence, phrase, taken, wholeWord) {
+  // First occurrence of phrase in sentence (case-insensitive) not overlapping a taken span.
+  if (!phrase) return null;
+  const hay = sentence.toLowerCase(), needle = phrase.toLowerCase();
+  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) {
+    const end = i + needle.length;
+    const boundary = !wholeWord || ((i === 0 || !/\w/.test(hay[i - 1])) && (end === hay.length || !/\w/.test(hay[end]) || /^\w+$/.test(needle)));
+    if (boundary && !taken.some(([s, e]) => i < e && end > s)) return [i, end];
+  }
+  return null;
+}
+
+function markRoles(sentence, m) {
+  // The sentence as nodes with the actor, trigger and recipient wrapped in labelled spans.
+  const taken = [], spans = [];
+  for (const [role, phrase] of [["actor", m.actor_text], ["recipient", m.recipient_text], ["trigger", m.trigger]]) {
+    const hit = findPhrase(sentence, phrase, taken, role === "trigger");
+    if (hit) { taken.push(hit); spans.push([...hit, role]); }
+  }
+  spans.sort((x, y) => x[0] - y[0]);
+  const nodes = [];
+  let at = 0;
+  for (const [start, end, role] of spans) {
+    nodes.push(sentence.slice(at, start), el("span", { class: `role ${role}`, title: role }, sentence.slice(start, end)));
+    at = end;
+  }
+  nodes.push(sentence.slice(at));
+  return nodes;
 }
 
 async function showMention(mention, item) {
@@ -195,10 +437,13 @@ async function showMention(mention, item) {
   renderHighlighted($("#doc-title"), doc.title || doc.doc_id, inTitle ? mention : null);
   renderHighlighted($("#doc-text"), doc.text, inTitle ? null : mention);
   const meta = $("#doc-meta");
-  meta.replaceChildren([doc.doc_id, doc.source, doc.published].filter(Boolean).join(" · "));
+  meta.replaceChildren([doc.doc_id, doc.source, doc.published, doc.kind].filter(Boolean).join(" · "));
   if (doc.url && isWebLink(doc.url)) meta.append(" · ", el("a", { href: doc.url, rel: "noopener noreferrer", target: "_blank" }, "original"));
   const mark = document.querySelector("#document mark");
-  if (mark) mark.scrollIntoView({ block: "center", behavior: "smooth" });
+  if (mark) {
+    const box = $("#doc-text");
+    if (box.contains(mark)) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
+  }
 }
 
 function isWebLink(url) {
@@ -208,32 +453,45 @@ function isWebLink(url) {
 function renderHighlighted(node, text, mention) {
   // Text nodes only: the document is never parsed as HTML.
   node.replaceChildren();
-  if (!mention || mention.sentence_start < 0 || mention.sentence_end > text.length || mention.sentence_start >= mention.sentence_end) {
+  const { sentence_start: start, sentence_end: end } = mention || {};
+  if (!mention || start < 0 || end > text.length || start >= end) {
     node.append(text);
     return;
   }
-  node.append(text.slice(0, mention.sentence_start),
-    el("mark", {}, text.slice(mention.sentence_start, mention.sentence_end)),
-    text.slice(mention.sentence_end));
+  const sentence = text.slice(start, end);
+  node.append(text.slice(0, start), el("mark", { id: "event-sentence" }, ...markRoles(sentence, mention)), text.slice(end));
 }
 
-// -- start ------------------------------------------------------------------
+// -- start ------------------------------------------------------------------------------------------
 
 async function start() {
-  $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); loadEvents(); });
-  $("#filters").addEventListener("reset", () => setTimeout(loadEvents, 0));
-  $("#more").addEventListener("click", () => loadEvents(true));
+  $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); location.hash === "#events" ? loadEventsView() : (location.hash = "#events"); });
+  $("#filters").addEventListener("reset", () => setTimeout(loadEventsView, 0));
+  $("#dyad-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const hash = `#dyad/${encodeURIComponent(form.a.value.trim())}/${encodeURIComponent(form.b.value.trim())}`;
+    if (location.hash === hash) showDyad(form.a.value.trim(), form.b.value.trim()); else location.hash = hash;
+  });
+  $("#dyad-select").addEventListener("change", (ev) => {
+    if (!ev.target.value) return;
+    const [a, b] = ev.target.value.split("\t");
+    location.hash = `#dyad/${encodeURIComponent(a)}/${encodeURIComponent(b)}`;
+  });
+  $("#network-form").addEventListener("submit", (ev) => { ev.preventDefault(); showNetwork(); });
+  window.addEventListener("resize", () => Object.values(state.charts).forEach((c) => c.resize()));
   try {
-    const [health, summary] = await Promise.all([getJson("health"), getJson("summary")]);
+    const [health, summary, actors] = await Promise.all([getJson("health"), getJson("summary?top=30"), getJson("actors?limit=500")]);
     $("#version").textContent = `v${health.version}`;
+    state.summary = summary;
     renderCounts(summary);
-    renderByType(summary.by_type);
-    renderDyads(summary.top_dyads);
-    fillTypeSelect(summary.by_type);
+    fillPickers(summary, actors);
   } catch (err) {
     $("#counts").replaceChildren(el("p", { class: "error" }, `Could not load the summary (${err.message}).`));
   }
-  loadEvents();
+  window.addEventListener("hashchange", route);
+  route();
+  document.body.dataset.ready = "true";
 }
 
 document.addEventListener("DOMContentLoaded", start);
