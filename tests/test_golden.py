@@ -97,6 +97,7 @@ def test_golden_files_are_consistent():
             assert set(item) <= {"event_type", "actor", "recipient"}, item
 
 
+@pytest.mark.slow
 def test_golden_f1_above_floor(coder):
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     result = score_golden(coder)

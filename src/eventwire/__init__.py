@@ -22,6 +22,7 @@ __all__ = [
     "Article",
     "ArticleRejected",
     "ConfigError",
+    "Database",
     "Event",
     "EventwireError",
     "InputError",
@@ -30,6 +31,7 @@ __all__ = [
     "Settings",
     "__version__",
     "code",
+    "open",
 ]
 
 _coders: dict = {}
@@ -46,3 +48,19 @@ def code(text: str, *, published: str | dt.date | None = None, title: str | None
     if isinstance(published, str):
         published = dt.date.fromisoformat(published[:10])
     return _coders[settings].code_text(text, published=published, doc_id=doc_id, title=title)
+
+
+def open(path: str = "eventwire.duckdb", *, read_only: bool = False):  # noqa: A001 - eventwire.open
+    """Open an event store for queries: ``db = eventwire.open("x.duckdb"); db.events(actor="USA")``."""
+    from .database import Database
+
+    return Database.open(path, read_only=read_only)
+
+
+def __getattr__(name: str):
+    "Import ``Database`` (duckdb, pyarrow) only when it is used."
+    if name == "Database":
+        from .database import Database
+
+        return Database
+    raise AttributeError(f"module 'eventwire' has no attribute {name!r}")

@@ -314,6 +314,9 @@ def _match_names(tokens: list[Token], dictionary: ActorDictionary) -> list[tuple
                 continue
             text = chunk[0].doc[chunk[0].i:chunk[-1].i + 1].text
             entry = dictionary.lookup(_norm_words(text), text=text)
+            if entry is None and n == 1 and text[:1].isupper() and text.endswith("s") and len(text) > 4:
+                plural = dictionary.lookup(_norm_words(text[:-1]), text=text[:-1])  # "Albanians"
+                entry = plural if plural is not None and plural.kind == "country" else None
             if entry is not None:
                 best = (chunk[0].i, chunk[-1].i, entry)
                 break

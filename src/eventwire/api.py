@@ -43,8 +43,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -67,6 +68,19 @@ Coder = Callable[[list[dict]], tuple[list, list, list]]
 
 
 # -- response and request models ---------------------------------------------
+
+class ErrorOut(BaseModel):
+    detail: str
+    error: str | None = Field(None, description="the EventwireError class, when one was raised")
+
+
+def _errors(*codes: int) -> dict:
+    "OpenAPI ``responses`` for these error statuses."
+    text = {400: "unusable parameter (a bad cursor, an unreadable document)", 401: "missing or wrong bearer token",
+            403: "writes are disabled (EVENTWIRE_API_TOKEN is unset)", 404: "no such id",
+            413: "too many documents", 503: "this server has no coder"}
+    return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
+
 
 class Health(BaseModel):
     status: str
@@ -394,7 +408,7 @@ def create_app(db_path: str, *, token: str | None = None, coder: Coder | None = 
     def health() -> Health:
         return Health(status="ok", version=__version__)
 
-    @app.get("/events", response_model=EventPage)
+    @app.get("/events", response_model=EventPage, responses=_errors(400))
     def list_events(
         db: Session,
         actor: str | None = None,
@@ -422,14 +436,14 @@ def create_app(db_path: str, *, token: str | None = None, coder: Coder | None = 
             next_cursor = _encode_sort_cursor(sort, rows[-1]) if len(rows) == limit else None
         return EventPage(events=rows, count=len(rows), next_cursor=next_cursor)
 
-    @app.get("/events/{event_id}", response_model=EventDetail)
+    @app.get("/events/{event_id}", response_model=EventDetail, responses=_errors(404))
     def get_event(event_id: str, db: Session) -> EventDetail:
         row = db.event(event_id)
         if row is None:
             raise HTTPException(404, f"no event {event_id!r}")
         return EventDetail(**row, mentions=db.mentions_of(event_id))
 
-    @app.get("/documents/{doc_id:path}", response_model=DocumentOut)
+    @app.get("/documents/{doc_id:path}", response_model=DocumentOut, responses=_errors(404))
     def get_document(doc_id: str, db: Session) -> DocumentOut:
         row = db.document(doc_id)
         if row is None:
@@ -476,10 +490,10 @@ def create_app(db_path: str, *, token: str | None = None, coder: Coder | None = 
                limit: int = Query(10, ge=1, le=100)) -> Trends:
         return _trends(db, weeks=weeks, baseline_weeks=baseline_weeks, limit=limit)
 
-    @app.post("/documents", response_model=IngestResult)
+    @app.post("/documents", response_model=IngestResult, responses=_errors(400, 401, 403, 413, 503))
     def post_documents(body: DocumentIn | list[DocumentIn], db: Session,
-                       authorization: str | None = Header(None)) -> IngestResult:
-        _check_token(token, authorization)
+                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> IngestResult:
+        _check_token(token, credentials.credentials if credentials else None)
         if coder is None:
             raise HTTPException(503, "this server has no coder: POST /documents is unavailable")
         docs = body if isinstance(body, list) else [body]
@@ -672,11 +686,13 @@ def _rank_trends(rows: list[dict], *, weeks: int, baseline_weeks: int, limit: in
     return ranked[:limit]
 
 
-def _check_token(token: str | None, authorization: str | None) -> None:
+_bearer = HTTPBearer(auto_error=False, description="the token in $EVENTWIRE_API_TOKEN")
+
+
+def _check_token(token: str | None, given: str | None) -> None:
     "403 when writing is disabled, 401 without the right bearer token."
     if not token:
         raise HTTPException(403, "POST /documents is disabled: set EVENTWIRE_API_TOKEN to enable it")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+    if given is None or not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is required",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -1,6 +1,6 @@
 """Batch jobs: the local process pool (one Coder per worker, input order kept) and ingest into the store.
 
-Chunks of articles go to workers with ``imap`` (ordered), so ``--workers`` never changes
+Chunks of articles go to workers in a bounded window of tasks, collected in order, so ``--workers`` never changes
 the output. Small inputs are coded in-process: starting a worker costs a model load.
 Ingest writes each batch of documents with their events in one store transaction, so a
 crash loses at most the batch in flight, and a rerun rewrites it without duplicates.
@@ -21,6 +21,7 @@ from .records import Article, Rejected
 logger = logging.getLogger(__name__)
 
 _CHUNK = 16  # articles per task: large enough to batch the parser, small enough to balance
+_IN_FLIGHT = 4  # tasks queued per worker: keeps each busy while the parent writes, bounds memory
 _coder: Coder | None = None
 
 
@@ -36,8 +37,15 @@ def code_parallel(items: Iterable[Article | Rejected], *, settings: Settings, wo
     chunks = _chunked(itertools.chain(head, items), _CHUNK)
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        for outcomes in pool.imap(_code_chunk, chunks):
-            yield from outcomes
+        # A bounded window of tasks, not imap: imap's feeder thread reads the whole input
+        # ahead into memory, which a stream of millions of articles cannot afford.
+        pending: collections.deque = collections.deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_code_chunk, (chunk,)))
+            if len(pending) >= workers * _IN_FLIGHT:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def _chunked(items: Iterator, size: int) -> Iterator[list]:
@@ -62,7 +70,7 @@ _STORE_BATCH = 64  # documents per store transaction
 
 
 def ingest_items(items: Iterable[Article | Rejected], *, db_path: str, settings: Settings, workers: int = 1,
-                 on_rejected=None) -> dict:
+                 on_rejected=None, store_batch: int = _STORE_BATCH) -> dict:
     """Code a stream and store it in DuckDB in batches; returns counts.
 
     An input stored before, unchanged and by the same coder version, is skipped without
@@ -118,7 +126,7 @@ def ingest_items(items: Iterable[Article | Rejected], *, db_path: str, settings:
                     counts["events"] += len(evs)
                 if source:
                     inputs.append(StoredInput(source[0], source[1], tuple(d.id for d, _ in outcome.documents)))
-            if len(articles) + len(rejected) >= _STORE_BATCH:
+            if len(articles) + len(rejected) >= store_batch:
                 flush()
         flush()
         store.add_skipped(counts["skipped"])

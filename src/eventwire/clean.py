@@ -115,6 +115,7 @@ _CREDIT_PATTERNS = [re.compile(p) for p in (
     r"(?i)\b(via|/)\s*(reuters|getty images|ap|afp|epa|shutterstock|sipa usa|abacapress\.com|imago|zuma press)\W*\)?$",
     r"(?i)^(getty images|shutterstock|reuters|afp|ap|epa)(\s*/.*)?$",
     r"^©",
+    r"(?i)^(image|picture|photo) source\s*[,:]",
     r"(?i)^(courtesy of|handout)\b",
     r"^(?=.*[a-z])[A-Z][\w .'’-]+/[A-Z][\w .,&'’-]+$",  # Name/Agency, not an all-caps wire line
 )]
@@ -126,11 +127,19 @@ _JUNK_LINE = re.compile(
     r"log ?in|sign in|register|read more|continue reading|see more|show more|load more|"
     r"\d+\s+(min|mins|minute|minutes)( read)?|\d+\s+(hour|hours|day|days|minutes?)\s+ago|"
     r"image \d+ of \d+|\d+ of \d+|photo|photos|gallery|opinion|analysis|explainer|breaking( news)?|live|"
-    r"privacy policy|terms of (use|service)|cookie policy|all rights reserved.*|copyright\b.*)[.!:]*$")
+    r"privacy policy|terms of (use|service)|cookie policy|all rights reserved.*|copyright\b.*|"
+    r"facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|flipboard|messenger|copy link|copy url|"
+    r"(story|article) continues below( (this )?(advertisement|ad))?|continue reading below|scroll (down )?to continue.*|"
+    r"paid (content|post|partner content)|partner content|leave a (comment|reply)|report an? (error|issue|typo|correction)|"
+    r"enter your e-?mail( address)?|thanks? (you )?for (subscribing|signing up)|media caption|"
+    r"want more [\w' ]{1,30}\?)[.!:]*$")
 _JUNK_START = re.compile(
     r"(?i)^(sign up\b|subscribe\b|get (our|the) .*newsletter|join our .*newsletter|newsletter\b|"
     r"we use cookies|this (web)?site uses cookies|by (continuing|using) (to use )?(this|our) (site|website)|"
     r"accept (all )?cookies|manage (cookies|preferences|consent)|click here\b|follow us\b|download (our|the) app|"
+    r"click to (share|print|email|open)\b|already (a subscriber|have an account)|support (our|independent|quality) journalism|"
+    r"manage (your )?(newsletter|e-?mail|cookie|privacy) (preferences|settings)|get the latest .{0,60}\b(inbox|newsletter)|"
+    r"this (article|story) (was )?(originally|first) (published|appeared)|(topics|tags|filed under)\s*:\s*\S|"
     r"(read more|read next|also read|see also|related|watch|listen)\s*[:|]\s*\S|"
     rf"(updated|published|last updated|posted)(\s+(on|at))?\s*:?\s*(\d|{_MONTH}|(mon|tue|wed|thu|fri|sat|sun)\w*\b)|"
     r"\(?(reporting|writing|additional reporting|editing) by\b|our standards:|copyright\b|©)")
@@ -144,7 +153,11 @@ _MARKER = re.compile(
     r"what to read next|most (popular|read|viewed|shared|watched)|recommended( for you| stories| reading| articles)?|"
     r"you (may|might) (also )?(like|be interested in)|also read|trending( now| stories)?|popular( now| stories)?|"
     r"top stories|editor'?s? picks?|latest( news| stories| articles)?|more stories|in other news|"
-    r"around the web|from around the web|keep reading|don'?t miss)\s*[:.!]*$")
+    r"around the web|from around the web|keep reading|don'?t miss|recommended videos?|up next|watch next|"
+    r"what (we're|we are) reading|(popular|also) on [\w.]{2,30})\s*[:.!]*$")
+# "Image caption, Residents fled ..." (BBC and others label their captions in the text).
+_LABELLED_CAPTION = re.compile(r"(?i)^(image|photo|picture|video) caption\s*[,:]\s*\S")
+_LABELLED_CAPTION_PREFIX = re.compile(r"(?i)^(image|photo|picture|video) caption\s*[,:]\s*")
 _TEASER_TAG = re.compile(r"\s*(\[[A-Z][A-Z ]{1,20}\]|\|)+\s*$")  # "Headline [VIDEO]|" link decorations
 _TERMINAL = ".!?:;\"”’)]…"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -318,7 +331,7 @@ def _segment(text: str, *, title: str | None) -> _Page:
     seen_captions: set[str] = set()
     for i, line in enumerate(lines):
         if line.role == "caption":
-            caption = _strip_credit(line.text)
+            caption = _strip_credit(_LABELLED_CAPTION_PREFIX.sub("", line.text))
             if _key(caption) not in seen_captions:
                 seen_captions.add(_key(caption))
                 others.append(("caption", caption, None, caption_date(caption)))
@@ -403,7 +416,7 @@ def _classify(lines: list[_Line]) -> None:
             line.role = "credit"
         elif _NAME_LINE.match(line.text) or _BYLINE.match(line.text):
             line.role = "author"
-        elif _is_date_caption(line.text):
+        elif _is_date_caption(line.text) or _LABELLED_CAPTION.match(line.text):
             line.role = "caption"
     _mark_captions_before_credits(lines)
     captions = {_key(line.text) for line in lines if line.role == "caption"}

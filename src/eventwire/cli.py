@@ -39,15 +39,17 @@ def main(ctx: click.Context, config: str | None, verbose: int) -> None:
         raise click.UsageError(str(exc)) from exc
 
 
-def _inputs(ctx: click.Context, inputs: tuple[str, ...]):
+def _inputs(ctx: click.Context, inputs: tuple[str, ...], *, progress: bool = False):
     "Read the inputs, turning an unusable argument into a usage error (exit 2)."
-    from .ingest import read_inputs
+    from .ingest import FieldMap, read_inputs
 
     for path in inputs:
         if path != "-" and not os.path.exists(path):
             raise click.BadParameter(f"no such file or folder: {path}", param_hint="INPUT")
+    fields = FieldMap(**ctx.meta.get("eventwire.fields", {}))
     try:
-        yield from read_inputs(list(inputs), settings=_settings(ctx), stdin=sys.stdin.buffer)
+        items = read_inputs(list(inputs), settings=_settings(ctx), stdin=sys.stdin.buffer, fields=fields)
+        yield from (_track(items, inputs, label="reading") if progress else items)
     except InputError as exc:
         raise click.BadParameter(str(exc), param_hint="INPUT") from exc
 
@@ -55,6 +57,31 @@ def _inputs(ctx: click.Context, inputs: tuple[str, ...]):
 def _report_rejected(rejected) -> None:
     "Tell the user on stderr which document was rejected and why."
     click.echo(f"rejected {rejected.doc_id}: {rejected.reason}", err=True)
+
+
+def _track(items, inputs: tuple[str, ...], *, label: str):
+    "A progress bar with documents/s (and ETA when the inputs can be counted) on a terminal's stderr."
+    from .ingest import count_inputs
+    from .progress import progress_enabled, track
+
+    if not progress_enabled():
+        return items
+    return track(items, total=count_inputs(inputs), label=label)
+
+
+def _store_field(ctx: click.Context, param: click.Parameter, value: str) -> None:
+    "Keep a --*-field option for _inputs (FieldMap)."
+    ctx.meta.setdefault("eventwire.fields", {})[param.name.removesuffix("_field")] = value
+
+
+def _field_options(func):
+    "--id-field, --text-field, --title-field, --date-field, --url-field: names in JSONL/JSON records."
+    for name, default in reversed([("id", "id"), ("text", "text"), ("title", "title"), ("date", "published"),
+                                   ("url", "url")]):
+        func = click.option(f"--{name}-field", f"{name}_field", default=default, show_default=True,
+                            expose_value=False, callback=_store_field,
+                            help=f"Record field (or dotted path) holding the document's {name}.")(func)
+    return func
 
 
 _workers_option = click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -65,6 +92,7 @@ _workers_option = click.option("--workers", type=click.IntRange(min=1), default=
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", default="-", help="Output JSONL file ('-' for standard output).")
 @_workers_option
+@_field_options
 @click.pass_context
 def code(ctx: click.Context, inputs: tuple[str, ...], output: str, workers: int | None) -> None:
     """Code documents into PLOVER events (JSONL, one event per line, in input order)."""
@@ -74,7 +102,8 @@ def code(ctx: click.Context, inputs: tuple[str, ...], output: str, workers: int 
     settings = _settings(ctx)
     out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
     try:
-        for outcome in code_parallel(_inputs(ctx, inputs), settings=settings, workers=workers or os.cpu_count() or 1):
+        outcomes = code_parallel(_inputs(ctx, inputs), settings=settings, workers=workers or os.cpu_count() or 1)
+        for outcome in _track(outcomes, inputs, label="coding"):
             if isinstance(outcome, Coded):
                 for _doc, events in outcome.documents:
                     for event in events:
@@ -88,6 +117,7 @@ def code(ctx: click.Context, inputs: tuple[str, ...], output: str, workers: int 
 
 @main.command("clean")
 @click.argument("inputs", nargs=-1, required=True)
+@_field_options
 @click.pass_context
 def clean_cmd(ctx: click.Context, inputs: tuple[str, ...]) -> None:
     """Print the cleaned documents as JSONL (event offsets refer to their text)."""
@@ -118,19 +148,108 @@ def document_dict(doc) -> dict:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=False)
 @click.option("--db", "db_path", default="eventwire.duckdb", show_default=True, help="DuckDB file.")
 @_workers_option
+@click.option("--store-batch", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Documents per store transaction (a crash loses at most one).")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Load the output folder of `eventwire run` instead of coding INPUTs.")
+@_field_options
 @click.pass_context
-def ingest(ctx: click.Context, inputs: tuple[str, ...], db_path: str, workers: int | None) -> None:
+def ingest(ctx: click.Context, inputs: tuple[str, ...], db_path: str, workers: int | None,
+           store_batch: int, parquet_dir: str | None) -> None:
     """Code documents and store documents, rejections, mentions and events in DuckDB."""
     from .batch import ingest_items
 
     settings = _settings(ctx)
-    counts = ingest_items(_inputs(ctx, inputs), db_path=db_path, settings=settings,
-                          workers=workers or os.cpu_count() or 1, on_rejected=_report_rejected)
+    if parquet_dir is not None or not inputs:
+        _ingest_parquet(parquet_dir, inputs, db_path=db_path, settings=settings, store_batch=store_batch)
+        return
+    counts = ingest_items(_inputs(ctx, inputs, progress=True), db_path=db_path, settings=settings,
+                          workers=workers or os.cpu_count() or 1, on_rejected=_report_rejected,
+                          store_batch=store_batch)
     click.echo(f"ingested {counts['documents']} documents ({counts['rejected']} rejected), "
-               f"{counts['events']} event mentions into {db_path}", err=True)
+               f"{counts['events']} event mentions into {db_path}"
+               + (f"; {counts['skipped']} unchanged inputs skipped" if counts.get("skipped") else ""), err=True)
+
+
+def _ingest_parquet(parquet_dir: str | None, inputs: tuple[str, ...], *, db_path: str, settings: Settings,
+                   store_batch: int) -> None:
+    "ingest --parquet DIR: load an `eventwire run` output into the store."
+    from .dist import ingest_parquet
+
+    if parquet_dir is None or inputs:
+        raise click.UsageError("give INPUT... to code, or --parquet DIR alone")
+    try:
+        counts = ingest_parquet(parquet_dir, db_path=db_path, settings=settings, batch_documents=store_batch)
+    except EventwireError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"ingested {counts['documents']} documents ({counts['rejected']} rejected), "
+               f"{counts['events']} event mentions from {parquet_dir} into {db_path}", err=True)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder: events/year=/month=/*.parquet and documents/*.parquet.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: the process pool; ray: Ray Data (pip install 'eventwire[ray]').")
+@click.option("--address", default=None, help="Ray cluster address (default: start a local one).")
+@_workers_option
+@click.pass_context
+def run(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, engine: str, address: str | None,
+        workers: int | None) -> None:
+    """Code files, JSONL or Parquet (id, text, ...) into event Parquet partitioned by year/month."""
+    from .dist import run_to_parquet
+
+    for path in inputs:
+        if "://" not in path and not os.path.exists(path):
+            raise click.BadParameter(f"no such file or folder: {path}", param_hint="INPUT")
+    try:
+        counts = run_to_parquet(list(inputs), out=out_dir, settings=_settings(ctx), engine=engine,
+                                workers=workers or os.cpu_count() or 1, address=address)
+    except EventwireError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"coded {counts['documents']} documents ({counts['rejected']} rejected), "
+               f"{counts['events']} event mentions into {out_dir}", err=True)
+
+
+@main.command()
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True, help="DuckDB file.")
+@_workers_option
+@click.option("--all", "everything", is_flag=True, help="Re-code documents already coded by this version too.")
+@click.pass_context
+def recode(ctx: click.Context, db_path: str, workers: int | None, everything: bool) -> None:
+    """Re-code the stored (cleaned) documents with the current coder; the run records its version."""
+    from .batch import recode_store
+
+    if not os.path.exists(db_path):
+        raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
+    counts = recode_store(db_path, settings=_settings(ctx), workers=workers or 1, everything=everything)
+    click.echo(f"re-coded {counts['documents']} documents: {counts['events']} event mentions in {db_path}",
+               err=True)
+
+
+@main.command()
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True, help="DuckDB file.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "gdelt", "plover"]),
+              required=True, help="parquet: a folder partitioned by year/month; gdelt: GDELT 2.0 TSV.")
+@click.option("-o", "--output", required=True, help="Output file (a folder for parquet).")
+@click.option("--header", is_flag=True, help="gdelt: write the column names first.")
+def export(db_path: str, fmt: str, output: str, header: bool) -> None:
+    """Export every deduplicated event of a store."""
+    from .exports import export_events
+    from .store import Store
+
+    if not os.path.exists(db_path):
+        raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
+    try:
+        with Store.open(db_path, read_only=True) as store:
+            n = export_events(store, output, fmt=fmt, header=header)
+    except EventwireError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"exported {n} events to {output} ({fmt})", err=True)
 
 
 @main.command()

@@ -218,7 +218,10 @@ def code_texts(coder, texts: Sequence[str], *, published: Sequence[dt.date | Non
     ids = list(ids) if ids is not None else [f"eval-{i}" for i in range(len(texts))]
     batch = getattr(coder, "code_texts", None)
     if callable(batch) and len(set(published)) <= 1:
-        return [list(events) for events in batch(list(texts), published=published[0] if published else None)]
+        try:
+            return [list(events) for events in batch(list(texts), published=published[0] if published else None)]
+        except TypeError as exc:  # a code_texts with another signature: fall back to one text at a time
+            logger.info("coder.code_texts not usable here (%s); coding one text at a time", exc)
     return [list(coder.code_text(text, published=when, doc_id=doc_id))
             for text, when, doc_id in zip(texts, published, ids)]
 

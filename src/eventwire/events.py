@@ -138,8 +138,8 @@ class _SentenceCoder:
         self.used.add(verb.i)
         roles = self._verb_roles(verb, trig)
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
-        return self._emit(trig, verb, text, roles, negated=self._negated(verb),
-                          hypothetical=self._hypothetical(verb) or purpose is not None)
+        modality = "purpose" if purpose is not None else self._modality(verb)
+        return self._emit(trig, verb, text, roles, negated=self._negated(verb), modality=modality)
 
     def _match_verb(self, verb: Token) -> Trigger | None:
         "The lexicon entry for a verb in its syntactic frame."
@@ -247,9 +247,9 @@ class _SentenceCoder:
         roles = self._finish_roles(actors, recipients, trig)
         carrier = verb if light else noun
         text = f"{verb.text} {noun.text}" if light else noun.text
-        hypothetical = self._hypothetical(carrier) or self._nominal_hypothetical(noun)
+        modality = self._modality(carrier) or ("possible" if self._nominal_hypothetical(noun) else None)
         negated = self._negated(carrier) or any(c.lower_ in ("no",) for c in noun.children if c.dep_ == "det")
-        return self._emit(trig, noun, text, roles, negated=negated, hypothetical=hypothetical)
+        return self._emit(trig, noun, text, roles, negated=negated, modality=modality)
 
     def _object_actors_preps_only(self, verb: Token) -> list[Actor]:
         "Recipients from a light verb's prepositions ('launched missiles into Russia')."
@@ -342,7 +342,7 @@ class _SentenceCoder:
                 self.used.update(t.i for t in clause[k:k + 1])
                 roles = self._finish_roles([actor], recipients[:1], trig)
                 out.extend(self._emit(trig, tok, tok.text, roles, negated=False,
-                                      hypothetical=False, factor=_HEADLINE_PATTERN))
+                                      modality=None, factor=_HEADLINE_PATTERN))
                 break
         return out
 
@@ -372,15 +372,18 @@ class _SentenceCoder:
         return min(candidates, key=lambda m: (abs(m.start - anchor), m.start))
 
     def _emit(self, trig: Trigger, tok: Token, text: str, roles: _Roles, *, negated: bool,
-              hypothetical: bool, factor: float = 1.0) -> list[Extraction]:
-        "One extraction per actor x recipient."
+              modality: str | None, factor: float = 1.0) -> list[Extraction]:
+        "One extraction per actor x recipient; a stated intention is coded as what it is (AGREE, THREATEN)."
+        if self._asked(tok):
+            modality = "question"
+        meaning, negated, hypothetical = _recode(trig.meaning, modality, negated)
         out = []
         for actor in roles.actors:
             conf = trig.weight * factor * (1.0 if actor.code else _NO_ACTOR_CODE)
             for recipient in roles.recipients or (None,):
                 c = conf * (_NO_RECIPIENT if recipient is None else (_RECIPIENT_FALLBACK if roles.recipient_fallback else 1.0))
-                out.append(Extraction(trig.meaning, tok, text, actor, recipient, negated,
-                                      hypothetical or self._asked(tok), round(min(1.0, c), 3)))
+                out.append(Extraction(meaning, tok, text, actor, recipient, negated,
+                                      hypothetical, round(min(1.0, c), 3)))
         return out
 
     def _actors_of(self, tok: Token | None, *, conjuncts: bool = True) -> list[Actor]:
@@ -432,26 +435,81 @@ class _SentenceCoder:
                 return True
         return False
 
-    def _hypothetical(self, tok: Token) -> bool:
-        "Modal, future, conditional, intended, feared or asked-for: not (yet) a fact."
+    def _modality(self, tok: Token) -> str | None:
+        """Why an event is not (yet) a fact, or None when it is.
+
+        ``intent`` (will, would, plans to, is willing to: the actor's own announced action),
+        ``conditional`` (if), ``ultimatum`` (unless), ``possible`` (could, might, may),
+        ``obligation`` (must, should), ``epistemic`` (fears, believes), ``requested``
+        (urged to, called on to), ``governed`` (the content of another event: agreed to,
+        threatened to).
+        """
+        own = None
+        mark = None
         for node in _governing_chain(tok, through=("xcomp", "conj")):
             for child in node.children:
-                if child.dep_ in ("aux", "auxpass") and child.lower_ in self.cls.modal:
-                    return True
-                if child.dep_ == "mark" and child.lower_ in self.cls.conditional:
-                    return True
-                if child.dep_ == "aux" and child.lower_ == "going":
-                    return True
+                word = child.lower_
+                if child.dep_ in ("aux", "auxpass") and word in self.cls.modal:
+                    own = own or _MODAL_KIND.get(word, "possible")
+                elif child.dep_ == "aux" and word == "going":
+                    own = own or "intent"
+                elif child.dep_ == "mark" and word in self.cls.conditional:
+                    mark = mark or ("ultimatum" if word == "unless" else "conditional")
+            if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+                   for c in node.children):
+                mark = "ultimatum"  # "will withdraw ... unless X agrees"
         for node in _governing_chain(tok)[1:]:
             lemma = node.lemma_.lower()
-            if lemma in self.cls.intent or lemma in self.cls.epistemic:
-                return True
+            if lemma in self.cls.epistemic:
+                return "epistemic"
+            if lemma in self.cls.request_governors:
+                return "requested"
+            if lemma in self.cls.commitment:
+                own = own or "intent"
+                break
+            if lemma in self.cls.intent:
+                return "governed"
             if node.pos_ == "ADJ" and lemma in self.cls.hypothetical_modifiers:
-                return True
-        return False
+                return "possible"
+        if own == "intent" and mark:
+            return mark
+        return own or ("conditional" if mark == "conditional" else mark)
 
 
 _COMPLEMENT_DEPS = ("xcomp", "ccomp", "conj", "pcomp", "dobj", "acomp")
+_MODAL_KIND = {"will": "intent", "shall": "intent", "'ll": "intent", "would": "intent", "'d": "intent",
+               "could": "possible", "might": "possible", "may": "possible", "can": "possible",
+               "must": "obligation", "should": "obligation", "ought": "obligation"}
+_COOPERATION = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+_MATERIAL_CONFLICT = frozenset({"PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "REJECT"})
+
+
+def _recode(meaning: EventType, modality: str | None, negated: bool) -> tuple[EventType, bool, bool]:
+    """(meaning, negated, hypothetical) of an event given why it is not a fact.
+
+    As CAMEO and PLOVER code them, an actor's announced intention to cooperate is an
+    AGREE ("Israel will evacuate the settlements"), a refusal announced for the future a
+    REJECT ("will not accept more refugees"), and an announced conflictual action or any
+    ultimatum a THREATEN ("will boycott the elections unless ..."). Verbal acts in the
+    future are the act itself. Everything else that is not a fact stays hypothetical.
+    """
+    if modality is None:
+        return meaning, negated, False
+    kind = meaning.event_type
+    if modality == "ultimatum":
+        return EventType("THREATEN", None, meaning.contexts, None), False, False
+    if modality in ("intent", "conditional"):
+        if kind in _COOPERATION:
+            if negated:
+                return EventType("REJECT", None, meaning.contexts, None), False, False
+            if kind == "AGREE":
+                return meaning, False, False
+            return EventType("AGREE", None, meaning.contexts, None), False, False
+        if kind in _MATERIAL_CONFLICT and not negated:
+            return EventType("THREATEN", None, meaning.contexts, None), False, False
+        if modality == "intent" and not negated:
+            return meaning, False, False  # "will ask", "will accuse": the statement itself
+    return meaning, negated, True
 
 
 def _governing_chain(tok: Token, *, through: tuple[str, ...] = _COMPLEMENT_DEPS) -> list[Token]:

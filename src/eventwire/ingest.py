@@ -7,6 +7,9 @@ INTERFACE:
 
     article_from_record({"id": "x", "text": "..."}, origin="api") -> Article | Rejected
 
+    # JSONL/JSON dumps with other field names (dotted paths reach into nested objects):
+    read_inputs(["dump.jsonl"], settings=settings, fields=FieldMap(text="body", date="meta.date"))
+
 Raises ``InputError`` only for an unusable argument (path does not exist); every problem
 inside a file becomes a ``Rejected`` with the doc id (or file:line) and a reason.
 
@@ -19,6 +22,7 @@ Formats, chosen by the name (after an optional ``.gz``), else by sniffing the co
 - ``.rss`` / ``.atom`` / ``.xml`` (RSS 2.0, RSS 1.0, Atom) and ``.json`` (JSON Feed, or a
   list of records): one Article per item; id = the item's guid/id, else ``sha1(link)[:16]``,
   else ``<file stem>:<n>``.
+- ``.warc`` (``.warc.gz``): one Article per HTML response record (see ``warc.py``).
 - ``-``: standard input; JSONL when every non-blank line is a JSON object, else one text
   document with id ``stdin``.
 
@@ -42,6 +46,7 @@ import re
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
@@ -56,9 +61,10 @@ _TEXT = {".txt", ".text"}
 _HTML = {".html", ".htm", ".xhtml"}
 _FEED = {".rss", ".atom", ".xml"}
 _JSON = {".json"}
+_WARC = {".warc"}
 # Binary types rejected with a reason when met in a folder (so the user learns why they were skipped).
 _BINARY_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
-_KNOWN = _JSONL | _TEXT | _HTML | _FEED | _JSON
+_KNOWN = _JSONL | _TEXT | _HTML | _FEED | _JSON | _WARC
 
 # Bytes from the start of a file that the binary sniffer looks at (enough for any magic number
 # and a fair sample of text; the share thresholds below are taken over this window).
@@ -89,10 +95,50 @@ class _Unreadable(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Which record field holds what, for JSONL/JSON dumps with their own names.
+
+    >>> FieldMap()                                    # id, text, title, published, url
+    >>> FieldMap(text="body", date="date_published")  # --text-field body --date-field date_published
+    >>> FieldMap(url="meta.link")                     # a dotted path reaches into nested objects
+
+    A mapped field that a record lacks falls back to the standard name.
+    """
+
+    id: str = "id"
+    text: str = "text"
+    title: str = "title"
+    date: str = "published"
+    url: str = "url"
+
+    def get(self, record: dict, name: str):
+        """The value of standard field ``name`` ("id", "text", "title", "date", "url") in a record."""
+        value = _lookup(record, getattr(self, name))
+        standard = "published" if name == "date" else name
+        return value if value is not None else record.get(standard)
+
+
+def _lookup(record: dict, path: str):
+    "A value by field name or dotted path; None when missing."
+    if path in record:
+        return record[path]
+    value = record
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+_DEFAULT_FIELDS = FieldMap()
+
+
 # ---- entry point -------------------------------------------------------------------------
 def read_inputs(paths: Iterable[str | os.PathLike], *, settings: Settings,
-                stdin: IO | None = None) -> Iterator[Article | Rejected]:
+                stdin: IO | None = None, fields: FieldMap | None = None) -> Iterator[Article | Rejected]:
     """Articles and rejections from files, folders and ``-``, in input order."""
+    fields = fields or _DEFAULT_FIELDS
     paths = [str(p) for p in paths]
     for path in paths:
         if path != "-" and not os.path.exists(path):
@@ -101,11 +147,11 @@ def read_inputs(paths: Iterable[str | os.PathLike], *, settings: Settings,
     seen: set[str] = set()
     for path in paths:
         if path == "-":
-            items = _read_stdin(stdin if stdin is not None else sys.stdin.buffer, limit=limit)
+            items = _read_stdin(stdin if stdin is not None else sys.stdin.buffer, limit=limit, fields=fields)
         elif os.path.isdir(path):
-            items = _read_folder(Path(path), limit=limit)
+            items = _read_folder(Path(path), limit=limit, fields=fields)
         else:
-            items = _read_file(Path(path), limit=limit, explicit=True)
+            items = _read_file(Path(path), limit=limit, explicit=True, fields=fields)
         for item in items:
             if isinstance(item, Article):
                 if item.id in seen:
@@ -114,7 +160,7 @@ def read_inputs(paths: Iterable[str | os.PathLike], *, settings: Settings,
             yield item
 
 
-def _read_folder(folder: Path, *, limit: int) -> Iterator[Article | Rejected]:
+def _read_folder(folder: Path, *, limit: int, fields: FieldMap) -> Iterator[Article | Rejected]:
     "Every readable file under a folder, walked in sorted order; hidden entries skipped."
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -124,18 +170,23 @@ def _read_folder(folder: Path, *, limit: int) -> Iterator[Article | Rejected]:
             path = Path(root) / name
             suffix = _format_suffix(path)
             if suffix in _KNOWN or suffix in _BINARY_SUFFIXES:
-                yield from _read_file(path, limit=limit, explicit=False)
+                yield from _read_file(path, limit=limit, explicit=False, fields=fields)
             else:
                 logger.debug("skipping %s: unknown file type", path)
 
 
-def _read_file(path: Path, *, limit: int, explicit: bool) -> Iterator[Article | Rejected]:
+def _read_file(path: Path, *, limit: int, explicit: bool, fields: FieldMap) -> Iterator[Article | Rejected]:
     "The documents of one file, by its name (after .gz) or, failing that, by its content."
     suffix = _format_suffix(path)
     doc_id = _stem(path)
     origin = str(path)
     if suffix in _JSONL:
-        yield from _read_jsonl_file(path, limit=limit)
+        yield from _read_jsonl_file(path, limit=limit, fields=fields)
+        return
+    if suffix in _WARC:
+        from .warc import read_warc
+
+        yield from read_warc(path, limit=limit)
         return
     try:
         data = _read_bounded(path, limit=limit)
@@ -152,24 +203,24 @@ def _read_file(path: Path, *, limit: int, explicit: bool) -> Iterator[Article | 
         yield Rejected(doc_id, "empty", origin)
         return
     if suffix in _FEED or suffix in _JSON:
-        yield from _read_structured(text, path=path, suffix=suffix)
+        yield from _read_structured(text, path=path, suffix=suffix, fields=fields)
     elif suffix in _HTML:
         yield Article(id=doc_id, text="", html=text, origin=origin)
     elif suffix in _TEXT:
         yield _text_article(text, doc_id=doc_id, origin=origin)
     else:  # an explicit file with an unknown name: sniff
-        yield from _read_sniffed(text, path=path)
+        yield from _read_sniffed(text, path=path, fields=fields)
 
 
-def _read_sniffed(text: str, *, path: Path) -> Iterator[Article | Rejected]:
+def _read_sniffed(text: str, *, path: Path, fields: FieldMap) -> Iterator[Article | Rejected]:
     "A file of unknown type: feed, JSON lines, HTML or plain text, by its first characters."
     head = text.lstrip()[:512].lower()
     if head.startswith(("<?xml", "<rss", "<feed", "<rdf:rdf")) and re.search(r"<(rss|feed|rdf:rdf)\b", head):
-        yield from _read_structured(text, path=path, suffix=".xml")
+        yield from _read_structured(text, path=path, suffix=".xml", fields=fields)
     elif head.startswith("{") and _all_json_objects(text.splitlines()):
         for lineno, line in enumerate(text.splitlines(), 1):
             if line.strip():
-                yield _parse_jsonl_line(line, name=str(path), lineno=lineno)
+                yield _parse_jsonl_line(line, name=str(path), lineno=lineno, fields=fields)
     else:
         yield _text_article(text, doc_id=_stem(path), origin=str(path))
 
@@ -299,16 +350,16 @@ def _cp1252_ok(data: bytes) -> bool:
 
 
 # ---- JSONL and records --------------------------------------------------------------------
-def _read_jsonl_file(path: Path, *, limit: int) -> Iterator[Article | Rejected]:
+def _read_jsonl_file(path: Path, *, limit: int, fields: FieldMap) -> Iterator[Article | Rejected]:
     "Stream a (gzipped) JSONL file, one record per line."
     try:
         with _open(path) as fh:
-            yield from _read_jsonl_stream(fh, name=str(path), limit=limit)
+            yield from _read_jsonl_stream(fh, name=str(path), limit=limit, fields=fields)
     except (OSError, EOFError) as exc:
         yield Rejected(str(path), f"unreadable: {exc}", str(path))
 
 
-def _read_jsonl_stream(fh: IO[bytes], *, name: str, limit: int) -> Iterator[Article | Rejected]:
+def _read_jsonl_stream(fh: IO[bytes], *, name: str, limit: int, fields: FieldMap) -> Iterator[Article | Rejected]:
     "Records from a binary stream of JSON lines; one line never longer than ``limit`` bytes."
     lineno = 0
     while True:
@@ -330,10 +381,10 @@ def _read_jsonl_stream(fh: IO[bytes], *, name: str, limit: int) -> Iterator[Arti
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             line = raw.decode("cp1252", errors="replace")
-        yield _parse_jsonl_line(line, name=name, lineno=lineno)
+        yield _parse_jsonl_line(line, name=name, lineno=lineno, fields=fields)
 
 
-def _parse_jsonl_line(line: str, *, name: str, lineno: int) -> Article | Rejected:
+def _parse_jsonl_line(line: str, *, name: str, lineno: int, fields: FieldMap) -> Article | Rejected:
     "One JSONL line to an Article, or a Rejected naming file:line."
     where = f"{name}:{lineno}"
     try:
@@ -342,18 +393,19 @@ def _parse_jsonl_line(line: str, *, name: str, lineno: int) -> Article | Rejecte
         return Rejected(where, f"invalid JSON: {exc.msg} (column {exc.colno})", where)
     if not isinstance(record, dict):
         return Rejected(where, "invalid JSON: not an object", where)
-    return article_from_record(record, origin=where, fallback_id=where)
+    return article_from_record(record, origin=where, fallback_id=where, fields=fields)
 
 
-def article_from_record(record: dict, *, origin: str | None = None,
-                        fallback_id: str | None = None) -> Article | Rejected:
+def article_from_record(record: dict, *, origin: str | None = None, fallback_id: str | None = None,
+                        fields: FieldMap | None = None) -> Article | Rejected:
     """An Article from a ``{"id", "text", ...}`` record (JSONL line, JSON file, API body)."""
-    text = record.get("text")
+    fields = fields or _DEFAULT_FIELDS
+    text = fields.get(record, "text")
     html = record.get("html")
     text = text if isinstance(text, str) else None
     html = html if isinstance(html, str) and html.strip() else None
-    url = _opt_str(record.get("url"))
-    doc_id = _record_id(record.get("id"), url=url, body=text or html or "")
+    url = _opt_str(fields.get(record, "url"))
+    doc_id = _record_id(fields.get(record, "id"), url=url, body=text or html or "")
     if doc_id is None:
         doc_id = fallback_id or "doc"
     if not (text and text.strip()) and html is None:
@@ -361,8 +413,8 @@ def article_from_record(record: dict, *, origin: str | None = None,
     return Article(
         id=doc_id,
         text="" if html is not None and not (text and text.strip()) else text,
-        title=_opt_str(record.get("title")),
-        published=parse_published(record.get("published")),
+        title=_opt_str(fields.get(record, "title")),
+        published=parse_published(fields.get(record, "date")),
         url=url,
         source=_opt_str(record.get("source")),
         html=html if not (text and text.strip()) else None,
@@ -415,15 +467,15 @@ def parse_published(value) -> dt.date | None:
 
 
 # ---- feeds and JSON files ------------------------------------------------------------------
-def _read_structured(text: str, *, path: Path, suffix: str) -> Iterator[Article | Rejected]:
+def _read_structured(text: str, *, path: Path, suffix: str, fields: FieldMap) -> Iterator[Article | Rejected]:
     "A feed (RSS/Atom/JSON Feed) or a JSON list of records."
     if suffix in _JSON or text.lstrip().startswith(("{", "[")):
-        yield from _read_json(text, path=path)
+        yield from _read_json(text, path=path, fields=fields)
     else:
         yield from _read_xml_feed(text, path=path)
 
 
-def _read_json(text: str, *, path: Path) -> Iterator[Article | Rejected]:
+def _read_json(text: str, *, path: Path, fields: FieldMap) -> Iterator[Article | Rejected]:
     "A JSON Feed, a list of records or one record."
     stem, origin = _stem(path), str(path)
     try:
@@ -434,7 +486,7 @@ def _read_json(text: str, *, path: Path) -> Iterator[Article | Rejected]:
         if _all_json_objects(lines):
             for lineno, line in enumerate(lines, 1):
                 if line.strip():
-                    yield _parse_jsonl_line(line, name=origin, lineno=lineno)
+                    yield _parse_jsonl_line(line, name=origin, lineno=lineno, fields=fields)
             return
         yield Rejected(stem, f"invalid JSON: {exc.msg}", origin)
         return
@@ -446,11 +498,11 @@ def _read_json(text: str, *, path: Path) -> Iterator[Article | Rejected]:
         for n, record in enumerate(data, 1):
             where = f"{origin}#{n}"
             if isinstance(record, dict):
-                yield article_from_record(record, origin=where, fallback_id=f"{stem}:{n}")
+                yield article_from_record(record, origin=where, fallback_id=f"{stem}:{n}", fields=fields)
             else:
                 yield Rejected(f"{stem}:{n}", "invalid JSON: not an object", where)
-    elif isinstance(data, dict) and ("text" in data or "html" in data):
-        yield article_from_record(data, origin=origin, fallback_id=stem)
+    elif isinstance(data, dict) and (fields.get(data, "text") is not None or "html" in data):
+        yield article_from_record(data, origin=origin, fallback_id=stem, fields=fields)
     else:
         yield Rejected(stem, "not a feed or document", origin)
 
@@ -547,7 +599,7 @@ def _xml_item(elem: ET.Element, *, stem: str, n: int, origin: str) -> Article | 
 
 
 # ---- standard input ------------------------------------------------------------------------
-def _read_stdin(stream: IO, *, limit: int) -> Iterator[Article | Rejected]:
+def _read_stdin(stream: IO, *, limit: int, fields: FieldMap) -> Iterator[Article | Rejected]:
     "JSONL when every non-blank line is a JSON object, else one document 'stdin'."
     binary = getattr(stream, "buffer", stream)
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
@@ -564,7 +616,7 @@ def _read_stdin(stream: IO, *, limit: int) -> Iterator[Article | Rejected]:
                 break
         spool.seek(0)
         if any_line and all_json:
-            yield from _read_jsonl_stream(spool, name="stdin", limit=limit)
+            yield from _read_jsonl_stream(spool, name="stdin", limit=limit, fields=fields)
             return
         data = spool.read(limit + 1)
     if len(data) > limit:
@@ -602,3 +654,27 @@ def _all_json_objects(lines: list[str]) -> bool:
     "Whether every non-blank line is a JSON object (and there is one)."
     nonblank = [line for line in lines if line.strip()]
     return bool(nonblank) and all(_is_json_object(line) for line in nonblank)
+
+
+# ---- counting, for the progress bar -----------------------------------------------------------
+def count_inputs(paths: Iterable[str | os.PathLike]) -> int | None:
+    """How many documents the inputs hold, when cheap to tell (JSONL lines, text/HTML files); else None."""
+    total = 0
+    for path in map(str, paths):
+        if path == "-" or not os.path.exists(path):
+            return None
+        files = [Path(path)] if not os.path.isdir(path) else sorted(
+            Path(root) / name for root, _, names in os.walk(path) for name in names if not name.startswith("."))
+        for file in files:
+            suffix = _format_suffix(file)
+            if suffix in _JSONL:
+                try:
+                    with _open(file) as fh:
+                        total += sum(1 for line in fh if line.strip())
+                except (OSError, EOFError):
+                    total += 1
+            elif suffix in _TEXT | _HTML | _BINARY_SUFFIXES:
+                total += 1
+            elif suffix in _KNOWN or not os.path.isdir(path):
+                return None  # feeds, WARC and sniffed files: unknown until read
+    return total

@@ -47,6 +47,8 @@ class VerbClasses:
     conditional: frozenset[str]
     hypothetical_modifiers: frozenset[str]
     negators: frozenset[str]
+    commitment: frozenset[str]
+    request_governors: frozenset[str]
 
 
 class Lexicon:

@@ -98,19 +98,19 @@ def test_events_refusal_is_reject_not_the_refused_event(lexicon):
     assert found[0].actor.code == "PSE"
 
 
-@pytest.mark.parametrize("aux, neg, negated, hypothetical", [
-    ("did", "not", True, False),
-    ("could", None, False, True),
-    ("will", None, False, True),
+@pytest.mark.parametrize("aux, neg, event_type, negated, hypothetical", [
+    ("did", "not", "ASSAULT", True, False),
+    ("could", None, "ASSAULT", False, True),
+    ("will", None, "THREATEN", False, False),  # an announced attack is a threat
 ])
-def test_events_negation_and_modality(lexicon, aux, neg, negated, hypothetical):
+def test_events_negation_and_modality(lexicon, aux, neg, event_type, negated, hypothetical):
     rows = [("Iran", "Iran", "PROPN", "NNP", 3 if neg else 2, "nsubj"), (aux, aux, "AUX", "MD", 3 if neg else 2, "aux")]
     if neg:
         rows.append((neg, neg, "PART", "RB", 3, "neg"))
     verb = len(rows)
     rows += [("attack", "attack", "VERB", "VB", verb, "ROOT"), ("Israel", "Israel", "PROPN", "NNP", verb, "dobj")]
     (event,) = code(rows, lexicon)
-    assert (event.negated, event.hypothetical) == (negated, hypothetical)
+    assert (event.meaning.event_type, event.negated, event.hypothetical) == (event_type, negated, hypothetical)
 
 
 def test_events_light_verb_takes_meaning_from_its_object(lexicon):

@@ -280,3 +280,101 @@ def test_ingest_shared_feeds():
     assert len(npr) == 25 and all(isinstance(a, Article) and a.published and a.html for a in npr)
     wiki = _read(feeds / "wikipedia_current_events.rss")
     assert len(wiki) == 15 and all(a.html and a.title.startswith("Current Events") for a in wiki)
+
+
+# ---- field mapping, WARC, counting, huge inputs ---------------------------------------------------
+def test_ingest_field_map_renames_and_dotted_paths(tmp_path):
+    from eventwire.ingest import FieldMap
+
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"key": "k1", "body": "Troops entered the town.", "headline": "Town taken",
+                                "meta": {"date": "2024-03-01", "link": "https://x.org/a"}}) + "\n"
+                    + json.dumps({"text": "Standard names still work.", "id": "k2"}) + "\n", encoding="utf-8")
+    fields = FieldMap(id="key", text="body", title="headline", date="meta.date", url="meta.link")
+    first, second = list(read_inputs([path], settings=Settings.load(), fields=fields))
+    assert (first.id, first.text, first.title, first.published, first.url) == (
+        "k1", "Troops entered the town.", "Town taken", dt.date(2024, 3, 1), "https://x.org/a")
+    assert (second.id, second.text) == ("k2", "Standard names still work.")
+
+
+def test_ingest_field_map_record_without_mapped_text_is_rejected(tmp_path):
+    from eventwire.ingest import FieldMap
+
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"id": "a", "content": ""}) + "\n", encoding="utf-8")
+    (item,) = read_inputs([path], settings=Settings.load(), fields=FieldMap(text="content"))
+    assert isinstance(item, Rejected) and item.reason == "no text"
+
+
+def _write_warc(path, records):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=str(path).endswith(".gz"))
+        for url, status, ctype, body, date in records:
+            headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            rec = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers,
+                                            warc_headers_dict={"WARC-Date": date})
+            writer.write_record(rec)
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_ingest_warc_html_responses(tmp_path, name):
+    page = b"<html><head><title>T</title></head><body><p>Troops entered the town on Monday.</p></body></html>"
+    path = tmp_path / name
+    _write_warc(path, [
+        ("https://news.example.com/world/story", "200 OK", "text/html; charset=utf-8", page, "2024-05-02T10:00:00Z"),
+        ("https://news.example.com/logo.png", "200 OK", "image/png", b"\x89PNG\r\n\x1a\n", "2024-05-02T10:00:01Z"),
+        ("https://news.example.com/2024/04/30/gone", "404 Not Found", "text/html", b"<html>gone</html>",
+         "2024-05-02T10:00:02Z"),
+    ])
+    items = list(read_inputs([path], settings=Settings.load()))
+    assert len(items) == 2
+    article, rejected = items
+    assert article.url == "https://news.example.com/world/story"
+    assert article.published == dt.date(2024, 5, 2) and "Troops entered" in article.html
+    assert article.id == hashlib.sha1(article.url.encode()).hexdigest()[:16]
+    assert isinstance(rejected, Rejected) and rejected.reason == "HTTP 404"
+
+
+def test_ingest_warc_broken_archive_is_rejected(tmp_path):
+    path = tmp_path / "bad.warc"
+    path.write_bytes(b"this is not a warc file at all\n" * 10)
+    items = list(read_inputs([path], settings=Settings.load()))
+    assert len(items) == 1 and isinstance(items[0], Rejected) and items[0].reason.startswith("invalid WARC")
+
+
+def test_ingest_count_inputs(tmp_path):
+    from eventwire.ingest import count_inputs
+
+    (tmp_path / "a.jsonl").write_text('{"id": 1, "text": "x"}\n\n{"id": 2, "text": "y"}\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_text("text", encoding="utf-8")
+    assert count_inputs([tmp_path]) == 3
+    assert count_inputs(["-"]) is None
+
+
+def test_ingest_50_mb_page_reads_bounded_prefix(tmp_path):
+    settings = Settings.load(overrides={"max_chars": 20_000})
+    path = tmp_path / "huge.html"
+    chunk = b"<p>" + b"word " * 200 + b"</p>\n"
+    with open(path, "wb") as fh:
+        for _ in range(50 * 1024 * 1024 // len(chunk)):
+            fh.write(chunk)
+    (article,) = read_inputs([path], settings=settings)
+    assert len(article.html) <= settings.max_chars * 10
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "pdf"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image"),
+    (bytes(range(256)) * 40, "binary file"),
+    (b"", "empty"),
+    (b"   \n\t\n", "empty"),
+])
+def test_ingest_bad_files_in_a_folder_get_reasons_and_batch_goes_on(tmp_path, raw, reason):
+    (tmp_path / "a_bad.txt").write_bytes(raw)
+    (tmp_path / "b_good.txt").write_text("Troops entered the town.", encoding="utf-8")
+    bad, good = read_inputs([tmp_path], settings=Settings.load())
+    assert isinstance(bad, Rejected) and bad.reason == reason and bad.doc_id == "a_bad"
+    assert good.text == "Troops entered the town."

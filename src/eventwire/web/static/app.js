@@ -169,7 +169,7 @@ async function showDyad(a, b) {
   }
   const periods = series.points.map((p) => p.period);
   const bars = [1, 2, 3, 4].map((q) => ({
-    name: `${q} ${QUAD_NAMES[q]}`, type: "bar", stack: "quad", itemStyle: { color: QUAD_COLORS[q] },
+    name: `${q} ${QUAD_NAMES[q]}`, type: "bar", stack: "quad", barMaxWidth: 48, itemStyle: { color: QUAD_COLORS[q] },
     data: series.points.map((p) => p[`quad${q}`]),
   }));
   chart("dyad-chart").setOption({
@@ -201,10 +201,25 @@ async function loadWorld() {
   const topo = await getJson("static/vendor/countries-110m.json");
   const world = topojson.feature(topo, topo.objects.countries);
   world.features = world.features.filter((f) => f.properties.name !== "Antarctica");
+  world.features.forEach(clampAntimeridian);
   for (const f of world.features) if (f.id) state.numericToName[f.id] = f.properties.name;
   echarts.registerMap("world", world);
   state.world = world;
   return world;
+}
+
+function clampAntimeridian(feature) {
+  // world-atlas rings are spherical: Russia and Fiji cross 180°. On a flat map such a ring
+  // would streak across the world, so its points on the minority side are pinned to ±180°.
+  const polygons = feature.geometry.type === "Polygon" ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+  for (const polygon of polygons) {
+    for (const ring of polygon) {
+      const lons = ring.map((pt) => pt[0]);
+      if (Math.max(...lons) - Math.min(...lons) <= 180) continue;
+      const east = lons.filter((x) => x > 0).length >= lons.length / 2;
+      for (const pt of ring) if (east ? pt[0] < 0 : pt[0] > 0) pt[0] = east ? 180 : -180;
+    }
+  }
 }
 
 async function showMap(country) {
@@ -299,7 +314,7 @@ async function showNetwork() {
     },
     series: [{
       type: "graph", layout: "force", roam: true, draggable: true,
-      force: { repulsion: 220, edgeLength: [60, 160], gravity: 0.08 },
+      force: { repulsion: 160, edgeLength: [50, 130], gravity: 0.14 },
       label: { show: true, position: "right", fontSize: 11 },
       edgeSymbol: ["none", "arrow"], edgeSymbolSize: 7,
       data: net.nodes.map((n) => ({ id: n.id, name: n.id, events: n.events, symbolSize: 8 + 28 * Math.sqrt(n.events / max), itemStyle: { color: "#2f5d8a" } })),

@@ -1,0 +1,192 @@
+"""The dashboard in a real headless Chromium (Debian's), served by uvicorn on loopback.
+
+A person's path: open the page, pick a dyad, open one of its events and read its sentence
+highlighted in the article; then the map, the network and "what changed". Screenshots go
+to a temporary folder, and also to $EVENTWIRE_SCREENSHOTS when it is set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+playwright_sync = pytest.importorskip(
+    "playwright.sync_api", reason="playwright (PyPI, pinned in requirements.lock) is not installed")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)",
+                allow_module_level=True)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sample_db(coder, samples_dir, settings, tmp_path_factory) -> str:
+    "The repository's samples coded into a store."
+    from eventwire.ingest import read_inputs
+    from eventwire.pipeline import Coded
+    from eventwire.store import Store
+
+    articles, rejected, events = [], [], []
+    for outcome in coder.code_stream(read_inputs([samples_dir], settings=settings)):
+        if isinstance(outcome, Coded):
+            for doc, coded in outcome.documents:
+                articles.append(doc)
+                events.extend(coded)
+        else:
+            rejected.append(outcome)
+    path = str(tmp_path_factory.mktemp("browser") / "samples.duckdb")
+    with Store.open(path) as store:
+        store.write_batch(articles, rejected, events)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(sample_db):
+    "uvicorn serving the app on a free loopback port, in a thread."
+    import uvicorn
+
+    from eventwire.api import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(sample_db, token=None, read_only=False)
+    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    "A Chromium page that records every request and every script error."
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+        pg.requests, pg.errors = [], []
+        pg.on("request", lambda r: pg.requests.append(r.url))
+        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+        pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+        pg.set_default_timeout(15_000)
+        yield pg
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    "Save a screenshot to a temporary folder and, when set, to $EVENTWIRE_SCREENSHOTS."
+    folders = [tmp_path_factory.mktemp("screenshots")]
+    if os.environ.get("EVENTWIRE_SCREENSHOTS"):
+        folders.append(Path(os.environ["EVENTWIRE_SCREENSHOTS"]))
+        folders[-1].mkdir(parents=True, exist_ok=True)
+
+    def save(page, name: str) -> Path:
+        path = folders[0] / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        for folder in folders[1:]:
+            shutil.copyfile(path, folder / path.name)
+        assert path.stat().st_size > 10_000, f"{name}.png looks blank"
+        return path
+
+    return save
+
+
+def _top_dyad(server: str) -> tuple[str, str]:
+    "The most frequent dyad with both sides, as the dashboard's picker lists it."
+    dyads = httpx.get(f"{server}/summary", params={"top": 30}).json()["top_dyads"]
+    pair = next(d for d in dyads if d["actor"] and d["recipient"])
+    return pair["actor"], pair["recipient"]
+
+
+def test_browser_pick_dyad_open_event_find_sentence(server, page, shots):
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("#counts .card").count() == 4
+    actor, recipient = _top_dyad(server)
+
+    page.click("#tabs a[data-view=dyad]")
+    page.select_option("#dyad-select", value=f"{actor}\t{recipient}")
+    page.wait_for_selector("#dyad-events tbody tr")
+    assert page.inner_text("#dyad-title") == f"{actor} → {recipient}"
+    assert page.locator("#dyad-chart canvas").count() >= 1
+    rows = page.locator("#dyad-events tbody tr")
+    assert rows.count() >= 1
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        assert (cells.nth(2).inner_text(), cells.nth(3).inner_text()) == (actor, recipient)
+    shots(page, "1-dyad-timeline")
+
+    event_id = rows.first.get_attribute("data-id")
+    rows.first.click()
+    page.wait_for_selector("#document mark#event-sentence")
+    assert page.locator("#view-event").is_visible() and page.locator("#view-events").is_hidden()
+    mention = httpx.get(f"{server}/events/{event_id}").json()["mentions"][0]
+    mark = page.locator("#document mark#event-sentence")
+    assert " ".join(mark.inner_text().split()) == " ".join(mention["sentence"].split())
+    assert mark.locator(".role.trigger").count() == 1
+    assert mark.locator(".role.trigger").inner_text().lower() == mention["trigger"].lower()
+    if mention["actor_text"] and mention["actor_text"].lower() in mention["sentence"].lower():
+        assert mark.locator(".role.actor").inner_text().lower() == mention["actor_text"].lower()
+    shots(page, "2-event")
+    assert page.errors == []
+
+
+def test_browser_map_network_and_trends(server, page, shots):
+    page.goto(server + "/#map")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#map-chart canvas")
+    page.wait_for_function("document.querySelector('#map-country').textContent.length > 0")
+    located = httpx.get(f"{server}/map").json()
+    shots(page, "3-map")
+    if located["features"]:  # click a dot: the event opens
+        lon, lat = located["features"][0]["geometry"]["coordinates"]
+        x, y = page.evaluate("([lon, lat]) => state.charts['map-chart'].convertToPixel({geoIndex: 0}, [lon, lat])",
+                             [lon, lat])
+        box = page.locator("#map-chart").bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.wait_for_selector("#document mark#event-sentence")
+        assert page.url.split("#")[1].startswith("event/")
+    country = located["countries"][0]
+    page.goto(f"{server}/#map/{country['country']}")  # drill-down into one country
+    page.wait_for_selector("#map-events tbody tr")
+    assert page.locator("#map-events tbody tr").count() == min(country["events"], 50)
+
+    page.click("#tabs a[data-view=network]")
+    page.wait_for_selector("#network-chart canvas")
+    page.wait_for_timeout(1500)  # let the force layout settle before the picture
+    shots(page, "4-network")
+
+    page.click("#tabs a[data-view=trends]")
+    page.wait_for_function("document.querySelector('#trends-note').textContent.length > 0")
+    trends = httpx.get(f"{server}/trends").json()
+    assert page.locator("#trends-countries tbody tr").count() == len(trends["countries"])
+    shots(page, "5-what-changed")
+
+    page.click("#tabs a[data-view=events]")
+    page.select_option("#filters select[name=quad_class]", "4")
+    page.click("#filters button[type=submit]")
+    page.wait_for_function("document.querySelector('#events-box p').textContent.includes('shown')")
+    expected = httpx.get(f"{server}/events", params={"quad_class": 4, "limit": 50}).json()["count"]
+    assert page.locator("#events-box tbody tr").count() == expected
+    shots(page, "6-events")
+
+    assert page.errors == []
+    external = [u for u in page.requests if not u.startswith(server)]
+    assert external == [], f"the dashboard reached outside the server: {external[:5]}"
