@@ -22,7 +22,6 @@ Both engines write the same rows (file names and row order differ: compare sorte
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import logging
 import shutil
@@ -61,7 +60,8 @@ DOCUMENT_SCHEMA = pa.schema([
 ])
 _INPUT_FIELDS = ("id", "text", "title", "published", "url", "source", "html")
 _ROWS_PER_FILE = 20_000  # events per Parquet file written by the local engine
-_LOCAL_CHUNK = 256  # input records per Ray block / per local write batch
+_LOCAL_CHUNK = 256  # input records per Ray cleaning batch
+_RAY_BATCH = 32  # documents per CodeBatch call: one nlp.pipe run, as pipeline._CHUNK_DOCS
 ENGINES = ("local", "ray")
 
 
@@ -211,27 +211,21 @@ class CodeBatch:
         return pa.Table.from_pylist(events, schema=EVENT_SCHEMA)
 
 
-class CleanBatch:
-    """Ray Data callable class: a batch of records -> document rows (cleaning only, no parsing)."""
+def clean_batch(batch: pa.Table, *, settings: Settings) -> pa.Table:
+    "Ray Data task: a batch of input records -> document rows (cleaning only, no parsing)."
+    from .clean import clean_article
+    from .errors import ArticleRejected
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        "Clean one batch of input records."
-        from .clean import clean_article
-        from .errors import ArticleRejected
-
-        rows = []
-        for item in _articles(batch):
-            if isinstance(item, Rejected):
-                rows.append(document_row(item))
-                continue
-            try:
-                rows.extend(document_row(doc) for doc in clean_article(item, settings=self.settings))
-            except ArticleRejected as exc:
-                rows.append(document_row(Rejected(item.id, exc.reason, item.origin)))
-        return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
+    rows = []
+    for item in _articles(batch):
+        if isinstance(item, Rejected):
+            rows.append(document_row(item))
+            continue
+        try:
+            rows.extend(document_row(doc) for doc in clean_article(item, settings=settings))
+        except ArticleRejected as exc:
+            rows.append(document_row(Rejected(item.id, exc.reason, item.origin)))
+    return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
 
 
 def _articles(batch: pa.Table) -> list[Article | Rejected]:
@@ -253,18 +247,21 @@ def _run_ray(inputs: list[str], *, root: Path, settings: Settings, workers: int,
         raise ConfigError("the ray engine needs Ray: pip install 'eventwire[ray]'") from exc
     started = not ray.is_initialized()
     if started:
-        ray.init(address=address, include_dashboard=False, log_to_driver=False,
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
                  **({} if address else {"num_cpus": max(workers, 1)}))
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
     try:
-        dataset, rejected = _ray_input(ray, inputs, settings=settings)
-        documents = dataset.map_batches(CleanBatch, fn_constructor_kwargs={"settings": settings},
-                                        batch_format="pyarrow", batch_size=_LOCAL_CHUNK, concurrency=1)
+        dataset, rejected = _ray_input(ray, inputs, settings=settings, workers=workers)
+        documents = dataset.map_batches(clean_batch, fn_kwargs={"settings": settings},
+                                        batch_format="pyarrow", batch_size=_LOCAL_CHUNK)
         documents.write_parquet(str(root / "documents"))
         if rejected:
             pq.write_table(pa.Table.from_pylist([document_row(r) for r in rejected], schema=DOCUMENT_SCHEMA),
                            root / "documents" / "read-rejected.parquet")
         events = dataset.map_batches(CodeBatch, fn_constructor_kwargs={"settings": settings},
-                                     batch_format="pyarrow", batch_size=32, concurrency=max(workers, 1),
+                                     batch_format="pyarrow", batch_size=_RAY_BATCH, concurrency=max(workers, 1),
                                      num_cpus=1)
         events.write_parquet(str(root / "events"), partition_cols=["year", "month"])
     finally:
@@ -274,7 +271,7 @@ def _run_ray(inputs: list[str], *, root: Path, settings: Settings, workers: int,
     return _count(root)
 
 
-def _ray_input(ray, inputs: list[str], *, settings: Settings):
+def _ray_input(ray, inputs: list[str], *, settings: Settings, workers: int):
     "A Ray dataset of input records, and the inputs already rejected while reading."
     parquet = [p for p in inputs if str(p).endswith(".parquet") or "://" in str(p)]
     others = [p for p in inputs if p not in parquet]
@@ -290,7 +287,8 @@ def _ray_input(ray, inputs: list[str], *, settings: Settings):
             else:
                 records.append(_record(item))
         if records:
-            parts.append(ray.data.from_items(records, override_num_blocks=max(1, len(records) // _LOCAL_CHUNK)))
+            blocks = min(len(records), max(workers, -(-len(records) // _RAY_BATCH)))  # every actor gets work
+            parts.append(ray.data.from_items(records, override_num_blocks=blocks))
     if not parts:
         raise InputError("no documents to code")
     dataset = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
@@ -350,7 +348,6 @@ def ingest_parquet(root: str | Path, *, db_path: str, settings: Settings, batch_
     return counts
 
 
-__all__ = ["CleanBatch", "CodeBatch", "DOCUMENT_SCHEMA", "ENGINES", "EVENT_SCHEMA", "article_from_row",
-           "document_row", "event_from_row", "event_row", "ingest_parquet", "read_events", "read_records",
+__all__ = ["CodeBatch", "DOCUMENT_SCHEMA", "ENGINES", "EVENT_SCHEMA", "article_from_row",
+           "clean_batch", "document_row", "event_from_row", "event_row", "ingest_parquet", "read_events", "read_records",
            "run_to_parquet"]
-_ = dt  # dates arrive as datetime.date from pyarrow

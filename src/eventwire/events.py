@@ -38,6 +38,11 @@ _RECIPIENT_PREPS = frozenset({"with", "against", "on", "at", "to", "toward", "to
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom", "whose"})
+# heads that stand for the people in their "of" phrase ("a group of diplomats")
+_COLLECTIVE_HEADS = frozenset({"group", "number", "thousand", "hundred", "dozen", "million", "member", "delegation",
+                               "team", "contingent", "batch", "crowd", "body", "some", "many", "most", "all",
+                               "band", "unit", "detachment", "column", "convoy", "wave", "score", "handful",
+                               "several", "each", "majority", "rest", "tens", "lot"})
 # the content of these events is not yet a fact ("calls for a cease-fire")
 _CONTENT_HYPOTHETICAL_TYPES = frozenset({"REQUEST", "AGREE", "THREATEN", "REJECT"})
 # event nouns whose place-name modifier names the agent ("US sanctions", "Israel strikes")
@@ -51,6 +56,7 @@ _NO_ACTOR_CODE = 0.75
 _RECIPIENT_FALLBACK = 0.8
 _NO_RECIPIENT = 0.9
 _HEADLINE_PATTERN = 0.85
+_DEMAND_WEIGHT = 0.7  # "said ... must": a demand, less explicit than "demanded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,7 @@ class _SentenceCoder:
         self.used: set[int] = set()
         self.question = sentence.text.rstrip().endswith("?")
         self._actor_cache: dict[int, Actor | None] = {}
+        self._mentions: list[Actor] | None = None
 
     # ---- verbs -------------------------------------------------------------
     def verbal_events(self, verb: Token) -> list[Extraction]:
@@ -127,7 +134,7 @@ class _SentenceCoder:
             return []  # the noun carries the event; nominal_events handles it with this verb
         trig = self._match_verb(verb)
         if trig is None:
-            return []
+            return self.demand_events(verb)
         if self._suppressed(verb):
             return []
         purpose = self._purpose(verb)
@@ -140,6 +147,23 @@ class _SentenceCoder:
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
         modality = "purpose" if purpose is not None else self._modality(verb)
         return self._emit(trig, verb, text, roles, negated=self._negated(verb), modality=modality)
+
+    def demand_events(self, verb: Token) -> list[Extraction]:
+        "'X said Y must (should) do Z': X demands of Y (CAMEO 10)."
+        if verb.lemma_.lower() not in self.cls.speech:
+            return []
+        content = _child(verb, ("ccomp",))
+        if content is None or not any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in content.children):
+            return []
+        subject, _ = self._subject(verb)
+        target = _child(content, ("nsubj", "nsubjpass"))
+        actors, recipients = self._actors_of(subject), self._actors_of(target)
+        if not actors or not recipients:
+            return []
+        trig = Trigger(verb.lemma_.lower(), "V", (), EventType("REQUEST", None, (), "100"), _DEMAND_WEIGHT)
+        roles = self._finish_roles(actors, recipients, trig)
+        return self._emit(trig, verb, f"{verb.text} ... must", roles, negated=self._negated(verb),
+                          modality=self._modality(verb))
 
     def _match_verb(self, verb: Token) -> Trigger | None:
         "The lexicon entry for a verb in its syntactic frame."
@@ -186,7 +210,7 @@ class _SentenceCoder:
                 obj = _child(tok.head, ("dobj",))
                 if obj is not None and self._actor(obj) is not None:
                     return obj, None  # object control: "urged Israel to accept"
-            if tok.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp") and tok.head is not tok:
+            if tok.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "acomp") and tok.head is not tok:
                 tok = tok.head
                 continue
             break
@@ -200,6 +224,11 @@ class _SentenceCoder:
                 found = self._actors_of(obj) or self._inner_actor(obj)
                 if found:
                     return found
+        content = _child(head, ("ccomp",))
+        if content is not None and head.pos_ == "VERB":  # "demanding that the government provide ..."
+            subj = _child(content, ("nsubj", "nsubjpass"))
+            if subj is not None and (found := self._actors_of(subj)):
+                return found
         for prep in head.children:
             if prep.dep_ == "prep" and prep.lemma_.lower() in _RECIPIENT_PREPS:
                 pobj = _child(prep, ("pobj",))
@@ -221,12 +250,12 @@ class _SentenceCoder:
     # ---- nouns -------------------------------------------------------------
     def nominal_events(self, noun: Token) -> list[Extraction]:
         "Events whose trigger is an event noun ('talks', 'assassination', 'airstrikes')."
-        prt: tuple[str, ...] = ()
         preps = tuple(c.lemma_.lower() for c in noun.children if c.dep_ == "prep")
-        trig = self.lex.match(noun.lemma_.lower(), "N", prt=prt, preps=preps, dobj=None)
+        mods = tuple(c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod"))
+        trig = self.lex.match(noun.lemma_.lower(), "N", preps=preps, mods=mods)
         if trig is None:
             return []
-        verb = noun.head if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX") else None
+        verb = _object_of_verb(noun)
         light = verb is not None and verb.lemma_.lower() in self.cls.light
         if verb is not None and verb.lemma_.lower() in self.cls.negative:
             return []  # "skipped the talks": the refusal is the event
@@ -360,10 +389,9 @@ class _SentenceCoder:
     def _nearest_other_actor(self, actors: list[Actor]) -> Actor | None:
         "The actor mention closest to the actor whose country differs from every actor's."
         codes = {a.code for a in actors if a.code}
-        try:
-            mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
-        except NotImplementedError:
-            return None
+        if self._mentions is None:
+            self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
+        mentions = self._mentions
         anchor = actors[0].start
         candidates = [m for m in mentions if m.code and m.code not in codes
                       and not any(m.start < a.end and a.start < m.end for a in actors)]
@@ -401,18 +429,27 @@ class _SentenceCoder:
         "Resolve one noun-phrase head (cached per token)."
         if tok.i not in self._actor_cache:
             actor = None
-            if tok.pos_ == "PRON" or tok.lower_ in ("the group", "the ministry"):
-                resolver = getattr(actors_mod, "resolve_reference", None)
-                if resolver is not None and tok.lower_ not in _RELATIVE_PRONOUNS:
-                    actor = resolver(tok, self.previous)
+            if tok.pos_ == "PRON":
+                if tok.lower_ not in _RELATIVE_PRONOUNS:
+                    actor = self._antecedent(tok)
             else:
                 actor = actors_mod.resolve_actor(tok, self.dictionary, when=self.when)
+                if actor is None and tok.lemma_.lower() in _COLLECTIVE_HEADS:
+                    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                    member = _child(of, ("pobj",))
+                    if member is not None:  # "a group of Moroccan diplomats", "thousands of Kurds"
+                        actor = self._actor(member)
                 if actor is None and tok.lower_ in ("group", "ministry", "government", "militants"):
-                    resolver = getattr(actors_mod, "resolve_reference", None)
-                    if resolver is not None:
-                        actor = resolver(tok, self.previous)
+                    actor = self._antecedent(tok)
             self._actor_cache[tok.i] = actor
         return self._actor_cache[tok.i]
+
+    def _antecedent(self, tok: Token) -> Actor | None:
+        "The actor a pronoun or 'the group' refers to: earlier sentences, then earlier in this one."
+        if self._mentions is None:
+            self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
+        earlier = [m for m in self._mentions if m.end <= tok.idx]
+        return actors_mod.resolve_reference(tok, self.previous + earlier, dictionary=self.dictionary)
 
     def _asked(self, tok: Token) -> bool:
         "Whether the event is what a question asks about (its main verb), not a fact it mentions."
@@ -529,6 +566,19 @@ def _governing_chain(tok: Token, *, through: tuple[str, ...] = _COMPLEMENT_DEPS)
 
 # reported speech: the reporting verb does not make the reported event hypothetical
 _SPEECH_STOP = frozenset({"say", "tell", "report", "announce", "claim", "state", "add", "note", "confirm"})
+
+
+def _object_of_verb(noun: Token) -> Token | None:
+    "The verb a noun is the object of, seeing through quantities ('provide 25,000 tons of aid')."
+    node = noun
+    for _ in range(3):
+        if node.dep_ in ("dobj", "attr") and node.head.pos_ in ("VERB", "AUX"):
+            return node.head
+        if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.pos_ in ("NOUN", "NUM", "PROPN"):
+            node = node.head.head  # "tons of [aid]", "millions of dollars of [aid]"
+            continue
+        return None
+    return None
 
 
 def _governor(tok: Token) -> Token | None:

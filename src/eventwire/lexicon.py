@@ -3,7 +3,8 @@
 ``triggers.tsv`` columns: lemma, pos (V|N), pattern, event_type, mode, contexts, cameo,
 weight. A pattern is a comma-separated list of constraints that must all hold:
 ``prt:off`` (particle child), ``prep:for`` (a prepositional child), ``dobj:talk``
-(the direct object's lemma; ``dobj:*`` any direct object). An entry with more constraints wins over one with fewer.
+(the direct object's lemma; ``dobj:*`` any direct object), ``mod:hunger`` (a compound
+or adjective modifier of a noun trigger: "hunger strike"). An entry with more constraints wins over one with fewer.
 """
 
 from __future__ import annotations
@@ -78,16 +79,18 @@ class Lexicon:
         return (lemma, pos) in self._index
 
     def match(self, lemma: str, pos: str, *, prt: tuple[str, ...] = (), preps: tuple[str, ...] = (),
-              dobj: str | None = None) -> Trigger | None:
+              dobj: str | None = None, mods: tuple[str, ...] = ()) -> Trigger | None:
         "The most specific entry whose constraints all hold, or None."
         for trig in self._index.get((lemma, pos), ()):
-            if all(_holds(kind, value, prt=prt, preps=preps, dobj=dobj) for kind, value in trig.constraints):
+            if all(_holds(kind, value, prt=prt, preps=preps, dobj=dobj, mods=mods) for kind, value in trig.constraints):
                 return trig
         return None
 
 
-def _holds(kind: str, value: str, *, prt, preps, dobj) -> bool:
+def _holds(kind: str, value: str, *, prt, preps, dobj, mods=()) -> bool:
     "Whether one pattern constraint holds for the trigger's dependents."
+    if kind == "mod":
+        return value in mods
     if kind == "prt":
         return value in prt
     if kind == "prep":

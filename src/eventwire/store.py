@@ -616,7 +616,7 @@ class Store:
                      include_hypothetical: bool = False) -> pa.Table:
         """The same selection as ``events`` as an Arrow table (no row limit by default)."""
         sql, params = self._events_sql(**_options(locals()))
-        return self._con.execute(sql, params).to_arrow_table()
+        return self._con.sql(sql, params=params).to_arrow_table()
 
     def _events_sql(self, *, actor, recipient, either, event_type, types, quad_class, country,
                     since, until, text, limit, cursor, include_hypothetical) -> tuple[str, list]:
@@ -668,7 +668,7 @@ class Store:
 
     def query_arrow(self, sql: str, params: Sequence = (), *, batch_rows: int = 10_000) -> pa.RecordBatchReader:
         """Stream a parameterized read-only query as Arrow record batches."""
-        return self._con.execute(sql, list(params)).to_arrow_reader(batch_rows)
+        return self._con.sql(sql, params=list(params)).to_arrow_reader(batch_rows)
 
     def event(self, event_id: str) -> dict | None:
         """One deduplicated event, or None."""

@@ -14,6 +14,7 @@ A record's payload is read up to ``limit`` bytes, so a huge page costs bounded m
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import re
@@ -35,6 +36,9 @@ def read_warc(path: Path, *, limit: int) -> Iterator[Article | Rejected]:
     from warcio.exceptions import ArchiveLoadFailed
 
     origin, n = str(path), 0
+    if not _starts_like_warc(path):
+        yield Rejected(path.name, "invalid WARC: no WARC/1.x record header", origin)
+        return
     try:
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh):
@@ -46,6 +50,18 @@ def read_warc(path: Path, *, limit: int) -> Iterator[Article | Rejected]:
                     yield item
     except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
         yield Rejected(f"{path.name}:{n + 1}", f"invalid WARC: {exc}", origin)
+
+
+def _starts_like_warc(path: Path) -> bool:
+    "Whether the (decompressed) file starts with a WARC record header (warcio would read junk as ARC)."
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+        opener = gzip.open if head == b"\x1f\x8b" else open
+        with opener(path, "rb") as fh:
+            return fh.read(8).lstrip().startswith(b"WARC/")
+    except (OSError, EOFError):
+        return False
 
 
 def _response(record, *, origin: str, limit: int) -> Article | Rejected | None:

@@ -300,3 +300,84 @@ def test_clean_shared_gzero_page():
     haiti = next(d for text, d in captions.items() if "Port-au-Prince, Haiti" in text)
     assert haiti.published == dt.date(2024, 11, 11) and haiti.parent == "gzero"
     assert not any("REUTERS" in d.text or "YouTube" in d.text or "Winkleman" in d.text for d in others)
+
+
+# ---- general boilerplate of scraped pages -------------------------------------------------------
+WIRE_BODY = ("Government forces shelled rebel positions near the northern town on Tuesday, officials said. "
+        "The army said the operation followed an attack on a checkpoint last week.")
+
+
+@pytest.mark.parametrize("line", [
+    "Advertisement", "Story continues below advertisement", "Scroll to continue with content",
+    "Sign up for our daily newsletter", "Subscribe to our newsletter", "We use cookies to improve your experience.",
+    "Share this article", "Click to share on Twitter (Opens in new window)", "Facebook", "WhatsApp", "Copy link",
+    "Already a subscriber? Log in", "Support our journalism", "Manage your newsletter preferences",
+    "Get the latest news delivered to your inbox", "Topics: Politics, Defence", "Tags: war, rebels",
+    "This article was originally published on Example News.", "Leave a comment", "Report an error",
+    "Enter your email address", "Thanks for subscribing!", "Want more news like this?", "Paid content",
+])
+def test_clean_drops_general_junk_lines(line):
+    (main,) = _clean(f"Rebels attacked\n\n{WIRE_BODY}\n\n{line}\n\nA spokesman said talks would resume.")
+    assert line not in main.text
+    assert "A spokesman said talks would resume." in main.text and WIRE_BODY in main.text
+
+
+@pytest.mark.parametrize("marker", ["Most popular", "Recommended", "Related", "Read more", "Up next",
+                                    "Recommended videos", "Popular on Example", "What we're reading"])
+def test_clean_marker_starts_teasers(marker):
+    teaser = "Police arrested twelve protesters outside parliament on Sunday, a spokesman said in a statement."
+    docs = _clean(f"Rebels attacked\n\n{WIRE_BODY}\n\n{marker}\n\n{teaser}")
+    assert docs[0].text == WIRE_BODY
+    assert [d.kind for d in docs[1:]] == ["teaser"] and docs[1].text == teaser and docs[1].published is None
+
+
+def test_clean_labelled_caption_and_image_source_credit():
+    docs = _clean(f"Rebels attacked\n\nImage caption, Residents fled the town on foot\n\nImage source, Example Agency\n\n{WIRE_BODY}")
+    assert docs[0].text == WIRE_BODY
+    captions = [d for d in docs if d.kind == "caption"]
+    assert [c.text for c in captions] == ["Residents fled the town on foot"]
+
+
+# ---- metadata: published from dateline or URL, source from the host --------------------------------
+def test_clean_published_from_dateline_then_url():
+    (main,) = _clean("KESSAR, March 3 (Wire) - " + WIRE_BODY, title="Rebels attacked",
+                     url="https://www.example.com/2024/03/04/story")
+    assert main.published == dt.date(2024, 3, 3)  # dateline, with the URL's year
+    (main,) = _clean(WIRE_BODY, title="Rebels attacked", url="https://www.example.com/2024/03/04/story")
+    assert main.published == dt.date(2024, 3, 4)
+    assert main.source == "example.com"
+
+
+def test_clean_given_metadata_wins():
+    (main,) = _clean(WIRE_BODY, title="T", url="https://www.example.com/2024/03/04/story",
+                     published=dt.date(2024, 1, 1), source="Example News")
+    assert (main.published, main.source) == (dt.date(2024, 1, 1), "Example News")
+
+
+# ---- over-long unpunctuated runs ------------------------------------------------------------------
+def test_clean_splits_a_5000_word_unpunctuated_run():
+    from eventwire.nlp import split_paragraphs
+
+    words = " ".join(["the", "troops", "and", "rebels", "of", "town"][i % 6] for i in range(5000))
+    (main,) = _clean(f"Rebels attacked\n\n{WIRE_BODY}\n\n{words}")
+    limit = SETTINGS.max_sentence_tokens * 2
+    paragraphs = split_paragraphs(main)
+    assert max(len(p.text.split()) for p in paragraphs) <= limit
+    assert sum(len(p.text.split()) for p in paragraphs if p.text.startswith("the troops")) == 5000
+    assert WIRE_BODY in main.text
+
+
+def test_clean_split_long_runs_keeps_punctuated_text():
+    from eventwire.clean import split_long_runs
+
+    prose = " ".join(["Troops fired."] * 400)
+    assert split_long_runs(prose, max_words=10) == prose
+    run = " ".join(["w"] * 25)
+    assert split_long_runs(run, max_words=10).split("\n\n") == [" ".join(["w"] * 10)] * 2 + [" ".join(["w"] * 5)]
+
+
+def test_clean_no_sentence_and_empty_reasons():
+    with pytest.raises(ArticleRejected, match="no sentence"):
+        _clean("1234 5678\n\n---- ++++ 99")
+    with pytest.raises(ArticleRejected, match="empty"):
+        _clean("Advertisement\n\nShare this article")

@@ -44,7 +44,7 @@ def fake_actors(monkeypatch):
     monkeypatch.setattr(events_mod.actors_mod, "resolve_actor", _fake_resolve)
     monkeypatch.setattr(events_mod.actors_mod, "find_actor_mentions", _fake_mentions)
     monkeypatch.setattr(events_mod.actors_mod, "expand_conjuncts", lambda t: [t, *t.conjuncts], raising=False)
-    monkeypatch.setattr(events_mod.actors_mod, "resolve_reference", lambda t, prev: None, raising=False)
+    monkeypatch.setattr(events_mod.actors_mod, "resolve_reference", lambda t, prev, **kw: None, raising=False)
 
 
 @pytest.fixture(scope="module")

@@ -54,7 +54,7 @@ def test_lexicon_data_rows_are_well_formed(rows, onto):
         assert re.fullmatch(r"[a-z][a-z\-']*", r["lemma"]), r
         assert r["pos"] in ("V", "N"), r
         for part in filter(None, r["pattern"].split(",")):
-            assert re.fullmatch(r"(prt|prep|dobj):([a-z\-]+|\*)", part), r
+            assert re.fullmatch(r"(prt|prep|dobj|mod):([a-z\-]+|\*)", part), r
         assert r["event_type"] in onto.event_types, r
         assert not r["mode"] or r["mode"] in onto.modes_of(r["event_type"]), r
         assert all(onto.is_context(c) for c in filter(None, r["contexts"].split("|"))), r

@@ -263,3 +263,119 @@ def test_store_incremental_dedup_matches_one_write(seed):
         write_docs(once, list(final.values()))
         want = once.events(limit=None, include_hypothetical=True)
     assert got == want and len(want) > 5
+
+
+def test_store_actors_table_follows_rewrites(store):
+    write_docs(store, [
+        ("d1", "Israel struck Hamas.", {}, {}),
+        ("d2", "China met the US.", {"actor": CHN, "recipient": USA, "event_type": "CONSULT"}, {}),
+        ("d3", "Israel struck Hamas again.", {}, {}),
+    ])
+    write_docs(store, [("d3", "The US struck Hamas.", {"actor": USA}, {})])  # d3 rewritten: ISR -> USA
+    rows = {r["code"]: r for r in store._rows("SELECT * FROM actors")}
+    assert (rows["ISR"]["mentions"], rows["ISR"]["as_actor"]) == (1, 1)
+    assert (rows["USA"]["mentions"], rows["USA"]["as_actor"], rows["USA"]["as_recipient"]) == (2, 1, 1)
+    assert rows["PSE"]["sector"] == "REB" and rows["PSE"]["as_recipient"] == 2
+    before = store._rows("SELECT * FROM actors ORDER BY actor_key")
+    store.rebuild_actors()
+    assert store._rows("SELECT * FROM actors ORDER BY actor_key") == before
+
+
+def test_store_runs_and_inputs(store):
+    from eventwire.store import StoredInput
+
+    run = store.start_run(kind="ingest", coder_version="eventwire 0.1.0+abc123")
+    a = make_article("page", "Israel struck Hamas.")
+    b = make_article("page#caption", "Israel struck Hamas at night.")
+    events = [make_event("page", a.text), make_event("page#caption", b.text, start=0, end=5)]
+    store.write_batch([a, b], [], events, coder_version="eventwire 0.1.0+abc123",
+                      inputs=[StoredInput("page", "h1", ("page", "page#caption"))])
+    assert store.unchanged_inputs("eventwire 0.1.0+abc123") == {"page": "h1"}
+    assert store.unchanged_inputs("other") == {}
+    # the page changed and no longer gives a caption: the caption and its mentions go
+    store.write_batch([a], [], events[:1], coder_version="eventwire 0.1.0+abc123",
+                      inputs=[StoredInput("page", "h2", ("page",))])
+    assert store.known_doc_ids() == {"page"}
+    assert counts(store)[2] == 1
+    (row,) = store._rows("SELECT * FROM runs")
+    assert (row["run_id"], row["kind"], row["dictionary_hash"], row["documents"], row["events"]) == \
+        (run, "ingest", "abc123", 3, 3)
+    assert store.events()[0]["coder_version"] == VERSION  # the version on the mention
+
+
+def test_store_event_types_and_arrow(store):
+    write_docs(store, [
+        ("d1", "Israel struck Hamas.", {}, {}),
+        ("d2", "China met the US.", {"actor": CHN, "recipient": USA, "event_type": "CONSULT",
+                                     "date": dt.date(2024, 9, 2)}, {}),
+    ])
+    assert {r["event_type"] for r in store.events(types=["consult", "ASSAULT"])} == {"ASSAULT", "CONSULT"}
+    assert [r["event_type"] for r in store.events(types=["CONSULT"], since="2024-09-01")] == ["CONSULT"]
+    assert store.events(types=["CONSULT"], until="2024-08-31") == []
+    table = store.events_arrow(actor="ISR")
+    assert table.num_rows == 1 and table.to_pylist() == store.events(actor="ISR")
+    with pytest.raises(InputError):
+        store.events(since="last week")
+
+
+def test_store_migrates_schema_1(tmp_path):
+    import duckdb
+
+    path = str(tmp_path / "old.duckdb")
+    con = duckdb.connect(path)
+    con.execute("CREATE TABLE runs (run_id INTEGER PRIMARY KEY, coder_version VARCHAR, started_at TIMESTAMP, "
+                "finished_at TIMESTAMP, documents INTEGER, rejected INTEGER, events INTEGER)")
+    con.execute("INSERT INTO runs VALUES (1, 'v0', NULL, NULL, 1, 0, 1)")
+    con.close()
+    with Store.open(path) as s:
+        write_docs(s, [("d1", "Israel struck Hamas.", {}, {})])
+        runs = s._rows("SELECT run_id, kind, events FROM runs ORDER BY run_id")
+    assert runs == [{"run_id": 1, "kind": None, "events": 1}, {"run_id": 2, "kind": "write", "events": 1}]
+
+
+def _tables(path) -> dict:
+    "Rows of the compared tables of a store file (times left out)."
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: sorted(con.execute(f"SELECT * EXCLUDE ({skip}) FROM {t}" if skip else f"SELECT * FROM {t}")
+                          .fetchall(), key=repr)
+                for t, skip in (("documents", "ingested_at"), ("mentions", ""), ("events", ""), ("actors", ""))}
+    finally:
+        con.close()
+
+
+def test_store_ingest_skips_unchanged_and_recode_keeps_event_ids(tmp_path, settings):
+    from eventwire.batch import ingest_items, recode_store
+    from eventwire.config import coder_version
+
+    db = str(tmp_path / "ew.duckdb")
+    docs = [Article(id=f"d{i}", text=text, published=dt.date(2024, 8, i + 1), source="wire")
+            for i, text in enumerate(["Israel struck Hamas in Gaza on Monday.",
+                                      "China criticized the United States on Tuesday.\n\nTalks went on.",
+                                      "Russian troops shelled Kharkiv on Monday."])]
+    first = ingest_items(docs, db_path=db, settings=settings)
+    assert first["documents"] == 3 and first["events"] >= 3
+    again = ingest_items(docs, db_path=db, settings=settings)
+    assert again["skipped"] == 3 and again["documents"] == 0
+    before = _tables(db)
+    assert recode_store(db, settings=settings)["documents"] == 0  # all coded by this version
+    assert recode_store(db, settings=settings, everything=True)["documents"] == 3
+    assert _tables(db) == before, "re-coding with an unchanged coder keeps every row and event id"
+    # documents coded by an older version are re-coded, and say so
+    import duckdb
+
+    con = duckdb.connect(db)
+    con.execute("UPDATE documents SET coder_version = 'eventwire 0.0.9+old' WHERE doc_id = 'd1'")
+    con.execute("UPDATE mentions SET coder_version = 'eventwire 0.0.9+old' WHERE doc_id = 'd1'")
+    con.execute("UPDATE inputs SET coder_version = 'eventwire 0.0.9+old' WHERE input_id = 'd1'")
+    con.close()
+    assert recode_store(db, settings=settings)["documents"] == 1
+    current = coder_version(settings.data_path)
+    with Store.open(db, read_only=True) as s:
+        assert {r["coder_version"] for r in s._rows("SELECT coder_version FROM mentions")} == {current}
+        assert s.unchanged_inputs(current).keys() == {"d0", "d1", "d2"}
+        kinds = [r["kind"] for r in s._rows("SELECT kind FROM runs ORDER BY run_id")]
+    assert kinds == ["ingest", "ingest", "recode", "recode", "recode"]
+    assert _tables(db) == before
