@@ -76,7 +76,7 @@ def load(store: Store, n: int) -> None:
                event_id AS root_mention_id, 'doc' || (i // 5) AS doc_id,
                actor_code || ' ' || lower(event_type) || ' ' || recipient_code || '.' AS sentence,
                'bench' AS coder_version
-        FROM synth ORDER BY date""")
+        FROM synth ORDER BY event_id""")
     con.execute("""
         INSERT INTO mentions BY NAME
         SELECT event_id AS mention_id, event_id, doc_id, dyad_key, sentence, 0 AS sentence_start,

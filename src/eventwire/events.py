@@ -38,6 +38,9 @@ _RECIPIENT_PREPS = frozenset({"with", "against", "on", "at", "to", "toward", "to
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom", "whose"})
+# "withdraw from Chad", "expelled from Kenya": the place left is the recipient
+_FROM_PREP = frozenset({"from"})
+_FROM_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE"})
 # heads that stand for the people in their "of" phrase ("a group of diplomats")
 _COLLECTIVE_HEADS = frozenset({"group", "number", "thousand", "hundred", "dozen", "million", "member", "delegation",
                                "team", "contingent", "batch", "crowd", "body", "some", "many", "most", "all",
@@ -186,7 +189,11 @@ class _SentenceCoder:
         if passive_subject is not None:
             recipients = self._actors_of(passive_subject)
         if not recipients:
-            recipients = self._object_actors(verb)
+            recipients = self._object_actors(verb, trig)
+        if not recipients:  # "offered to hand over to Great Britain": the announced action's target
+            content = _child(verb, ("xcomp",))
+            if content is not None:
+                recipients = self._object_actors(content, trig)
         return self._finish_roles(actors, recipients, trig)
 
     def _subject(self, verb: Token) -> tuple[Token | None, Token | None]:
@@ -216,9 +223,13 @@ class _SentenceCoder:
             break
         return None, None
 
-    def _object_actors(self, head: Token) -> list[Actor]:
+    def _object_actors(self, head: Token, trig: Trigger | None = None) -> list[Actor]:
         "The recipient among a trigger's objects and recipient prepositions."
+        kind = trig.meaning.event_type if trig is not None else None
+        preps = _RECIPIENT_PREPS | (_FROM_PREP if kind in _FROM_TYPES else frozenset())
         for dep in ("dobj", "dative", "attr"):
+            if dep == "dobj" and kind == "MOBILIZE":
+                continue  # "mobilized reservists": the force, not the target
             obj = _child(head, (dep,))
             if obj is not None:
                 found = self._actors_of(obj) or self._inner_actor(obj)
@@ -230,7 +241,7 @@ class _SentenceCoder:
             if subj is not None and (found := self._actors_of(subj)):
                 return found
         for prep in head.children:
-            if prep.dep_ == "prep" and prep.lemma_.lower() in _RECIPIENT_PREPS:
+            if prep.dep_ == "prep" and prep.lemma_.lower() in preps:
                 pobj = _child(prep, ("pobj",))
                 if pobj is not None:
                     found = self._actors_of(pobj) or self._inner_actor(pobj)

@@ -6,6 +6,8 @@ INTERFACE:
     context = build_context(docs, gazetteer)                         # countries/places of the whole document
     place = locate_event(sentence: Span, trigger: Token, gazetteer, *, context: DocContext | None) -> Place | None
     places = find_places(doc_or_span, gazetteer, *, context=None) -> list[Place]   # every place mention
+    mentions = find_mentions(doc, gazetteer, *, context=None) -> list[PlaceMention]  # + adjectives, metonyms
+    records = places_records(text_or_article, *, coder) -> list[dict]   # `eventwire places`, GET /places
 
 Metonyms used as actors ("Washington said", "Tel Aviv would continue") are not locations.
 The index (data/gazetteer/places.tsv) is built by scripts/build_gazetteer.py; names are
@@ -90,6 +92,13 @@ class Gazetteer:
 
     entries: tuple[Entry, ...]
     index: dict[str, tuple[tuple[int, bool], ...]] = field(repr=False)
+    demonyms: dict[str, str] = field(default_factory=dict, repr=False)  # "israeli" -> "ISR"
+    countries: dict[str, int] = field(default_factory=dict, repr=False)  # ISO3 -> entry index
+
+    def country(self, iso3: str) -> Entry | None:
+        """The country entry for an ISO3 code."""
+        i = self.countries.get(iso3)
+        return self.entries[i] if i is not None else None
 
     @classmethod
     def load(cls, data_dir: str | Path) -> Gazetteer:
@@ -127,8 +136,40 @@ def _load(data_dir: str) -> Gazetteer:
     if extra.exists():
         _read_extra(extra, entries, index, by_id)
     frozen = {k: tuple(v) for k, v in index.items()}
-    logger.debug("gazetteer: %d places, %d names", len(entries), len(frozen))
-    return Gazetteer(tuple(entries), frozen)
+    countries = {e.country: i for i, e in enumerate(entries) if e.precision == "country" and e.country}
+    demonyms = _read_demonyms(base / "actors", set(countries))
+    logger.debug("gazetteer: %d places, %d names, %d demonyms", len(entries), len(frozen), len(demonyms))
+    return Gazetteer(tuple(entries), frozen, demonyms, countries)
+
+
+# Aliases of the actor dictionary's countries that are nationality words ("Israeli", "Turkish",
+# "Afghans"), told from the place names in the same list (Athens, Crete) by their endings.
+_DEMONYM_ENDING = re.compile(r"(?:an|ans|ian|ians|ese|ish|i|is|ic|ch|ean|eans|ene|ine|iot|iots|ite|ites|er|ers|ot|ots|"
+                             r"ard|ards|ak|aks|ek|eks|ik|iks|ese)$")
+
+
+def _read_demonyms(folder: Path, known: set[str]) -> dict[str, str]:
+    "Nationality words from actors/countries*.tsv (code, name, aliases): normalized word -> ISO3."
+    found: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for name in ("countries.tsv", "countries_extra.tsv"):
+        path = folder / name
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) < 3 or cols[0] not in known:
+                continue
+            for alias in cols[2].split("|"):
+                norm = normalize_name(alias)
+                if not norm or " " in norm or not _DEMONYM_ENDING.search(norm):
+                    continue
+                if found.get(norm, cols[0]) != cols[0]:
+                    ambiguous.add(norm)
+                found[norm] = cols[0]
+    return {k: v for k, v in found.items() if k not in ambiguous}
 
 
 def _read_places(path: Path, entries: list, index: dict, by_id: dict) -> None:

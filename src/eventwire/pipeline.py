@@ -250,7 +250,25 @@ def _fill_countries(actor: Actor, recipient: Actor | None, *, meaning_type: str,
 
     new_actor = fill(actor, recipient)
     new_recipient = fill(recipient, new_actor) if recipient is not None else None
+    if new_recipient is None and meaning_type in _IMPLIED_TARGET_TYPES:
+        code = place.country if place is not None and place.country else new_actor.code
+        if code and len(code) == 3 and code.isalpha() and code.isupper() and code not in _NON_STATE_CODES:
+            new_recipient = Actor(text="", name=_country_name(code), code=code, sector="GOV")
     return new_actor, new_recipient
+
+
+# Protests, repression and concessions with no named target are aimed at the government
+# of the country where they happen, as the PLOVER gold standard and GDELT code them.
+_IMPLIED_TARGET_TYPES = frozenset({"PROTEST", "COERCE", "CONCEDE"})
+_NON_STATE_CODES = frozenset({"IGO", "NGO", "UNO", "IMG", "MNC", "EUR"})
+
+
+def _country_name(code: str) -> str:
+    "A country's short name from its ISO3 code."
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=code)
+    return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
 
 
 def _dominant_country(context: geo.DocContext) -> str | None:
