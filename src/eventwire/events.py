@@ -217,6 +217,9 @@ class _SentenceCoder:
                 obj = _child(tok.head, ("dobj",))
                 if obj is not None and self._actor(obj) is not None:
                     return obj, None  # object control: "urged Israel to accept"
+            if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "continues ... by donating"
+                tok = tok.head.head
+                continue
             if tok.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "acomp") and tok.head is not tok:
                 tok = tok.head
                 continue

@@ -257,14 +257,69 @@ def _unambiguous_country(gazetteer: Gazetteer, hits, best: Entry) -> bool:
 def find_places(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, context: DocContext | None = None,
                 include_metonyms: bool = False) -> list[Place]:
     """Every place mention, disambiguated, with character offsets into the Doc."""
-    places = []
+    return [m.place for m in find_mentions(doc_or_span, gazetteer, context=context)
+            if m.kind == "place" or (include_metonyms and m.kind == "metonym")]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """One mention of a place: ``kind`` is place, adjective ("Israeli") or metonym ("Washington said")."""
+
+    place: Place
+    kind: str
+    confidence: float
+
+
+# Verbs whose subject, when it is a city or province, stands for its government or people
+# ("Washington said", "Athens expelled", "Moscow warned") rather than the place ("Aleppo contained").
+_AGENTIVE = {"say", "tell", "warn", "announce", "accuse", "demand", "reject", "deny", "insist", "urge", "call",
+             "respond", "reply", "threaten", "sanction", "agree", "refuse", "claim", "condemn", "expel",
+             "recall", "veto", "vow", "pledge", "promise", "decide", "order", "approve", "welcome", "ask",
+             "blame", "criticize", "criticise", "protest", "retaliate", "recognize", "recognise", "sign",
+             "want", "seek", "hope", "believe", "argue", "state", "declare", "confirm", "push", "press"}
+
+
+def find_mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer, *,
+                  context: DocContext | None = None) -> list[PlaceMention]:
+    """Every place mention with its kind, plus nationality adjectives resolved to their country."""
+    found: list[PlaceMention] = []
+    taken: set[int] = set()
     for span, hits in _mentions(doc_or_span, gazetteer):
-        if not include_metonyms and _is_metonym(span):
+        best, confidence = _best_with_confidence(gazetteer, hits, context)
+        if best is None:
             continue
-        best = _best(gazetteer, hits, context)
-        if best is not None:
-            places.append(_to_place(best, span.text, span.start_char, span.end_char))
-    return places
+        kind = "metonym" if _stands_for_government(span, best) else "place"
+        found.append(PlaceMention(_to_place(best, span.text, span.start_char, span.end_char), kind, confidence))
+        taken.update(range(span.start, span.end))
+    found.extend(_adjectives(doc_or_span, gazetteer, taken))
+    found.sort(key=lambda m: m.place.start)
+    return found
+
+
+def _stands_for_government(span: Span, best: Entry) -> bool:
+    "A city or province as the subject of a verb of saying or deciding; a country stays a place."
+    if best.precision == "country" or not _is_metonym(span):
+        return False
+    tok = span.root
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    verb = tok.head.head if tok.dep_ == "pobj" else tok.head  # "expelled by Athens"
+    return verb.lemma_.lower() in _AGENTIVE
+
+
+def _adjectives(doc_or_span: Doc | Span, gazetteer: Gazetteer, taken: set[int]) -> list[PlaceMention]:
+    "Nationality words ('Israeli', 'Turkish', 'Afghans') tagged NORP or ADJ, as their country."
+    out = []
+    for tok in doc_or_span:
+        if tok.i in taken or not tok.text[:1].isupper():
+            continue
+        if tok.ent_type_ != "NORP" and tok.pos_ != "ADJ":
+            continue
+        iso3 = gazetteer.demonyms.get(normalize_name(tok.text))
+        entry = gazetteer.country(iso3) if iso3 else None
+        if entry is not None:
+            out.append(PlaceMention(_to_place(entry, tok.text, tok.idx, tok.idx + len(tok.text)), "adjective", 0.9))
+    return out
 
 
 def locate_event(sentence: Span, trigger: Token, gazetteer: Gazetteer, *,
@@ -469,25 +524,39 @@ def _big_enough(gazetteer: Gazetteer, hits) -> bool:
 
 def _best(gazetteer: Gazetteer, hits, context: DocContext | None) -> Entry | None:
     "The highest-scoring candidate: population, kind, and the document's countries and provinces."
-    best, best_score = None, -math.inf
+    return _best_with_confidence(gazetteer, hits, context)[0]
+
+
+def _best_with_confidence(gazetteer: Gazetteer, hits, context: DocContext | None) -> tuple[Entry | None, float]:
+    "The best candidate (first on ties) and its share of the candidates' scores (softmax, log10 scale)."
     admin1s = context.admin1s if context else frozenset()
     city_countries = {gazetteer.entries[i].country for i, _ in hits if gazetteer.entries[i].precision == "city"}
+    best, best_score, scores = None, -math.inf, []
     for i, primary in hits:
         entry = gazetteer.entries[i]
-        score = math.log10(entry.population + 10)
-        if entry.precision == "country":
-            score += COUNTRY_BONUS
-        if primary and entry.precision == "admin1" and entry.country in city_countries:
-            score -= ADMIN1_PENALTY
-        if primary:
-            score += PRIMARY_BONUS
-        if context is not None and entry.country and context.count(entry.country):
-            score += CONTEXT_BONUS
-        if entry.admin1 and entry.precision != "admin1" and entry.admin1 in admin1s:
-            score += ADMIN1_BONUS
+        score = _score(entry, primary, city_countries, admin1s, context)
+        scores.append(score)
         if score > best_score:
             best, best_score = entry, score
-    return best
+    if best is None:
+        return None, 0.0
+    return best, round(1.0 / sum(10 ** (sc - best_score) for sc in scores), 3)
+
+
+def _score(entry: Entry, primary: bool, city_countries: set, admin1s: frozenset, context: DocContext | None) -> float:
+    "One candidate's score: log10 population plus kind, name and context bonuses."
+    score = math.log10(entry.population + 10)
+    if entry.precision == "country":
+        score += COUNTRY_BONUS
+    if primary and entry.precision == "admin1" and entry.country in city_countries:
+        score -= ADMIN1_PENALTY
+    if primary:
+        score += PRIMARY_BONUS
+    if context is not None and entry.country and context.count(entry.country):
+        score += CONTEXT_BONUS
+    if entry.admin1 and entry.precision != "admin1" and entry.admin1 in admin1s:
+        score += ADMIN1_BONUS
+    return score
 
 
 def _to_place(entry: Entry, text: str, start: int, end: int) -> Place:
@@ -495,3 +564,73 @@ def _to_place(entry: Entry, text: str, start: int, end: int) -> Place:
     return Place(text=text, name=entry.name, country=entry.country, admin1=entry.admin1,
                  lat=entry.lat, lon=entry.lon, precision=entry.precision, geonameid=entry.geonameid,
                  start=start, end=end)
+
+
+# ---------------------------------------------------------------------------- place records
+_GIVEN_TEXT = re.compile(r"\.jsonl(?:\.gz)?:\d+$")
+_FEATURE_CLASS = {"country": "A", "admin1": "A", "city": "P", "site": "S"}  # GeoNames feature classes
+
+
+def place_documents(article, *, settings) -> list:
+    """The texts whose mentions are listed: a JSONL record's (or API caller's) text as given, so outside
+    scorers can align offsets; pages and HTML go through clean.py (teasers and captions apart)."""
+    from . import clean
+
+    if article.html is None and (article.origin is None or article.origin == "api"
+                                 or _GIVEN_TEXT.search(article.origin)):
+        return [article]
+    return clean.clean_article(article, settings=settings)
+
+
+def mention_records(doc_id: str, parsed: list, gazetteer: Gazetteer) -> list[dict]:
+    """The ``eventwire places`` records of one document from its parsed (paragraph, Doc) pairs."""
+    context = build_context((doc for _, doc in parsed), gazetteer)
+    records = []
+    for paragraph, doc in parsed:
+        for mention in find_mentions(doc, gazetteer, context=context):
+            records.append(_record(doc_id, mention, paragraph.start))
+    return records
+
+
+def _record(doc_id: str, mention: PlaceMention, offset: int) -> dict:
+    "One JSON-ready mention record; offsets shifted from the paragraph into the document text."
+    place = mention.place
+    return {"doc_id": doc_id, "text": place.text, "start": place.start + offset, "end": place.end + offset,
+            "kind": mention.kind, "name": place.name, "geonameid": place.geonameid, "lat": place.lat,
+            "lon": place.lon, "country": place.country, "admin1": place.admin1,
+            "feature_class": _FEATURE_CLASS.get(place.precision, "P"), "precision": place.precision,
+            "confidence": mention.confidence}
+
+
+def iter_places_records(articles: Iterable, *, coder, batch_docs: int = 32):
+    """(document, records) for each text of each article, parsing ``batch_docs`` documents per nlp.pipe."""
+    from dataclasses import replace
+
+    from .nlp import parse_paragraphs, split_paragraphs
+
+    pending: list = []
+
+    def flush():
+        paragraphs = [p for doc in pending for p in split_paragraphs(doc)]
+        by_doc: dict[str, list] = {}
+        for paragraph, parsed in parse_paragraphs(coder.nlp, paragraphs, settings=coder.settings):
+            by_doc.setdefault(paragraph.doc_id, []).append((paragraph, parsed))
+        for doc in pending:
+            yield doc, mention_records(doc.id, by_doc.get(doc.id, []), coder.gazetteer)
+        pending.clear()
+
+    for article in articles:
+        for doc in place_documents(article, settings=coder.settings):
+            pending.append(replace(doc, title=None))  # offsets refer to the text field only
+            if len(pending) >= batch_docs:
+                yield from flush()
+    if pending:
+        yield from flush()
+
+
+def places_records(text_or_article, *, coder) -> list[dict]:
+    """Every place mention of a text (or an Article's text as given), one dict each (GET /places)."""
+    from .records import Article
+
+    article = text_or_article if isinstance(text_or_article, Article) else Article(id="doc", text=text_or_article)
+    return [record for _, records in iter_places_records([article], coder=coder) for record in records]

@@ -259,6 +259,10 @@ class Store:
             for statement in (*_SCHEMA, *_MIGRATIONS):
                 con.execute(statement)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            store = cls(con, lock=threading.Lock(), dedup_days=dedup_days, dedup_km=dedup_km)
+            if con.execute("SELECT (SELECT count(*) FROM actors) = 0 AND EXISTS (SELECT 1 FROM mentions)").fetchone()[0]:
+                store.rebuild_actors()  # a schema-1 store: its actors table starts empty
+            return store
         return cls(con, lock=threading.Lock(), dedup_days=dedup_days, dedup_km=dedup_km)
 
     def session(self) -> Store:
@@ -624,16 +628,14 @@ class Store:
         where, params = [], []
         for column, value in (("actor", actor), ("recipient", recipient)):
             if value:
-                where.append(f"({column}_code = upper(?) OR lower({column}_name) = lower(?))")
-                params += [value, value]
+                where.append(self._party_filter(column, value, params))
         if either:
-            where.append("(actor_code = upper(?) OR lower(actor_name) = lower(?) "
-                         "OR recipient_code = upper(?) OR lower(recipient_name) = lower(?))")
-            params += [either] * 4
+            where.append(f"({self._party_filter('actor', either, params)} OR "
+                         f"{self._party_filter('recipient', either, params)})")
         wanted = [t.upper() for t in ([event_type] if event_type else []) + list(types or [])]
         if wanted:
-            where.append("event_type IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(wanted)
+            where.append(f"event_type IN ({', '.join('?' * len(wanted))})")
+            params += wanted
         if quad_class is not None:
             where.append("quad_class = ?")
             params.append(int(quad_class))
@@ -669,6 +671,20 @@ class Store:
     def query_arrow(self, sql: str, params: Sequence = (), *, batch_rows: int = 10_000) -> pa.RecordBatchReader:
         """Stream a parameterized read-only query as Arrow record batches."""
         return self._con.sql(sql, params=list(params)).to_arrow_reader(batch_rows)
+
+    def _party_filter(self, column: str, value: str, params: list) -> str:
+        """SQL matching ``value`` as the code or (any case) the name of ``column`` (actor, recipient).
+
+        Names are looked up in the small actors table first, so the scan of the events table
+        compares dictionary-encoded strings for equality instead of lower-casing every row.
+        """
+        names = [row[0] for row in self._con.execute(
+            "SELECT DISTINCT name FROM actors WHERE lower(name) = lower(?)", [value]).fetchall()]
+        params.append(value.upper())
+        if not names:
+            return f"{column}_code = ?"
+        params += sorted(names)  # a constant IN list: DuckDB pushes it into the scan
+        return f"({column}_code = ? OR {column}_name IN ({', '.join('?' * len(names))}))"
 
     def event(self, event_id: str) -> dict | None:
         """One deduplicated event, or None."""
@@ -706,12 +722,11 @@ class Store:
         """Events from ``a`` to ``b`` (both ways unless ``directed``) per period: counts per quad class, mean score."""
         if freq not in _FREQS:
             raise InputError(f"freq must be one of {', '.join(_FREQS)}, not {freq!r}")
-        match = "((actor_code = upper(?) OR lower(actor_name) = lower(?)) AND " \
-                "(recipient_code = upper(?) OR lower(recipient_name) = lower(?)))"
-        where, params = [match], [a, a, b, b]
+        params: list = []
+        where = [f"({self._party_filter('actor', a, params)} AND {self._party_filter('recipient', b, params)})"]
         if not directed:
-            where = [f"({match} OR {match})"]
-            params += [b, b, a, a]
+            where = [f"({where[0]} OR ({self._party_filter('actor', b, params)} AND "
+                     f"{self._party_filter('recipient', a, params)}))"]
         if not include_hypothetical:
             where.append("NOT negated AND NOT hypothetical")
         sql = (

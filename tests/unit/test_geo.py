@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 import spacy
@@ -100,17 +99,3 @@ def test_geo_metonym_hand_built_doc(gazetteer):
               lemmas=["Moscow", "warn", "Kyiv", "."], ents=["B-GPE", "O", "B-GPE", "O"])
     assert [p.name for p in geo.find_places(doc, gazetteer)] == ["Kyiv"]
     assert len(geo.find_places(doc, gazetteer, include_metonyms=True)) == 2
-
-
-def test_geo_load_and_lookup_speed():
-    geo._load.cache_clear()
-    start = time.perf_counter()
-    gazetteer = geo.Gazetteer.load(DATA_DIR)
-    load_s = time.perf_counter() - start
-    assert load_s < 3.0  # target 1.5 s; slack for a loaded CI machine
-    names = ["Tehran", "Khan Younis", "Kiev", "Georgia", "Paris", "Washington", "Nowhere Town"] * 2000
-    start = time.perf_counter()
-    for name in names:
-        gazetteer.resolve(name)
-    rate = len(names) / (time.perf_counter() - start)
-    assert rate > 20_000

