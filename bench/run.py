@@ -9,7 +9,8 @@ Runs, each in its own process tree, on the same documents from ../shared/corpus
   (c) eventwire code --workers 2
   (d) eventwire ingest into a fresh DuckDB file (--workers 2)
 and prints documents/s, sentences/s, tokens/s (sentences and tokens as counted in (a)),
-peak RSS of the largest process and of the whole tree, and the ratios b/a and c/b.
+CPU seconds of the process tree, peak RSS of the largest process and of the whole tree, the
+load average, and the ratios b/a (by wall clock and by CPU time) and c/b.
 Speed lives here, never in timed tests.
 """
 
@@ -22,7 +23,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -69,25 +69,30 @@ def _tree_rss(root: int) -> tuple[int, int]:
 
 
 def measure(cmd: list[str]) -> dict:
-    "Run a command; wall time and peak RSS (largest process, whole tree), sampled every 50 ms."
+    """Run a command: wall time, CPU time of its tree (user+sys, waited-for descendants included),
+    peak RSS (largest process, whole tree) sampled every 50 ms, and the 1-minute load average."""
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = [0, 0]
-
-    def sample():
-        while proc.poll() is None:
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        peak = [0, 0]
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
             big, total = _tree_rss(proc.pid)
             peak[0], peak[1] = max(peak[0], big), max(peak[1], total)
             time.sleep(0.05)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    out, err = proc.communicate()
-    wall = time.perf_counter() - start
-    thread.join()
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": wall, "peak_rss_mb": peak[0] / 2**20, "tree_rss_mb": peak[1] / 2**20, "stdout": out}
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-3000:]}")
+    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": peak[0] / 2**20, "tree_rss_mb": peak[1] / 2**20,
+            "load": (load_before + os.getloadavg()[0]) / 2, "stdout": stdout}
 
 
 def main() -> None:
@@ -123,14 +128,19 @@ def main() -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [f"eventwire benchmark on {counts['docs']} documents, {counts['sentences']} sentences, "
              f"{counts['tokens']} tokens ({machine})",
-             f"{'run':<20}{'seconds':>9}{'docs/s':>9}{'sents/s':>9}{'tokens/s':>10}{'peak MB':>9}{'tree MB':>9}"]
+             f"{'run':<20}{'seconds':>9}{'cpu s':>8}{'docs/s':>9}{'sents/s':>9}{'tokens/s':>10}"
+             f"{'peak MB':>9}{'tree MB':>9}{'load':>6}"]
     for name, r in runs.items():
         s = r["seconds"]
-        lines.append(f"{name:<20}{s:>9.1f}{counts['docs'] / s:>9.1f}{counts['sentences'] / s:>9.1f}"
-                     f"{counts['tokens'] / s:>10.0f}{r['peak_rss_mb']:>9.0f}{r['tree_rss_mb']:>9.0f}")
+        lines.append(f"{name:<20}{s:>9.1f}{r['cpu_seconds']:>8.1f}{counts['docs'] / s:>9.1f}"
+                     f"{counts['sentences'] / s:>9.1f}{counts['tokens'] / s:>10.0f}{r['peak_rss_mb']:>9.0f}"
+                     f"{r['tree_rss_mb']:>9.0f}{r['load']:>6.1f}")
     a, b, c = (runs[k]["seconds"] for k in ("a_bare_spacy", "b_code_workers1", "c_code_workers2"))
-    lines.append(f"ratio b/a (throughput, code --workers 1 vs bare spaCy): {a / b:.2f}")
-    lines.append(f"ratio c/b (throughput, --workers 2 vs --workers 1): {b / c:.2f}")
+    a_cpu, b_cpu = (runs[k]["cpu_seconds"] for k in ("a_bare_spacy", "b_code_workers1"))
+    lines.append(f"ratio b/a (throughput, code --workers 1 vs bare spaCy): {a / b:.2f} wall, {a_cpu / b_cpu:.2f} CPU")
+    lines.append(f"ratio c/b (throughput, --workers 2 vs --workers 1): {b / c:.2f} wall")
+    lines.append("load: 1-minute load average around the run; above the core count, other processes "
+                 "shared the CPU and wall-clock figures are pessimistic (CPU seconds are not)")
     lines.append(f"events: {events}; --workers 1 and 2 outputs identical: {same}")
     report = "\n".join(lines)
     print(report)

@@ -32,6 +32,7 @@ __all__ = [
     "__version__",
     "code",
     "open",
+    "places",
 ]
 
 _coders: dict = {}
@@ -48,6 +49,21 @@ def code(text: str, *, published: str | dt.date | None = None, title: str | None
     if isinstance(published, str):
         published = dt.date.fromisoformat(published[:10])
     return _coders[settings].code_text(text, published=published, doc_id=doc_id, title=title)
+
+
+def places(text: str, *, published: str | dt.date | None = None, doc_id: str = "doc",
+           settings: Settings | None = None) -> list[dict]:
+    """Every place mention of a text as ``eventwire places`` writes it (offsets into ``text``)."""
+    from .geo import places_records
+    from .pipeline import Coder
+
+    settings = settings or Settings.load()
+    if settings not in _coders:
+        _coders[settings] = Coder.load(settings)
+    if isinstance(published, str):
+        published = dt.date.fromisoformat(published[:10])
+    article = Article(id=doc_id, text=text, published=published)
+    return places_records(article, coder=_coders[settings])
 
 
 def open(path: str = "eventwire.duckdb", *, read_only: bool = False):  # noqa: A001 - eventwire.open

@@ -139,6 +139,36 @@ def clean_cmd(ctx: click.Context, inputs: tuple[str, ...]) -> None:
             click.echo(json.dumps(document_dict(doc), ensure_ascii=False))
 
 
+@main.command("places")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", default="-", help="Output JSONL file ('-' for standard output).")
+@_field_options
+@click.pass_context
+def places_cmd(ctx: click.Context, inputs: tuple[str, ...], output: str) -> None:
+    """Every place mention, resolved (JSONL, one mention per line; offsets into a JSONL text as given)."""
+    from .geo import iter_places_records
+    from .pipeline import Coder
+    from .records import Rejected
+
+    coder = Coder.load(_settings(ctx))
+
+    def articles():
+        for item in _inputs(ctx, inputs):
+            if isinstance(item, Rejected):
+                _report_rejected(item)
+            else:
+                yield item
+
+    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
+    try:
+        for _doc, records in iter_places_records(articles(), coder=coder):
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
 def document_dict(doc) -> dict:
     "A cleaned document as the JSON `clean` prints."
     return {"id": doc.id, "title": doc.title, "text": doc.text,

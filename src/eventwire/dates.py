@@ -295,7 +295,8 @@ def _is_future(trigger: Token) -> bool:
         return True
     if verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         head = verb.head
-        if head.lemma_.lower() in _FUTURE_HEADS or (head.lower_ == "going"):
+        if head.lemma_.lower() in _FUTURE_HEADS or head.lower_ == "going" or (
+                head.lemma_.lower() == "be" and head.i < verb.i):  # "he is to leave office on August 2"
             return True
         return any(c.lower_ in _FUTURE_AUX for c in head.children)
     return False

@@ -47,6 +47,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from . import eval_geo
 from .errors import ArticleRejected, InputError
 from .records import Article, Event
 
@@ -59,7 +60,7 @@ PLOVER_TYPES: tuple[str, ...] = (
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )
 NONE = "NONE"
-SETS: tuple[str, ...] = ("plover", "case", "conflibert", "sample")
+SETS: tuple[str, ...] = ("plover", "case", "conflibert", "sample", "places", "dates")
 
 PLOVER_FILE = "gold/dev/plover_gsr_dev.jsonl"
 CASE_FILE = "gold/dev/case2021_task2_dev.tsv"
@@ -155,6 +156,7 @@ def run_eval(shared_dir: Path, *, coder, sets: Sequence[str] | None = None) -> d
         return report
     runners: dict[str, Callable[[Path, object], dict]] = {
         "plover": eval_plover, "case": eval_case, "conflibert": eval_conflibert, "sample": eval_sample,
+        "places": eval_geo.eval_places, "dates": eval_geo.eval_dates,
     }
     for name in chosen:
         started = time.perf_counter()
@@ -171,7 +173,8 @@ def format_report(report: dict) -> str:
         return report["error"]
     out: list[str] = []
     formatters = {"plover": _format_plover, "case": _format_case,
-                  "conflibert": _format_conflibert, "sample": _format_sample}
+                  "conflibert": _format_conflibert, "sample": _format_sample,
+                  "places": eval_geo.format_places, "dates": eval_geo.format_dates}
     for name, result in report["sets"].items():
         out.append(f"== {name} ({result.get('seconds', 0)}s)")
         if result.get("status") != "ok":

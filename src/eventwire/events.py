@@ -59,7 +59,10 @@ _NO_ACTOR_CODE = 0.75
 _RECIPIENT_FALLBACK = 0.8
 _NO_RECIPIENT = 0.9
 _HEADLINE_PATTERN = 0.85
-_DEMAND_WEIGHT = 0.7  # "said ... must": a demand, less explicit than "demanded"
+_DEMAND_WEIGHT = 0.7
+_UNIDENTIFIED = 0.8  # an event whose actor the text does not name
+# Material events that are worth coding with an unnamed actor, as ACLED does
+_UNIDENTIFIED_ACTORS = {"ASSAULT": ("unidentified armed group", "UAF"), "PROTEST": ("protesters", "CVL")}  # "said ... must": a demand, less explicit than "demanded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,12 +396,23 @@ class _SentenceCoder:
     def _finish_roles(self, actors: list[Actor], recipients: list[Actor], trig: Trigger) -> _Roles:
         "Drop self-directed recipients; fall back to the nearest other actor in the sentence."
         recipients = [r for r in recipients if not any(_same(r, a) for a in actors)]
+        if not actors and trig.meaning.event_type in _UNIDENTIFIED_ACTORS and self._attacker_implied(trig):
+            # "Gun attacks left seven dead", "militants were killed": ACLED's unidentified actor,
+            # given the event's country later by the pipeline
+            name, sector = _UNIDENTIFIED_ACTORS[trig.meaning.event_type]
+            actors = [Actor(text="", name=name, code=None, sector=sector)]
         fallback = False
         if actors and not recipients and trig.meaning.event_type not in _MONADIC_TYPES:
             other = self._nearest_other_actor(actors)
             if other is not None:
                 recipients, fallback = [other], True
         return _Roles(tuple(actors), tuple(recipients), fallback)
+
+    def _attacker_implied(self, trig: Trigger) -> bool:
+        "Whether an unnamed actor may be assumed: an intentional act, not in a story of a disaster."
+        if trig.lemma not in self.cls.intentional_violence:
+            return False
+        return not any(t.lower_ in self.cls.disaster_words for t in self.sent)
 
     def _nearest_other_actor(self, actors: list[Actor]) -> Actor | None:
         "The actor mention closest to the actor whose country differs from every actor's."
@@ -421,7 +435,7 @@ class _SentenceCoder:
         meaning, negated, hypothetical = _recode(trig.meaning, modality, negated)
         out = []
         for actor in roles.actors:
-            conf = trig.weight * factor * (1.0 if actor.code else _NO_ACTOR_CODE)
+            conf = trig.weight * factor * (1.0 if actor.code else _NO_ACTOR_CODE) * (_UNIDENTIFIED if not actor.text else 1.0)
             for recipient in roles.recipients or (None,):
                 c = conf * (_NO_RECIPIENT if recipient is None else (_RECIPIENT_FALLBACK if roles.recipient_fallback else 1.0))
                 out.append(Extraction(meaning, tok, text, actor, recipient, negated,
@@ -448,7 +462,7 @@ class _SentenceCoder:
                     actor = self._antecedent(tok)
             else:
                 actor = actors_mod.resolve_actor(tok, self.dictionary, when=self.when)
-                if actor is None and tok.lemma_.lower() in _COLLECTIVE_HEADS:
+                if actor is None and (tok.lemma_.lower() in _COLLECTIVE_HEADS or tok.pos_ == "NUM"):
                     of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
                     member = _child(of, ("pobj",))
                     if member is not None:  # "a group of Moroccan diplomats", "thousands of Kurds"

@@ -223,7 +223,7 @@ def gdelt_record(row: dict) -> dict:
         start = dt.date(date.year, 1, 1)
         days = (dt.date(date.year + 1, 1, 1) - start).days
         record.update(SQLDATE=date.strftime("%Y%m%d"), MonthYear=date.strftime("%Y%m"), Year=str(date.year),
-                      FractionDate=f"{date.year + ((date - start).days + 1) / days:.4f}")
+                      FractionDate=f"{date.year + (date - start).days / days:.4f}")  # GDELT: 20150218 -> 2015.1315
     for n, side in ((1, "actor"), (2, "recipient")):
         name, code, sector = row[f"{side}_name"], row[f"{side}_code"], row[f"{side}_sector"]
         if name is None:

@@ -244,6 +244,8 @@ def build_context(docs: Iterable[Doc], gazetteer: Gazetteer) -> DocContext:
             places.append(_to_place(best, span.text, span.start_char, span.end_char))
             if best.country and _unambiguous_country(gazetteer, hits, best):
                 counts[best.country] += 1
+        for mention in _adjectives(doc, gazetteer, set()):  # "Cuban roads", "the Greek prime minister"
+            counts[mention.place.country] += 1
     return DocContext(tuple(sorted(counts.items())), tuple(places))
 
 
@@ -284,7 +286,8 @@ def find_mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer, *,
     """Every place mention with its kind, plus nationality adjectives resolved to their country."""
     found: list[PlaceMention] = []
     taken: set[int] = set()
-    for span, hits in _mentions(doc_or_span, gazetteer):
+    known = frozenset(normalize_name(p.text) for p in context.places) if context else frozenset()
+    for span, hits in _mentions(doc_or_span, gazetteer, known=known, context=context):
         best, confidence = _best_with_confidence(gazetteer, hits, context)
         if best is None:
             continue
@@ -439,8 +442,13 @@ def _is_metonym(span: Span) -> bool:
     return False
 
 
-def _mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer) -> list[tuple[Span, tuple]]:
-    "Candidate place mentions: GPE/LOC/FAC entities, then proper-noun runs the gazetteer knows."
+def _mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, known: frozenset[str] = frozenset(),
+              context: DocContext | None = None) -> list[tuple[Span, tuple]]:
+    """Candidate place mentions: GPE/LOC/FAC entities, then proper-noun runs the gazetteer knows.
+
+    ``known`` holds the normalized names the document's first pass resolved as places: a name
+    the small model tags PERSON or ORG in one sentence ("Jolo", "Abqaiq") is taken as a place
+    when another sentence names it as one (one sense per discourse)."""
     doc = doc_or_span if isinstance(doc_or_span, Doc) else doc_or_span.doc
     lo, hi = (0, len(doc)) if isinstance(doc_or_span, Doc) else (doc_or_span.start, doc_or_span.end)
     taken = [False] * (hi - lo)
@@ -455,10 +463,21 @@ def _mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer) -> list[tuple[Span,
             for k in range(ent.start, ent.end):
                 taken[k - lo] = True
         elif ent.label_ in _BLOCKING_LABELS:
-            # a person or organization blocks bare matching, except a name in a locative prep
-            if ent.root.dep_ == "pobj" and ent.root.head.lower_ in _STRICT_LOCATIVE:
+            # a person or organization blocks bare matching, except a name in a locative prep,
+            # one the document names as a place elsewhere, or one placed by its context
+            whole = normalize_name(ent.text)
+            hits = gazetteer.lookup_normalized(whole)
+            part = _known_part(ent, known) if not hits else None
+            if hits and (whole in known or _placed_by_context(ent, gazetteer)):
+                found.append((ent, hits))
+            elif part is not None:  # "Mayor of Koszalin Piotr Jedlinski": the place the document named
+                found.append((part, gazetteer.lookup_normalized(normalize_name(part.text))))
+            elif hits and ent.root.dep_ == "pobj" and ent.root.head.lower_ in _LOCATIVE | {"between"} \
+                    and _in_context_country(gazetteer, hits, context):
+                found.append((ent, hits))
+            elif ent.root.dep_ == "pobj" and ent.root.head.lower_ in _STRICT_LOCATIVE:
                 hit = _match_entity(ent, gazetteer)
-                if hit and _big_enough(gazetteer, hit[1]):
+                if hit and (_big_enough(gazetteer, hit[1]) or _in_context_country(gazetteer, hit[1], context)):
                     found.append(hit)
             elif ent.label_ == "ORG":
                 hits = gazetteer.lookup_normalized(normalize_name(ent.text))
@@ -470,6 +489,42 @@ def _mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer) -> list[tuple[Span,
     found.extend(_match_bare(doc, lo, hi, taken, gazetteer))
     found.sort(key=lambda item: item[0].start)
     return found
+
+
+_PLACE_NOUNS = {"city", "town", "village", "port", "province", "district", "region", "governorate", "capital",
+                "island", "state", "county", "neighbourhood", "neighborhood", "suburb", "camp", "area"}
+
+
+def _placed_by_context(ent: Span, gazetteer: Gazetteer) -> bool:
+    "'the city of X', 'X, Texas', 'X, North Poland': a name placed by a place noun or a following province/country."
+    doc = ent.doc
+    if ent.start >= 2 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in _PLACE_NOUNS:
+        return True
+    if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
+        nxt = doc[ent.end + 1]
+        if nxt.ent_type_ in ("GPE", "LOC") and nxt.text[:1].isupper():
+            tail = next((e for e in doc.ents if e.start == nxt.i), None)
+            name = normalize_name(tail.text) if tail is not None else normalize_name(nxt.text)
+            return any(gazetteer.entries[i].precision in ("country", "admin1")
+                       for i, _ in gazetteer.lookup_normalized(_DIRECTION.sub("", name)))
+    return False
+
+
+def _known_part(ent: Span, known: frozenset[str]) -> Span | None:
+    "The longest capitalized sub-span of an entity that the document names as a place elsewhere."
+    if not known:
+        return None
+    for n in range(min(len(ent) - 1, MAX_NGRAM), 0, -1):
+        for k in range(len(ent) - n + 1):
+            sub = ent[k: k + n]
+            if sub[0].text[:1].isupper() and normalize_name(sub.text) in known:
+                return sub
+    return None
+
+
+def _in_context_country(gazetteer: Gazetteer, hits, context: DocContext | None) -> bool:
+    "True when a candidate lies in a country the document names."
+    return context is not None and any(context.count(gazetteer.entries[i].country) for i, _ in hits)
 
 
 def _match_entity(ent: Span, gazetteer: Gazetteer) -> tuple[Span, tuple] | None:

@@ -50,6 +50,8 @@ class VerbClasses:
     negators: frozenset[str]
     commitment: frozenset[str]
     request_governors: frozenset[str]
+    intentional_violence: frozenset[str]
+    disaster_words: frozenset[str]
 
 
 class Lexicon:

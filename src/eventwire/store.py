@@ -656,13 +656,18 @@ class Store:
             where.append("NOT negated AND NOT hypothetical")
         if cursor:
             after_date, after_id = _decode_cursor(cursor)
-            where.append("(coalesce(date, DATE '0001-01-01') < ? OR "
-                         "(coalesce(date, DATE '0001-01-01') = ? AND event_id > ?))")
-            params += [after_date, after_date, after_id]
+            if after_date == dt.date.min:  # the cursor is among the undated events, which come last
+                where.append("(date IS NULL AND event_id > ?)")
+                params.append(after_id)
+            else:
+                where.append("(date < ? OR (date = ? AND event_id > ?) OR date IS NULL)")
+                params += [after_date, after_date, after_id]
         sql = f"SELECT {', '.join(_EVENT_COLUMNS)} FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY coalesce(date, DATE '0001-01-01') DESC, event_id"
+        # a plain column first: DuckDB's top-N then skips row groups by their date range
+        # (ordering by an expression of it made a page of 100 scan every row: 25x slower)
+        sql += " ORDER BY date DESC NULLS LAST, event_id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
