@@ -99,3 +99,23 @@ def test_geo_metonym_hand_built_doc(gazetteer):
               lemmas=["Moscow", "warn", "Kyiv", "."], ents=["B-GPE", "O", "B-GPE", "O"])
     assert [p.name for p in geo.find_places(doc, gazetteer)] == ["Kyiv"]
     assert len(geo.find_places(doc, gazetteer, include_metonyms=True)) == 2
+
+
+@pytest.mark.parametrize("text, word, kind, country", [
+    ("Washington said on Monday that troops entered Rafah.", "Washington", "metonym", "USA"),
+    ("Aleppo contained 35,000 damaged structures.", "Aleppo", "place", "SYR"),
+    ("Syria is taxing certain goods.", "Syria", "place", "SYR"),
+    ("Israeli troops entered the town.", "Israeli", "adjective", "ISR"),
+])
+def test_geo_find_mentions_kinds(nlp, gazetteer, text, word, kind, country):
+    mentions = {m.place.text: m for m in geo.find_mentions(nlp(text), gazetteer)}
+    assert (mentions[word].kind, mentions[word].place.country) == (kind, country)
+    assert 0 < mentions[word].confidence <= 1
+
+
+def test_geo_places_records_offsets_index_the_text_as_given(coder):
+    text = "Friday, January 4, 2019 \n\n\nA fire in Koszalin, Poland killed five.\n\n\nPoland mourned."
+    records = geo.places_records(text, coder=coder)
+    assert records and all(text[r["start"]:r["end"]] == r["text"] for r in records)
+    assert {"Koszalin", "Poland"} <= {r["text"] for r in records}
+    assert next(r for r in records if r["text"] == "Poland")["geonameid"] == 798544
