@@ -67,6 +67,25 @@ _STATUS = {InputError: 400, ArticleRejected: 422, ConfigError: 500}
 Coder = Callable[[list[dict]], tuple[list, list, list]]
 
 
+class PlaceOut(BaseModel):
+    """One place mention (the record of `eventwire places`)."""
+
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    kind: str
+    name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    feature_class: str | None = None
+    precision: str | None = None
+    confidence: float | None = None
+
+
 # -- response and request models ---------------------------------------------
 
 class ErrorOut(BaseModel):
@@ -449,6 +468,23 @@ def create_app(db_path: str, *, token: str | None = None, coder: Coder | None = 
         if row is None:
             raise HTTPException(404, f"no document {doc_id!r}")
         return DocumentOut(**row)
+
+    place_coder: dict = {}
+
+    @app.get("/places", response_model=list[PlaceOut], responses=_errors(404))
+    def get_places(doc_id: str, db: Session) -> list[PlaceOut]:
+        """Every place mention in a stored document's cleaned text, resolved (as `eventwire places`)."""
+        from .geo import places_records
+        from .pipeline import Coder as PipelineCoder
+        from .records import Article
+
+        row = db.document(doc_id)
+        if row is None:
+            raise HTTPException(404, f"no document {doc_id!r}")
+        if "coder" not in place_coder:
+            place_coder["coder"] = PipelineCoder.load()
+        article = Article(id=doc_id, text=row.get("text") or "")
+        return [PlaceOut(**r) for r in places_records(article, coder=place_coder["coder"])]
 
     @app.get("/dyads/{a}/{b}/series", response_model=DyadSeries)
     def dyad_series(a: str, b: str, db: Session, freq: Freq = "week", directed: bool = True) -> DyadSeries:

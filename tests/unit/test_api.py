@@ -298,3 +298,20 @@ def test_api_vendored_assets_are_small_and_licensed():
     assert sum(p.stat().st_size for p in files) < 3_000_000
     for lib in ("echarts", "topojson-client", "world-atlas"):
         assert (vendor / f"{lib}.LICENSE").stat().st_size > 100
+
+
+def test_api_places_of_a_stored_document(tmp_path, coder):
+    from fastapi.testclient import TestClient
+
+    from eventwire.api import create_app
+    from eventwire.records import Article
+    from eventwire.store import Store
+
+    db = str(tmp_path / "p.duckdb")
+    with Store.open(db) as store:
+        store.write_batch([Article(id="p1", text="Protesters marched in Nairobi and Mombasa on Friday.")], [], [])
+    client = TestClient(create_app(db))
+    places = client.get("/places", params={"doc_id": "p1"}).json()
+    assert {p["country"] for p in places} == {"KEN"}
+    assert {p["text"] for p in places} >= {"Nairobi", "Mombasa"}
+    assert client.get("/places", params={"doc_id": "nope"}).status_code == 404
