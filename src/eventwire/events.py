@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -42,6 +42,9 @@ _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom", "whose"})
 _FROM_PREP = frozenset({"from"})
 _FROM_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE"})
 # heads that stand for the people in their "of" phrase ("a group of diplomats")
+# nouns that name an activity whose kind their modifier gives ("a mediation effort")
+_GENERIC_EVENT_HEADS = frozenset({"effort", "campaign", "operation", "process", "initiative", "mission",
+                                  "bid", "attempt", "drive", "programme", "program", "round", "plan"})
 _COLLECTIVE_HEADS = frozenset({"group", "number", "thousand", "hundred", "dozen", "million", "member", "delegation",
                                "team", "contingent", "batch", "crowd", "body", "some", "many", "most", "all",
                                "band", "unit", "detachment", "column", "convoy", "wave", "score", "handful",
@@ -101,7 +104,31 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
             found.extend(coder.verbal_events(tok))
         elif tok.pos_ in ("NOUN", "PROPN") and lexicon.has(tok.lemma_.lower(), "N"):
             found.extend(coder.nominal_events(tok))
-    return _dedupe(found)
+    return _dedupe(_mark_reported_content(found))
+
+
+# Events named inside what an accusation, demand, refusal or threat is about are alleged
+# or wished for, not asserted: "blamed Israel for the bombing", "demanded an admission
+# that forces murdered ...".
+_CONTENT_TAKING_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN"})
+
+
+def _mark_reported_content(found: list[Extraction]) -> list[Extraction]:
+    "Mark events inside the object of an ACCUSE/REQUEST/REJECT/THREATEN event as hypothetical."
+    frames = [e.trigger for e in found if e.meaning.event_type in _CONTENT_TAKING_TYPES]
+    if not frames:
+        return found
+    return [replace(ext, hypothetical=True)
+            if not ext.hypothetical and any(_in_content(frame, ext.trigger) for frame in frames) else ext
+            for ext in found]
+
+
+def _in_content(frame: Token, tok: Token) -> bool:
+    "Whether ``tok`` lies under ``frame`` but outside its subject ('Palestinians blamed ... the bombing')."
+    if frame.i == tok.i or not frame.is_ancestor(tok):
+        return False
+    subjects = [c for c in frame.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return not any(s.i == tok.i or s.is_ancestor(tok) for s in subjects)
 
 
 def _dedupe(found: list[Extraction]) -> list[Extraction]:
@@ -138,6 +165,9 @@ class _SentenceCoder:
         dobj = _child(verb, ("dobj", "attr"))
         if lemma in self.cls.light and dobj is not None and self.lex.has(dobj.lemma_.lower(), "N"):
             return []  # the noun carries the event; nominal_events handles it with this verb
+        if dobj is not None and dobj.lemma_.lower() in _GENERIC_EVENT_HEADS and any(
+                c.dep_ in ("compound", "amod") and self.lex.has(c.lemma_.lower(), "N") for c in dobj.children):
+            return []  # "launched a mediation effort": the modifier carries the event
         trig = self._match_verb(verb)
         if trig is None:
             return self.demand_events(verb)
@@ -272,12 +302,18 @@ class _SentenceCoder:
         trig = self.lex.match(noun.lemma_.lower(), "N", preps=preps, mods=mods)
         if trig is None:
             return []
-        verb = _object_of_verb(noun)
+        carrier_noun = noun.head if (noun.dep_ in ("compound", "amod")
+                                     and noun.head.lemma_.lower() in _GENERIC_EVENT_HEADS) else noun
+        if carrier_noun is not noun and noun.dep_ == "compound":
+            pass  # "a mediation effort", "military operations", "the peace process"
+        elif noun.dep_ in ("compound", "amod") and noun.head.pos_ in ("NOUN", "PROPN") and noun.i < noun.head.i:
+            return []  # "talks venue", "strike force": a modifier of another thing
+        verb = _object_of_verb(carrier_noun)
         light = verb is not None and verb.lemma_.lower() in self.cls.light
         if verb is not None and verb.lemma_.lower() in self.cls.negative:
             return []  # "skipped the talks": the refusal is the event
-        if self._suppressed(noun):
-            return []
+        if self._suppressed(noun) or (light and self._suppressed(verb)):
+            return []  # "failed to reach agreement"
         self.used.add(noun.i)
         if light:
             self.used.add(verb.i)

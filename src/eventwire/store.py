@@ -683,8 +683,10 @@ class Store:
         Names are looked up in the small actors table first, so the scan of the events table
         compares dictionary-encoded strings for equality instead of lower-casing every row.
         """
+        # a name whose every actor has this code adds nothing to the code test: leave it out
         names = [row[0] for row in self._con.execute(
-            "SELECT DISTINCT name FROM actors WHERE lower(name) = lower(?)", [value]).fetchall()]
+            "SELECT DISTINCT name FROM actors WHERE lower(name) = lower(?) AND name IN "
+            "(SELECT name FROM actors WHERE code IS DISTINCT FROM upper(?))", [value, value]).fetchall()]
         params.append(value.upper())
         if not names:
             return f"{column}_code = ?"
