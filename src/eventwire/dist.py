@@ -125,11 +125,16 @@ def read_records(paths: Iterable[str], *, settings: Settings) -> Iterator[Articl
     from .ingest import article_from_record, read_inputs
 
     for path in paths:
-        if str(path).endswith(".parquet") or (Path(path).is_dir() and any(Path(path).rglob("*.parquet"))):
+        if _is_parquet(path):
             for k, row in enumerate(_parquet_rows(path)):
                 yield article_from_record(row, origin=f"{path}:{k}", fallback_id=f"{Path(path).stem}:{k}")
         else:
             yield from read_inputs([path], settings=settings)
+
+
+def _is_parquet(path: str) -> bool:
+    "A Parquet file, or a folder of them."
+    return str(path).endswith(".parquet") or (Path(path).is_dir() and any(Path(path).rglob("*.parquet")))
 
 
 def _parquet_rows(path: str) -> Iterator[dict]:
@@ -155,12 +160,20 @@ def run_to_parquet(inputs: list[str], *, out: str, settings: Settings, engine: s
     """Code every input document with ``engine`` and write OUT/events and OUT/documents; returns counts."""
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
-    root = Path(out)
+    if engine == "ray":  # OUT may be a URI there (s3://, gs://): a rerun writes new files beside the old
+        if "://" not in out:
+            _clear(Path(out))
+        return _run_ray(inputs, root=out.rstrip("/"), settings=settings, workers=workers, address=address)
+    if "://" in out:
+        raise ConfigError("the local engine writes to a local folder; use --engine ray for object storage")
+    _clear(Path(out))
+    return _run_local(inputs, root=Path(out), settings=settings, workers=workers)
+
+
+def _clear(root: Path) -> None:
+    "Remove a previous run's output, so a rerun replaces it and never appends."
     for sub in ("events", "documents"):
-        shutil.rmtree(root / sub, ignore_errors=True)  # a rerun replaces, never appends
-    if engine == "ray":
-        return _run_ray(inputs, root=root, settings=settings, workers=workers, address=address)
-    return _run_local(inputs, root=root, settings=settings, workers=workers)
+        shutil.rmtree(root / sub, ignore_errors=True)
 
 
 def _run_local(inputs: list[str], *, root: Path, settings: Settings, workers: int) -> dict:
@@ -239,7 +252,7 @@ def _articles(batch: pa.Table) -> list[Article | Rejected]:
     return out
 
 
-def _run_ray(inputs: list[str], *, root: Path, settings: Settings, workers: int, address: str | None) -> dict:
+def _run_ray(inputs: list[str], *, root: str, settings: Settings, workers: int, address: str | None) -> dict:
     "Ray Data: read, code with ``workers`` actors (one model each), write partitioned Parquet."
     try:
         import ray
@@ -256,24 +269,23 @@ def _run_ray(inputs: list[str], *, root: Path, settings: Settings, workers: int,
         dataset, rejected = _ray_input(ray, inputs, settings=settings, workers=workers)
         documents = dataset.map_batches(clean_batch, fn_kwargs={"settings": settings},
                                         batch_format="pyarrow", batch_size=_LOCAL_CHUNK)
-        documents.write_parquet(str(root / "documents"))
+        documents.write_parquet(f"{root}/documents")
         if rejected:
             pq.write_table(pa.Table.from_pylist([document_row(r) for r in rejected], schema=DOCUMENT_SCHEMA),
-                           root / "documents" / "read-rejected.parquet")
+                           f"{root}/documents/read-rejected.parquet")
         events = dataset.map_batches(CodeBatch, fn_constructor_kwargs={"settings": settings},
                                      batch_format="pyarrow", batch_size=_RAY_BATCH, concurrency=max(workers, 1),
                                      num_cpus=1)
-        events.write_parquet(str(root / "events"), partition_cols=["year", "month"])
+        events.write_parquet(f"{root}/events", partition_cols=["year", "month"])
     finally:
         if started:
             ray.shutdown()
-    (root / "events").mkdir(parents=True, exist_ok=True)
     return _count(root)
 
 
 def _ray_input(ray, inputs: list[str], *, settings: Settings, workers: int):
     "A Ray dataset of input records, and the inputs already rejected while reading."
-    parquet = [p for p in inputs if str(p).endswith(".parquet") or "://" in str(p)]
+    parquet = [p for p in inputs if "://" in str(p) or _is_parquet(p)]
     others = [p for p in inputs if p not in parquet]
     rejected: list[Rejected] = []
     parts = []
@@ -295,18 +307,21 @@ def _ray_input(ray, inputs: list[str], *, settings: Settings, workers: int):
     return dataset, rejected
 
 
-def _count(root: Path) -> dict:
-    "Counts of what a run wrote."
-    docs = pads.dataset(root / "documents", format="parquet").to_table(columns=["status"]).column("status")
+def _count(root: str) -> dict:
+    "Counts of what a run wrote (local folder or URI)."
+    docs = pads.dataset(f"{root}/documents", format="parquet").to_table(columns=["status"]).column("status")
     statuses = docs.to_pylist()
-    events = _events_dataset(root).count_rows() if any((root / "events").rglob("*.parquet")) else 0
+    try:
+        events = _events_dataset(root).count_rows()
+    except FileNotFoundError:  # no event at all: Ray writes no folder
+        events = 0
     return {"documents": statuses.count("coded"), "rejected": statuses.count("rejected"), "events": events}
 
 
 # ---- back into the store -------------------------------------------------------------------------------
-def _events_dataset(root: Path) -> pads.Dataset:
+def _events_dataset(root: str | Path) -> pads.Dataset:
     "The events folder as a dataset, year/month read from the folder names."
-    return pads.dataset(root / "events", format="parquet", partitioning="hive",
+    return pads.dataset(f"{root}/events", format="parquet", partitioning="hive",
                         schema=EVENT_SCHEMA)
 
 

@@ -173,6 +173,11 @@ class _SentenceCoder:
             return self.demand_events(verb)
         if self._suppressed(verb):
             return []
+        subject = _child(verb, ("nsubj",))
+        if subject is not None:
+            same = self.lex.match(subject.lemma_.lower(), "N")
+            if same is not None and same.meaning.event_type == trig.meaning.event_type:
+                return []  # "gun attacks killed seven": one event, carried by the noun
         purpose = self._purpose(verb)
         if purpose is not None:
             governing = self._match_verb(purpose)
@@ -324,6 +329,8 @@ class _SentenceCoder:
         if not actors:
             actors = self._nominal_actors(noun, trig)
         recipients = self._nominal_recipients(noun, actors)
+        if not recipients and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
+            recipients = self._object_actors(noun.head)  # "attacks killed five soldiers"
         if not recipients and light:
             recipients = [a for a in self._object_actors_preps_only(verb)]
         roles = self._finish_roles(actors, recipients, trig)

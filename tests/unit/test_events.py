@@ -15,7 +15,7 @@ from eventwire.records import Actor, EventType
 _ACTORS = {"israel": ("Israel", "ISR", "GOV"), "hamas": ("Hamas", "PSE", "REB"), "iran": ("Iran", "IRN", "GOV"),
            "russia": ("Russia", "RUS", "GOV"), "ukraine": ("Ukraine", "UKR", "GOV"),
            "russian": ("Russia", "RUS", None), "troops": (None, None, "MIL"), "kharkiv": ("Kharkiv", "UKR", "GOV"),
-           "official": (None, None, "GOV")}
+           "official": (None, None, "GOV"), "diplomats": (None, None, "GOV"), "palestinians": ("Palestine", "PSE", "CVL")}
 
 
 def _fake_resolve(token, dictionary, *, when=None):
@@ -58,7 +58,8 @@ def lexicon():
     return Lexicon([
         t("attack", "V", "ASSAULT"), t("refuse", "V", "REJECT"), t("take", "V", "CONSULT", pattern=(("dobj", "part"),)),
         t("missile", "N", "ASSAULT", "heavy-weapons"), t("assassination", "N", "ASSAULT", "targeted"),
-        t("meet", "V", "CONSULT"),
+        t("meet", "V", "CONSULT"), t("withdraw", "V", "RETREAT"), t("blame", "V", "ACCUSE"),
+        t("bombing", "N", "ASSAULT"), t("attack", "N", "ASSAULT"), t("kill", "V", "ASSAULT"),
     ], classes)
 
 
@@ -143,3 +144,41 @@ def test_events_headline_pattern_reads_headline_grammar(lexicon):
     found = code([("Iran", "Iran", "PROPN", "NNP", 1, "compound"), ("attacks", "attack", "NOUN", "NNS", 1, "ROOT"),
                   ("Israel", "Israel", "PROPN", "NNP", 1, "appos")], lexicon, headline=True)
     assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in found] == [("ASSAULT", "IRN", "ISR")]
+
+
+def test_events_announced_cooperation_is_agree(lexicon):
+    (event,) = code([("Israel", "Israel", "PROPN", "NNP", 2, "nsubj"), ("will", "will", "AUX", "MD", 2, "aux"),
+                     ("withdraw", "withdraw", "VERB", "VB", 2, "ROOT"), ("troops", "troop", "NOUN", "NNS", 2, "dobj")],
+                    lexicon)
+    assert (event.meaning.event_type, event.hypothetical) == ("AGREE", False)
+
+
+def test_events_accused_event_is_alleged_not_asserted(lexicon):
+    found = code([("Palestinians", "Palestinians", "PROPN", "NNPS", 1, "nsubj"), ("blamed", "blame", "VERB", "VBD", 1, "ROOT"),
+                  ("Israel", "Israel", "PROPN", "NNP", 1, "dobj"), ("for", "for", "ADP", "IN", 1, "prep"),
+                  ("the", "the", "DET", "DT", 5, "det"), ("bombing", "bombing", "NOUN", "NN", 3, "pobj")], lexicon)
+    by_type = {e.meaning.event_type: e for e in found}
+    assert by_type["ACCUSE"].recipient.code == "ISR" and not by_type["ACCUSE"].hypothetical
+    assert all(e.hypothetical for e in found if e.meaning.event_type == "ASSAULT")
+
+
+def test_events_unnamed_attacker_is_coded_as_unidentified(lexicon):
+    (event,) = code([("Attacks", "attack", "NOUN", "NNS", 1, "nsubj"), ("killed", "kill", "VERB", "VBD", 1, "ROOT"),
+                     ("five", "five", "NUM", "CD", 3, "nummod"), ("troops", "troop", "NOUN", "NNS", 1, "dobj")], lexicon)
+    assert event.actor.name == "unidentified armed group" and event.actor.text == ""
+    assert event.recipient.sector == "MIL"
+
+
+def test_events_unnamed_killer_in_a_disaster_story_is_not_invented(lexicon):
+    found = code([("The", "the", "DET", "DT", 1, "det"), ("flood", "flood", "NOUN", "NN", 2, "nsubj"),
+                  ("killed", "kill", "VERB", "VBD", 2, "ROOT"), ("five", "five", "NUM", "CD", 4, "nummod"),
+                  ("troops", "troop", "NOUN", "NNS", 2, "dobj")], lexicon)
+    assert found == []
+
+
+def test_events_collective_head_stands_for_its_members(lexicon):
+    found = code([("A", "a", "DET", "DT", 1, "det"), ("group", "group", "NOUN", "NN", 5, "nsubj"),
+                  ("of", "of", "ADP", "IN", 1, "prep"), ("Russian", "russian", "ADJ", "JJ", 4, "amod"),
+                  ("diplomats", "diplomat", "NOUN", "NNS", 2, "pobj"), ("met", "meet", "VERB", "VBD", 5, "ROOT"),
+                  ("Iran", "Iran", "PROPN", "NNP", 5, "dobj")], lexicon)
+    assert [(e.actor.code, e.actor.sector, e.recipient.code) for e in found] == [("RUS", "GOV", "IRN")]
