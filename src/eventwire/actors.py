@@ -43,6 +43,15 @@ logger = logging.getLogger(__name__)
 
 MAX_NAME_WORDS = 8  # longest dictionary phrase tried at one position (Phoenix names rarely exceed 8)
 _NOMINAL = {"NOUN", "PROPN"}
+# Lower-case particles inside Arabic, Dutch, Spanish ... names, skipped when matching
+# people by first and last name ("Omar Hassan al-Bashir" ~ "Omar Hassan Ahmad al Bashir").
+_NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "da", "del", "der", "la", "le"})
+MIN_SURNAME_LETTERS = 5  # a lone surname without a title: shorter ones (Kim, Lee, Ali, Khan) are too common
+# Heads that take their sector from an agent modifier ("opposition groups" -> OPP, "rebel leaders")
+_COLLECTIVE_HEADS = frozenset({"group", "member", "faction", "movement", "force", "unit", "official",
+                               "leader", "supporter", "fighter", "representative", "delegation"})
+# Prepositions after an agent noun that place it in a country ("rebels in the Ivory Coast")
+_IN_COUNTRY = frozenset({"in", "inside"})
 _PHRASE_DEPS = {"compound", "amod", "det", "nummod", "flat", "nmod", "poss", "case", "quantmod", "npadvmod"}
 _GENERIC_SUBBODY = {"GOV"}  # "the Biden administration": the person's role decides, not the noun
 
@@ -112,6 +121,9 @@ class ActorDictionary:
         self._caps: set[tuple[str, ...]] = set()  # short all-caps aliases: match upper-case text only
         self._agents: dict[tuple[str, ...], str] = {}
         self._by_name: dict[str, _Entry] = {}
+        # people by (first, last) word and by last word: "Carlos Menem" -> Carlos Saul Menem
+        self._by_first_last: dict[tuple[str, str], list[_Entry]] = {}
+        self._by_last: dict[str, list[_Entry]] = {}
 
     @classmethod
     def load(cls, data_dir: Path) -> "ActorDictionary":
@@ -128,6 +140,7 @@ class ActorDictionary:
             self._load_people(folder / f"people{suffix}.tsv", people, replace_roles=bool(suffix))
             self._load_organisations(folder / f"organisations{suffix}.tsv")
             self._load_countries(folder / f"countries{suffix}.tsv", countries)
+        self._index_people()
         for name in ("agents.tsv", "agents_extra.tsv"):
             for row in _read_tsv(folder / name):
                 if len(row) >= 2 and row[1].strip():
@@ -167,6 +180,34 @@ class ActorDictionary:
             self._by_name[entry.name] = entry
             for alias in {name, *(a for a in _cell(row, 1).split("|") if a)}:
                 self._add(alias, entry, override=True)
+
+    def _index_people(self) -> None:
+        "Index every person the dictionary names under (first, last) and last name words."
+        for words, entry in self._names.items():
+            if entry.kind != "person" or not entry.roles:
+                continue
+            words = tuple(w for w in words if w not in _NAME_PARTICLES) or words
+            if len(words) < 2:
+                continue
+            for key, index in (((words[0], words[-1]), self._by_first_last), (words[-1], self._by_last)):
+                bucket = index.setdefault(key, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+
+    def find_person(self, words: tuple[str, ...], *, titled: bool) -> _Entry | None:
+        """A person named partly: first and last name ("Carlos Menem"), or, after a title or as a
+        lone name, the surname ("President Mugabe"); None when the candidates disagree on the country."""
+        words = tuple(w for w in words if w not in _NAME_PARTICLES) or words
+        if not words or self._names.get(words) is not None and self._names[words].kind != "person":
+            return None
+        if len(words) >= 2:
+            found = self._by_first_last.get((words[0], words[-1]), [])
+        elif titled or len(words[0]) >= MIN_SURNAME_LETTERS:
+            found = self._by_last.get(words[0], [])
+        else:
+            found = []
+        codes = {r.code for e in found for r in e.roles if r.code}
+        return found[0] if found and len(codes) == 1 else None
 
     def _load_organisations(self, path: Path) -> None:
         "One organisations file: name, aliases, code, sector."
@@ -340,7 +381,80 @@ def _agent_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) ->
             sector = dictionary.agent_sector(words)
             if sector:
                 return " ".join([*(t.text for t in run), token.text]), sector
+    if (token.lemma_ or token.lower_).lower() in _COLLECTIVE_HEADS or _singular(token.lower_) in _COLLECTIVE_HEADS:
+        for k in range(len(mods), 0, -1):  # "opposition groups", "rebel leaders": the modifier decides
+            run = mods[len(mods) - k:]
+            if run[-1].i + 1 == token.i and all(b.i == a.i + 1 for a, b in zip(run, run[1:])):
+                sector = dictionary.agent_sector(_norm_words(" ".join(t.text for t in run)))
+                if sector:
+                    return " ".join([*(t.text for t in run), token.text]), sector
     return None
+
+
+def _name_run(token: Token, phrase: list[Token], entity: list[Token], dictionary: ActorDictionary) -> list[Token]:
+    "The proper-name tokens ending at a PROPN head, stopping at a title ('President', 'mediator')."
+    if token.pos_ != "PROPN":
+        return []
+    pool = {t.i: t for t in phrase + entity}
+    run = [token]
+    i = token.i - 1
+    while i in pool:
+        t = pool[i]
+        if not (t.pos_ == "PROPN" or t.text == "-" or t.lower_ in _NAME_PARTICLES):
+            break
+        if t.text != "-" and dictionary.agent_sector(_norm_words(t.text)):
+            break
+        run.insert(0, t)
+        i -= 1
+    while run and run[0].text == "-":
+        run.pop(0)
+    return run
+
+
+def _title_before(first: int, phrase: list[Token], dictionary: ActorDictionary) -> tuple[int, str] | None:
+    "The longest title right before a name ('junior foreign minister', 'Secretary-General'): (first i, sector)."
+    pool = {t.i: t for t in phrase if t.dep_ in {"compound", "amod", "punct", "flat"}}
+    before: list[Token] = []
+    i = first - 1
+    while i in pool:
+        before.insert(0, pool[i])
+        i -= 1
+    for k in range(len(before), 0, -1):
+        run = before[len(before) - k:]
+        if run[0].text == "-":
+            continue
+        sector = dictionary.agent_sector(_norm_words(" ".join(t.text for t in run)))
+        if sector:
+            return run[0].i, sector
+    return None
+
+
+def _person_names(token: Token, phrase: list[Token], entity: list[Token], dictionary: ActorDictionary,
+                  names: list[tuple[int, int, _Entry]]) -> tuple[list[tuple[int, int, _Entry]], tuple[int, str] | None]:
+    """Name matches with the head's personal name settled, and the title before it.
+
+    Dictionary people matched on part of a longer name ("Hassan" in "Omar Hassan al-Bashir") are
+    dropped; a name the dictionary lacks as written is looked up by first and last name, or by
+    surname after a title ("President Mugabe").
+    """
+    run = _name_run(token, phrase, entity, dictionary)
+    title = _title_before(run[0].i, phrase, dictionary) if run else None
+    if not run or not (token.ent_type_ == "PERSON" or title):
+        return names, title
+    lo, hi = run[0].i, run[-1].i
+
+    def partial(m: tuple[int, int, _Entry]) -> bool:
+        return m[2].kind == "person" and lo <= m[0] and m[1] <= hi and (m[0], m[1]) != (lo, hi)
+
+    covered = any(a <= token.i <= b for a, b, _e in names)
+    if covered and not any(partial(m) for m in names):
+        return names, title
+    words = _norm_words(token.doc[lo:hi + 1].text)
+    better = dictionary.find_person(words, titled=title is not None)
+    kept = [m for m in names if not partial(m) or (better is None and m[0] <= token.i <= m[1])]
+    if better is not None:
+        kept.append((lo, hi, better))
+    return sorted(kept, key=lambda m: m[0]), title
 
 
 def _title_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) -> tuple[str, str] | None:
@@ -380,11 +494,13 @@ def _resolve(token: Token, dictionary: ActorDictionary, when: dt.date | None, de
         return None
     phrase = _phrase_tokens(token)
     entity = _entity_tokens(token)
-    names = _match_names(phrase + entity, dictionary)
+    names, title = _person_names(token, phrase, entity, dictionary, _match_names(phrase + entity, dictionary))
     subs = [t for t in phrase if t.dep_ == "poss" and t.head.i == token.i]
     ofs, apps = _of_objects(token), _appositions(token)
     head_name = next(((a, b, e) for a, b, e in names if a <= token.i <= b), None)
     agent = None if head_name else _agent_of(token, phrase, dictionary) or _title_of(token, phrase, dictionary)
+    if head_name is None and title is not None and token.pos_ == "PROPN":
+        agent = (token.doc[min(t.i for t in phrase if t.i > title[0]):token.i + 1].text, title[1])
 
     modifier = None  # an entity named before the head within the phrase ("Hamas official")
     for a, b, e in names:
@@ -392,7 +508,12 @@ def _resolve(token: Token, dictionary: ActorDictionary, when: dt.date | None, de
             modifier = modifier or e
     pairs = [(t, _resolve(t, dictionary, when, depth + 1)) for t in subs + ofs + apps]
     related = [r for _t, r in pairs if r]
-    lo, hi = _bounds(token, [t for t, r in pairs if r and t not in subs])
+    extra = [t for t, r in pairs if r and t not in subs]
+    place = None
+    if agent is not None and modifier is None and not related:
+        place = _country_in(token, dictionary, when, depth)
+        extra += [place[0]] if place else []
+    lo, hi = _bounds(token, extra)
     text = token.doc[lo:hi + 1].text
     start, end = token.doc[lo].idx, token.doc[hi].idx + len(token.doc[hi].text)
 
@@ -402,13 +523,15 @@ def _resolve(token: Token, dictionary: ActorDictionary, when: dt.date | None, de
         if entry.kind == "country" and (token.ent_type_ == "NORP" or token.tag_ in {"NNPS", "NNS"}
                                         or token.pos_ == "ADJ"):
             sector = "CVL"  # "Israelis", "the Iranian": people of the country, not its state
-        if entry.kind == "person" and not code:
-            code = next((r.code for r in related if r.code), None)
+        if entry.kind == "person":
+            code, sector = _affiliated(entry, code, sector, title, names, head_name, related, dictionary, when)
         return Actor(text=text, name=name, code=code, sector=sector, start=start, end=end)
 
     if modifier is None and related:
         rel = related[0]
         modifier_tuple = (rel.name, rel.code, rel.sector)
+    elif modifier is None and place is not None:
+        modifier_tuple = (place[1].name, place[1].code, None)  # "rebels in the Ivory Coast"
     elif modifier is not None:
         modifier_tuple = _entry_actor(modifier, when)
         if modifier.kind == "country" and token.pos_ == "PROPN" and not agent:
@@ -436,6 +559,42 @@ def _resolve(token: Token, dictionary: ActorDictionary, when: dt.date | None, de
         name, code, _sector = modifier_tuple  # "Israeli strikes": the country, sector unknown
         return Actor(text=text, name=name, code=code, sector=None, start=start, end=end)
     return None
+
+
+def _country_in(token: Token, dictionary: ActorDictionary, when: dt.date | None,
+                depth: int) -> tuple[Token, Actor] | None:
+    "A country named by an 'in' phrase on the noun itself ('opposition groups in Zimbabwe'): (prep, actor)."
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in _IN_COUNTRY:
+            for obj in (c for c in child.children if c.dep_ == "pobj"):
+                found = _resolve(obj, dictionary, when, depth + 1)
+                if found is not None and found.code and dictionary.kind_of(found.name) == "country":
+                    return child, found
+    return None
+
+
+def _affiliated(entry: _Entry, code: str | None, sector: str | None, title: tuple[int, str] | None,
+                names: list[tuple[int, int, _Entry]], head_name: tuple[int, int, _Entry],
+                related: list[Actor], dictionary: ActorDictionary,
+                when: dt.date | None) -> tuple[str | None, str | None]:
+    """(code, sector) of a named person: an explicit country or organisation in the phrase
+    ("U.N. mediator Diego Cordovez", "Niger's ambassador X") wins over the dictionary's country."""
+    affiliation = None
+    for a, b, e in names:
+        if b < head_name[0] and e.kind in {"country", "capital", "organisation"}:
+            affiliation = _entry_actor(e, when)
+    if affiliation is None:
+        affiliation = next(((r.name, r.code, r.sector) for r in related
+                            if r.code and dictionary.kind_of(r.name) in {"country", "organisation"}), None)
+    if affiliation is None or not affiliation[1]:
+        return code, sector if title is None or code else title[1]
+    _name, aff_code, aff_sector = affiliation
+    if aff_code == code:
+        return code, sector
+    if title is not None:
+        return aff_code, title[1]
+    kind = dictionary.kind_of(_name)
+    return aff_code, aff_sector if kind == "organisation" else None
 
 
 def find_actor_mentions(span: Span, dictionary: ActorDictionary, *, when: dt.date | None = None) -> list[Actor]:

@@ -28,7 +28,8 @@ SCHEMA (one DuckDB file):
                mode, contexts VARCHAR[], actor_text/name/code/sector,
                recipient_text/name/code/sector, location_text/name/country/admin1/lat/lon/
                precision/geonameid, quad_class, cameo, score, doc_kind, extra (JSON text)
-    events     one row per deduplicated event: event_id PK (the smallest mention_id of its
+    events     one row per deduplicated event: event_id PK (kept when new mentions join; a new
+               event takes the smallest mention_id of its
                cluster), dyad_key, event_type, mode, contexts, actor_code/name/sector,
                recipient_code/name/sector, date, date_precision, location_name, country, lat,
                lon, quad_class, cameo, score, confidence (max over mentions), num_mentions,
@@ -529,16 +530,33 @@ class Store:
                 country=row["location_country"], lat=row["location_lat"], lon=row["location_lon"],
                 place=(row["location_name"] or "").casefold() or None, row=row,
                 published=row.pop("_published"), source=row.pop("_source")))
+        existing = {r[0] for r in con.execute(
+            "SELECT event_id FROM events WHERE dyad_key IN (SELECT dyad_key FROM _touched)").fetchall()}
+        claimed: set[str] = set()
+        clusters = [(key, cluster) for key, members in by_key.items() for cluster in self._cluster(members)]
+        ids: list[str | None] = []
+        for _key, cluster in clusters:
+            # an event keeps the id it already had when new mentions join it (as ACLED's
+            # event ids do); a new event takes its smallest free mention id
+            prior = sorted({m.row["event_id"] for m in cluster} & existing - claimed)
+            ids.append(prior[0] if prior else None)
+            claimed.update(prior[:1])
+        for cluster in (c for _k, c in clusters):
+            stale.update(m.row["event_id"] for m in cluster)
+        kept = existing - stale  # events of untouched clusters stay in the table
         assignments: list[dict] = []
         event_rows: list[dict] = []
-        for key, members in by_key.items():
-            for cluster in self._cluster(members):
-                event = _event_row(key, cluster)
-                event_rows.append(event)
-                for m in cluster:
-                    stale.add(m.row["event_id"])
-                    if m.row["event_id"] != event["event_id"]:
-                        assignments.append({"mention_id": m.mention_id, "event_id": event["event_id"]})
+        for (key, cluster), event_id in zip(clusters, ids):
+            if event_id is None:
+                free = sorted(m.mention_id for m in cluster if m.mention_id not in claimed | kept)
+                event_id = free[0] if free else hashlib.sha1(
+                    "|".join(sorted(m.mention_id for m in cluster)).encode()).hexdigest()[:16]
+                claimed.add(event_id)
+            event = _event_row(key, cluster, event_id=event_id)
+            event_rows.append(event)
+            for m in cluster:
+                if m.row["event_id"] != event["event_id"]:
+                    assignments.append({"mention_id": m.mention_id, "event_id": event["event_id"]})
         if assignments:
             con.register("_assign", pa.Table.from_pylist(
                 assignments, schema=pa.schema([("mention_id", _STR), ("event_id", _STR)])))
@@ -838,9 +856,8 @@ def _mention_row(e: Event) -> dict:
     }
 
 
-def _event_row(key: str, cluster: list[_Mention]) -> dict:
+def _event_row(key: str, cluster: list[_Mention], *, event_id: str) -> dict:
     "Aggregate one cluster of mentions into an events row."
-    event_id = min(m.mention_id for m in cluster)
     # the root: the most confident asserted mention, ties to the smallest id
     root = min(cluster, key=lambda m: (m.row["negated"] or m.row["hypothetical"],
                                        -(m.row["confidence"] or 0.0), m.mention_id)).row
