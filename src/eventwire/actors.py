@@ -22,6 +22,16 @@ Coding rules (PLOVER practice):
 - an organisation gives code and sector ("a senior Hamas official" -> Hamas, PSE, REB);
 - a person gives the role held on ``when``; outside every dated role, the undated fallback
   row, else ELI (former official) after a role, else CVL. ``when=None`` means "latest".
+  A name the dictionary lacks as written is matched by first and last name ("Carlos Menem"),
+  or by surname after a title ("President Mugabe"), when the candidates share one country;
+  a dictionary person inside a longer name ("Hassan" in "Omar Hassan al-Bashir") is ignored;
+- an explicit country or organisation before a title, or a possessive, wins over the person's
+  dictionary country ("U.N. mediator Diego Cordovez" -> UNO, "Niger's ambassador X" -> NER);
+- a group is coded where it lives: "Bosnian Serbs" -> BIH, "rebels in the Ivory Coast" -> CIV
+  ("in <country>" on the agent noun itself); "ethnic Albanians" defers to that place (or None);
+- UN bodies stay UNO and the EU/EC EUR, other IGOs IGO, the Red Cross and Amnesty NGO: the
+  PLOVER manual ("Non-state international actors") separates UNO and EUR from IGO, although the
+  older PLOVER GSR gold codes the UN as IGO.
 
 The data files and their columns are described in their own headers (data/actors/*.tsv).
 """
@@ -210,11 +220,11 @@ class ActorDictionary:
         return found[0] if found and len(codes) == 1 else None
 
     def _load_organisations(self, path: Path) -> None:
-        "One organisations file: name, aliases, code, sector."
+        "One organisations file: name, aliases, code, sector (a group with no country code needs a sector)."
         for row in _read_tsv(path):
-            if not _cell(row, 0) or not _cell(row, 2):
+            if not _cell(row, 0) or not (_cell(row, 2) or _cell(row, 3)):
                 continue
-            entry = _Entry("organisation", _cell(row, 0), _cell(row, 2), _cell(row, 3) or None)
+            entry = _Entry("organisation", _cell(row, 0), _cell(row, 2) or None, _cell(row, 3) or None)
             self._by_name[entry.name] = entry
             for alias in [entry.name, *_cell(row, 1).split("|")]:
                 if alias:
@@ -370,24 +380,28 @@ def _match_names(tokens: list[Token], dictionary: ActorDictionary) -> list[tuple
 
 
 def _agent_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) -> tuple[str, str] | None:
-    "The generic agent the head names: (words as written, sector), longest modifier run first."
+    """The generic agent the head names: (words as written, sector), longest modifier run first.
+
+    A collective head ("groups", "forces", "leaders") takes the sector of an agent modifier
+    before its own: "opposition groups" -> OPP, "police forces" -> COP, "rebel leaders" -> REB.
+    """
     mods = sorted((t for t in phrase if t.i < token.i and t.dep_ in {"compound", "amod"}), key=lambda t: t.i)
-    for k in range(len(mods), -1, -1):
-        run = mods[len(mods) - k:]
-        if run and run[-1].i + 1 != token.i or any(b.i != a.i + 1 for a, b in zip(run, run[1:])):
-            continue
+    runs = [mods[len(mods) - k:] for k in range(len(mods), 0, -1)]
+    runs = [r for r in runs if r[-1].i + 1 == token.i and all(b.i == a.i + 1 for a, b in zip(r, r[1:]))]
+    for run in runs:
         for head_form in (token.text, token.lemma_ or token.text):
-            words = _norm_words(" ".join([*(t.text for t in run), head_form]))
-            sector = dictionary.agent_sector(words)
+            sector = dictionary.agent_sector(_norm_words(" ".join([*(t.text for t in run), head_form])))
             if sector:
                 return " ".join([*(t.text for t in run), token.text]), sector
     if (token.lemma_ or token.lower_).lower() in _COLLECTIVE_HEADS or _singular(token.lower_) in _COLLECTIVE_HEADS:
-        for k in range(len(mods), 0, -1):  # "opposition groups", "rebel leaders": the modifier decides
-            run = mods[len(mods) - k:]
-            if run[-1].i + 1 == token.i and all(b.i == a.i + 1 for a, b in zip(run, run[1:])):
-                sector = dictionary.agent_sector(_norm_words(" ".join(t.text for t in run)))
-                if sector:
-                    return " ".join([*(t.text for t in run), token.text]), sector
+        for run in runs:
+            sector = dictionary.agent_sector(_norm_words(" ".join(t.text for t in run)))
+            if sector:
+                return " ".join([*(t.text for t in run), token.text]), sector
+    for head_form in (token.text, token.lemma_ or token.text):
+        sector = dictionary.agent_sector(_norm_words(head_form))
+        if sector:
+            return token.text, sector
     return None
 
 
@@ -510,19 +524,25 @@ def _resolve(token: Token, dictionary: ActorDictionary, when: dt.date | None, de
     related = [r for _t, r in pairs if r]
     extra = [t for t, r in pairs if r and t not in subs]
     place = None
-    if agent is not None and modifier is None and not related:
+    if (agent is not None and modifier is None and not related) or _ethnic(phrase):
         place = _country_in(token, dictionary, when, depth)
         extra += [place[0]] if place else []
     lo, hi = _bounds(token, extra)
     text = token.doc[lo:hi + 1].text
     start, end = token.doc[lo].idx, token.doc[hi].idx + len(token.doc[hi].text)
 
+    if _ethnic(phrase) and (modifier or head_name) and (modifier or head_name[2]).kind == "country":
+        # "ethnic Albanians (in Serbia)": a minority, coded where it lives, not by its demonym
+        code = place[1].code if place else None
+        return Actor(text=text, name=text, code=code, sector=agent[1] if agent else "CVL", start=start, end=end)
     if head_name is not None:
         entry = head_name[2]
         name, code, sector = _entry_actor(entry, when)
         if entry.kind == "country" and (token.ent_type_ == "NORP" or token.tag_ in {"NNPS", "NNS"}
                                         or token.pos_ == "ADJ"):
             sector = "CVL"  # "Israelis", "the Iranian": people of the country, not its state
+            if modifier is not None and modifier.kind in {"country", "capital"}:
+                name, code = modifier.name, modifier.code  # "Bosnian Serbs", "Iraqi Kurds": where they live
         if entry.kind == "person":
             code, sector = _affiliated(entry, code, sector, title, names, head_name, related, dictionary, when)
         return Actor(text=text, name=name, code=code, sector=sector, start=start, end=end)
@@ -559,6 +579,11 @@ def _resolve(token: Token, dictionary: ActorDictionary, when: dt.date | None, de
         name, code, _sector = modifier_tuple  # "Israeli strikes": the country, sector unknown
         return Actor(text=text, name=name, code=code, sector=None, start=start, end=end)
     return None
+
+
+def _ethnic(phrase: list[Token]) -> bool:
+    "The phrase names an ethnic group ('ethnic Albanians', 'ethnic Russian separatists')."
+    return any(t.lower_ == "ethnic" for t in phrase)
 
 
 def _country_in(token: Token, dictionary: ActorDictionary, when: dt.date | None,

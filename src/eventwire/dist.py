@@ -261,7 +261,7 @@ def _run_ray(inputs: list[str], *, root: str, settings: Settings, workers: int, 
     started = not ray.is_initialized()
     if started:
         ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
-                 **({} if address else {"num_cpus": max(workers, 1)}))
+                 **({} if address else {"num_cpus": max(workers, 1) + 1}))  # +1: read and write tasks
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     logging.getLogger("ray.data").setLevel(logging.WARNING)
