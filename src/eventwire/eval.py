@@ -243,11 +243,18 @@ def _parse_date(value) -> dt.date | None:
         return None
 
 
+# The PLOVER gold standard was coded before PLOVER gave the UN and the EU codes of their own
+# (UNO, EUR: manual, "Non-state international actors"), and keeps a few pre-ISO CAMEO codes.
+# A gold code accepts these codes too; everything else must match exactly.
+_GOLD_CODE_ALIASES = {"IGO": {"UNO", "EUR"}, "ITL": {"ITA"}, "JAP": {"JPN"}, "VTN": {"VNM"}}
+
+
 def _codes(value) -> set[str]:
-    "Actor codes of a gold source/target field: a list of {code: ...}; anything else is none."
+    "Actor codes of a gold source/target field (with their accepted aliases); anything else is none."
     if not isinstance(value, list):
         return set()
-    return {str(item["code"]).upper() for item in value if isinstance(item, dict) and item.get("code")}
+    codes = {str(item["code"]).upper() for item in value if isinstance(item, dict) and item.get("code")}
+    return codes | {alias for code in codes for alias in _GOLD_CODE_ALIASES.get(code, ())}
 
 
 # ---------------------------------------------------------------------------- PLOVER GSR
