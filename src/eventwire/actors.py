@@ -43,6 +43,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Span, Token
@@ -87,6 +88,7 @@ class _Entry:
     roles: list[_Role] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def _norm_words(text: str) -> tuple[str, ...]:
     "Lower-cased words of a name: dots and apostrophes dropped, hyphens split ('U.S.' -> ('us',))."
     text = text.lower().replace("’", "'").replace("'s ", " ")
@@ -344,10 +346,14 @@ def _entity_tokens(token: Token) -> list[Token]:
     "The named entity the token sits in, if any."
     if not token.ent_type_:
         return []
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return list(ent)
-    return []
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":  # walk back to the entity's B token
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return list(doc[start:end])
 
 
 def _match_names(tokens: list[Token], dictionary: ActorDictionary) -> list[tuple[int, int, _Entry]]:

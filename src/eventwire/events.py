@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from spacy.tokens import Span, Token
 
@@ -91,8 +92,12 @@ class _Roles:
 
 def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDictionary,
                    when: dt.date | None = None, headline: bool = False,
-                   previous: list[Actor] | None = None) -> list[Extraction]:
-    """Every event in one sentence, one per (actor, recipient) pair of a compound actor."""
+                   previous: list[Actor] | Callable[[], list[Actor]] | None = None) -> list[Extraction]:
+    """Every event in one sentence, one per (actor, recipient) pair of a compound actor.
+
+    ``previous`` is the actors of the sentences before (or a function that finds them, called
+    only when a pronoun needs an antecedent: finding them costs a tenth of the run).
+    """
     coder = _SentenceCoder(sentence, lexicon, dictionary, when, previous or [])
     found: list[Extraction] = []
     if headline:
@@ -146,7 +151,7 @@ class _SentenceCoder:
     """The grammar of one sentence; short-lived, one per sentence."""
 
     def __init__(self, sentence: Span, lexicon: Lexicon, dictionary: ActorDictionary,
-                 when: dt.date | None, previous: list[Actor]):
+                 when: dt.date | None, previous):
         self.sent = sentence
         self.lex = lexicon
         self.cls = lexicon.classes
@@ -520,7 +525,9 @@ class _SentenceCoder:
         if self._mentions is None:
             self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
         earlier = [m for m in self._mentions if m.end <= tok.idx]
-        return actors_mod.resolve_reference(tok, self.previous + earlier, dictionary=self.dictionary)
+        if callable(self.previous):
+            self.previous = self.previous()
+        return actors_mod.resolve_reference(tok, list(self.previous) + earlier, dictionary=self.dictionary)
 
     def _asked(self, tok: Token) -> bool:
         "Whether the event is what a question asks about (its main verb), not a fact it mentions."

@@ -120,7 +120,19 @@ class Coder:
         "Events of one cleaned document from its parsed paragraphs."
         when = article.published
         context = geo.build_context((doc for _, doc in parsed), self.gazetteer)
-        previous: list[Actor] = []
+        recent: list = []  # the sentences before this one; pronouns reach back a few of them
+        found: dict[tuple[int, int], list[Actor]] = {}
+
+        def previous() -> list[Actor]:
+            "Actors of the recent sentences, found only when a pronoun asks (cached per sentence)."
+            out: list[Actor] = []
+            for sent in recent:
+                key = (id(sent.doc), sent.start)
+                if key not in found:
+                    found[key] = find_actor_mentions(sent, self.dictionary, when=when)
+                out.extend(found[key])
+            return out[-20:]
+
         events: dict[str, Event] = {}
         for paragraph, doc in parsed:
             for sent in doc.sents:
@@ -135,8 +147,8 @@ class Coder:
                         continue
                     event = self._finish(article, paragraph, sent, ext, context)
                     events.setdefault(event.event_id, event)
-                previous.extend(find_actor_mentions(sent, self.dictionary, when=when))
-                del previous[:-20]  # pronouns reach back a few sentences, not the whole article
+                recent.append(sent)
+                del recent[:-3]
         return list(events.values())
 
     def _finish(self, article: Article, paragraph: Paragraph, sent, ext: Extraction,
