@@ -192,14 +192,21 @@ class _Expression:
 
 
 def resolve_date(sentence: Span, trigger: Token | None, published: dt.date | None, *,
-                 use_dateparser: bool = True) -> tuple[dt.date | None, str]:
-    """The event's own date: the temporal expression nearest the trigger, resolved against publication."""
+                 use_dateparser: bool = True, others: frozenset[int] = frozenset()) -> tuple[dt.date | None, str]:
+    """The event's own date: the temporal expression nearest the trigger, resolved against publication.
+
+    ``others`` are the token indices of the sentence's other event triggers: an expression that
+    hangs under one of them dates that event, not this one ("... calls for a cease-fire ahead of
+    the retaliation for the assassination two weeks ago").
+    """
     future = _is_future(trigger) if trigger is not None else False
     found = _find_expressions(sentence.text, published, future)
     if use_dateparser:
         found.extend(_dateparser_entities(sentence, found, published))
     if not future and published is not None:
         found = [e for e in found if e.when <= published]  # a past event cannot follow its report
+    if trigger is not None and others:
+        found = [e for e in found if not _owned_by_other(sentence, trigger, e, others)]
     if not found:
         return (published, "publication") if published else (None, "publication")
     best = min(found, key=lambda e: _distance(sentence, trigger, e))
@@ -258,6 +265,25 @@ def _dateparser(text: str, published: dt.date | None) -> dt.date | None:
         logger.debug("dateparser failed on %r", text, exc_info=True)
         return None
     return parsed.date() if parsed else None
+
+
+def _owned_by_other(sentence: Span, trigger: Token, expr: _Expression, others: frozenset[int]) -> bool:
+    "Whether every token of the expression hangs under another event's trigger below ours."
+    base = sentence.start_char
+    tokens = [t for t in sentence if t.idx - base < expr.end and t.idx + len(t) - base > expr.start]
+    if not tokens:
+        return False
+    for tok in tokens:
+        owned = False
+        for node in (tok, *tok.ancestors):
+            if node.i == trigger.i or node.is_ancestor(trigger):
+                break
+            if node.i in others:
+                owned = True
+                break
+        if not owned:
+            return False
+    return True
 
 
 def _distance(sentence: Span, trigger: Token | None, expr: _Expression) -> tuple[int, int]:

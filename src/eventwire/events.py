@@ -116,6 +116,7 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
 # or wished for, not asserted: "blamed Israel for the bombing", "demanded an admission
 # that forces murdered ...".
 _CONTENT_TAKING_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN"})
+_SIDE_DEPS = frozenset({"advcl", "npadvmod", "conj", "parataxis", "appos", "relcl"})
 
 
 def _mark_reported_content(found: list[Extraction]) -> list[Extraction]:
@@ -129,11 +130,15 @@ def _mark_reported_content(found: list[Extraction]) -> list[Extraction]:
 
 
 def _in_content(frame: Token, tok: Token) -> bool:
-    "Whether ``tok`` lies under ``frame`` but outside its subject ('Palestinians blamed ... the bombing')."
+    "Whether ``tok`` lies in what ``frame`` is about: its object or complement ('blamed X for [the bombing]')."
     if frame.i == tok.i or not frame.is_ancestor(tok):
         return False
-    subjects = [c for c in frame.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return not any(s.i == tok.i or s.is_ancestor(tok) for s in subjects)
+    node = tok
+    while node.head.i != frame.i:  # a side clause ("..., protesting X") is not the content
+        if node.dep_ in _SIDE_DEPS:
+            return False
+        node = node.head
+    return node.dep_ not in _SIDE_DEPS and node.dep_ not in ("nsubj", "nsubjpass")
 
 
 def _dedupe(found: list[Extraction]) -> list[Extraction]:

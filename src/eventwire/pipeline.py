@@ -142,19 +142,21 @@ class Coder:
                 extractions = extract_events(sent, lexicon=self.lexicon, dictionary=self.dictionary,
                                              when=when, headline=paragraph.section == "title",
                                              previous=previous)
+                triggers = frozenset(e.trigger.i for e in extractions)
                 for ext in extractions:
                     if ext.confidence < self.settings.min_confidence:
                         continue
-                    event = self._finish(article, paragraph, sent, ext, context)
+                    event = self._finish(article, paragraph, sent, ext, context,
+                                         others=triggers - {ext.trigger.i})
                     events.setdefault(event.event_id, event)
                 recent.append(sent)
                 del recent[:-3]
         return list(events.values())
 
     def _finish(self, article: Article, paragraph: Paragraph, sent, ext: Extraction,
-                context: geo.DocContext) -> Event:
+                context: geo.DocContext, *, others: frozenset[int] = frozenset()) -> Event:
         "Attach date, place, codes and ids to one extraction."
-        when, precision = dates.resolve_date(sent, ext.trigger, article.published)
+        when, precision = dates.resolve_date(sent, ext.trigger, article.published, others=others)
         place = geo.locate_event(sent, ext.trigger, self.gazetteer, context=context)
         if place is not None and not _plausible_place(place, ext, sent, headline=paragraph.section == "title"):
             place = None
