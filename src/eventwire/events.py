@@ -66,7 +66,8 @@ _HEADLINE_PATTERN = 0.85
 _DEMAND_WEIGHT = 0.7
 _UNIDENTIFIED = 0.8  # an event whose actor the text does not name
 # Material events that are worth coding with an unnamed actor, as ACLED does
-_UNIDENTIFIED_ACTORS = {"ASSAULT": ("unidentified armed group", "UAF"), "PROTEST": ("protesters", "CVL")}  # "said ... must": a demand, less explicit than "demanded"
+_UNIDENTIFIED_ACTORS = {"ASSAULT": ("unidentified armed group", "UAF"), "PROTEST": ("protesters", "CVL"),
+                        "COERCE": ("authorities", "COP")}  # "was arrested": by the police, unnamed  # "said ... must": a demand, less explicit than "demanded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +210,8 @@ class _SentenceCoder:
         subject, _ = self._subject(verb)
         target = _child(content, ("nsubj", "nsubjpass"))
         actors, recipients = self._actors_of(subject), self._actors_of(target)
-        if not actors or not recipients:
-            return []
+        if not actors:
+            return []  # "the EU says intervention must be avoided": a demand with no named addressee
         trig = Trigger(verb.lemma_.lower(), "V", (), EventType("REQUEST", None, (), "100"), _DEMAND_WEIGHT)
         roles = self._finish_roles(actors, recipients, trig)
         return self._emit(trig, verb, f"{verb.text} ... must", roles, negated=self._negated(verb),
