@@ -73,6 +73,7 @@ alleviate diminish question wonder query enquire inquire interview get_to
 # WordNet-style synonyms of the verb dictionary that are ambiguous or wrong in news (reviewed
 # by hand from a full listing); triggers_extra.tsv re-adds the good ones with the right type.
 JUNK_VERBS = set("""
+explore
 die perish drown
 abate abide accord acquaint administer admire admit advertise advertize affect agonise agonize aim allot
 altercate amas amass ameliorate amplify analyse annoy apply apportion approach approve arm arouse arrive
