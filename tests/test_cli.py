@@ -114,3 +114,23 @@ def test_cli_ingest_twice_adds_nothing_and_events_query(runner, docs_file, tmp_p
     assert only and all(e["actor_code"] == "RUS" for e in only)
     csv_out = runner.invoke(main, ["events", "--db", db, "--format", "csv"]).stdout
     assert csv_out.splitlines()[0].startswith("event_id") or "event_type" in csv_out.splitlines()[0]
+
+
+def test_cli_ingest_links_syndicated_copies_and_counts_one_story(runner, tmp_path):
+    story = ("Russian troops shelled the Ukrainian town of Vovchansk on Thursday, regional officials said, "
+             "damaging a school and several homes. Ukraine's foreign minister condemned the attack and "
+             "urged NATO allies to send more air defence systems to protect the border region.")
+    docs = [{"id": "wire-a", "source": "Outlet A", "published": "2024-03-08", "text": story},
+            {"id": "wire-b", "source": "Outlet B", "published": "2024-03-08", "text": story + " (Reporting by staff.)"},
+            {"id": "other", "source": "Outlet C", "published": "2024-03-08",
+             "text": "Police arrested dozens of protesters in Nairobi on Friday."}]
+    path = tmp_path / "wire.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    db = str(tmp_path / "w.duckdb")
+    assert runner.invoke(main, ["ingest", str(path), "--db", db, "--workers", "1"]).exit_code == 0
+    from eventwire.store import Store
+
+    with Store.open(db) as store:
+        assert store.duplicate_of() == {"wire-b": "wire-a"}
+        assault = [e for e in store.events(limit=None) if e["event_type"] == "ASSAULT"]
+    assert assault and assault[0]["num_documents"] == 2 and assault[0]["num_stories"] == 1

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Iterable, Iterator
 
 from .config import Settings
+from .dedup import DuplicateIndex
 from .pipeline import Coded, Coder
 from .records import Article, Rejected
 
@@ -85,6 +86,8 @@ def ingest_items(items: Iterable[Article | Rejected], *, db_path: str, settings:
     with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as store:
         stored = store.unchanged_inputs(coder_version)
         store.start_run(kind="ingest", coder_version=coder_version)
+        index = _duplicate_index(store)
+        links: dict[str, str] = {}
         pending: collections.deque[tuple[str, str] | None] = collections.deque()
         articles: list[Article] = []
         rejected: list[Rejected] = []
@@ -105,8 +108,9 @@ def ingest_items(items: Iterable[Article | Rejected], *, db_path: str, settings:
 
         def flush() -> None:
             if articles or rejected or inputs:
-                store.write_batch(articles, rejected, events, coder_version=coder_version, inputs=inputs)
-            for batch in (articles, rejected, events, inputs):
+                store.write_batch(articles, rejected, events, coder_version=coder_version, inputs=inputs,
+                                  duplicates=links)
+            for batch in (articles, rejected, events, inputs, links):
                 batch.clear()
 
         for outcome in code_parallel(fresh(), settings=settings, workers=workers):
@@ -122,6 +126,8 @@ def ingest_items(items: Iterable[Article | Rejected], *, db_path: str, settings:
                 for doc, evs in outcome.documents:
                     articles.append(doc)
                     events.extend(evs)
+                    if doc.kind == "article" and (canonical := index.add(doc)) is not None and canonical != doc.id:
+                        links[doc.id] = canonical
                     counts["documents"] += 1
                     counts["events"] += len(evs)
                 if source:
@@ -131,6 +137,17 @@ def ingest_items(items: Iterable[Article | Rejected], *, db_path: str, settings:
         flush()
         store.add_skipped(counts["skipped"])
     return counts
+
+
+def _duplicate_index(store) -> DuplicateIndex:
+    """A near-duplicate index holding the store's original (non-duplicate) articles.
+
+    Rebuilt from the store at each ingest, so a rerun links new copies as a single run would.
+    """
+    index = DuplicateIndex()
+    for doc_id, title, text in store.original_articles():
+        index.add(Article(id=doc_id, text=text, title=title))
+    return index
 
 
 def recode_store(db_path: str, *, settings: Settings, workers: int = 1, everything: bool = False,

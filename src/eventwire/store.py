@@ -33,7 +33,8 @@ SCHEMA (one DuckDB file):
                cluster), dyad_key, event_type, mode, contexts, actor_code/name/sector,
                recipient_code/name/sector, date, date_precision, location_name, country, lat,
                lon, quad_class, cameo, score, confidence (max over mentions), num_mentions,
-               num_documents, num_sources, first_seen, last_seen (publication dates),
+               num_documents, num_sources, num_stories (documents less near-duplicate copies),
+               first_seen, last_seen (publication dates),
                negated, hypothetical (true only if every mention is), root_mention_id (the
                most confident mention: quad class, CAMEO, score and sentence come from it),
                doc_id, sentence
@@ -125,6 +126,10 @@ _MIGRATIONS = [
     "ALTER TABLE runs ADD COLUMN IF NOT EXISTS dictionary_hash VARCHAR",
     "ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped INTEGER",
     "ALTER TABLE events ADD COLUMN IF NOT EXISTS coder_version VARCHAR",
+    # near-duplicate documents (the same wire story re-run by other outlets) and, per event,
+    # the number of distinct stories behind it: syndicated copies are not independent evidence
+    "CREATE TABLE IF NOT EXISTS duplicates (doc_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR)",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_stories INTEGER",
 ]
 
 _STR, _INT, _F, _B, _D = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
@@ -152,7 +157,7 @@ _EVENT_SCHEMA = pa.schema([
     ("recipient_sector", _STR), ("date", _D), ("date_precision", _STR),
     ("location_name", _STR), ("country", _STR), ("lat", _F), ("lon", _F),
     ("quad_class", _INT), ("cameo", _STR), ("score", _F), ("confidence", _F),
-    ("num_mentions", _INT), ("num_documents", _INT), ("num_sources", _INT),
+    ("num_mentions", _INT), ("num_documents", _INT), ("num_sources", _INT), ("num_stories", _INT),
     ("first_seen", _D), ("last_seen", _D), ("negated", _B), ("hypothetical", _B),
     ("root_mention_id", _STR), ("doc_id", _STR), ("sentence", _STR), ("coder_version", _STR)])
 
@@ -232,6 +237,7 @@ class _Mention:
     row: dict
     published: dt.date | None
     source: str | None
+    story: str | None = None  # the document this one near-duplicates, else itself
 
 
 class Store:
@@ -291,13 +297,14 @@ class Store:
 
     def write_batch(self, articles: Sequence[Article], rejected: Sequence[Rejected],
                     events: Sequence[Event], *, coder_version: str | None = None,
-                    inputs: Sequence[StoredInput] = ()) -> None:
+                    inputs: Sequence[StoredInput] = (), duplicates: dict[str, str] | None = None) -> None:
         """Store documents, rejections and event mentions in one transaction; idempotent.
 
         ``inputs`` names the input documents the batch came from, with a hash of each and the
         cleaned documents it gave: stored in the same transaction, so ``unchanged_inputs``
         never claims a document whose events were lost, and documents an input no longer
-        gives are dropped with their mentions.
+        gives are dropped with their mentions. ``duplicates`` maps a document of the batch to
+        the earlier document it near-duplicates (``dedup.DuplicateIndex``).
         """
         docs = {a.id: a for a in articles}  # last copy of a document wins
         mentions = {e.event_id: e for e in events}
@@ -319,6 +326,8 @@ class Store:
                     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _batch_docs) "
                                 "AND doc_id NOT IN (SELECT unnest(?::VARCHAR[]))", [sorted(docs)])
                 self._write_documents(list(docs.values()), coder_version)
+                if duplicates:
+                    self._insert_or_replace_duplicates(duplicates)
                 self._write_rejected(rejected)
                 new_rows = [_mention_row(e) for e in mentions.values()]
                 self._insert("mentions", new_rows, _MENTION_SCHEMA)
@@ -458,6 +467,24 @@ class Store:
                 "INSERT INTO rejected VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [[r.doc_id, r.reason, r.origin, now] for r in rejected])
 
+    def _insert_or_replace_duplicates(self, duplicates: dict[str, str]) -> None:
+        "Record near-duplicate links (inside the batch's transaction)."
+        rows = [{"doc_id": d, "duplicate_of": c} for d, c in sorted(duplicates.items())]
+        self._con.register("_dups", pa.Table.from_pylist(
+            rows, schema=pa.schema([("doc_id", _STR), ("duplicate_of", _STR)])))
+        self._con.execute("INSERT OR REPLACE INTO duplicates SELECT doc_id, duplicate_of FROM _dups")
+        self._con.unregister("_dups")
+
+    def original_articles(self) -> list[tuple[str, str | None, str]]:
+        "(doc_id, title, text) of stored main articles that copy no earlier one, by id."
+        return self._con.cursor().execute(
+            "SELECT doc_id, title, coalesce(text, '') FROM documents WHERE kind = 'article' "
+            "AND doc_id NOT IN (SELECT doc_id FROM duplicates) ORDER BY doc_id").fetchall()
+
+    def duplicate_of(self) -> dict[str, str]:
+        "Every recorded near-duplicate link: document id -> the earlier document it copies."
+        return dict(self._con.cursor().execute("SELECT doc_id, duplicate_of FROM duplicates").fetchall())
+
     def _insert(self, table: str, rows: list[dict], schema: pa.Schema) -> None:
         "Insert dict rows through an Arrow table (columns by name)."
         if not rows:
@@ -517,8 +544,9 @@ class Store:
                    UNION ALL
                    SELECT mention_id FROM mentions WHERE date IS NULL AND dyad_key IN
                        (SELECT dyad_key FROM _touched WHERE date IS NULL))
-               SELECT m.*, d.published AS _published, d.source AS _source FROM mentions m
-               LEFT JOIN documents d USING (doc_id)
+               SELECT m.*, d.published AS _published, d.source AS _source,
+                      coalesce(x.duplicate_of, m.doc_id) AS _story FROM mentions m
+               LEFT JOIN documents d USING (doc_id) LEFT JOIN duplicates x USING (doc_id)
                WHERE m.mention_id IN (SELECT mention_id FROM chosen)
                ORDER BY m.dyad_key, m.date NULLS LAST, m.mention_id""", [days, days, days])
         names = [c[0] for c in cur.description]
@@ -529,7 +557,7 @@ class Store:
                 mention_id=row["mention_id"], doc_id=row["doc_id"], date=row["date"],
                 country=row["location_country"], lat=row["location_lat"], lon=row["location_lon"],
                 place=(row["location_name"] or "").casefold() or None, row=row,
-                published=row.pop("_published"), source=row.pop("_source")))
+                published=row.pop("_published"), source=row.pop("_source"), story=row.pop("_story")))
         existing = {r[0] for r in con.execute(
             "SELECT event_id FROM events WHERE dyad_key IN (SELECT dyad_key FROM _touched)").fetchall()}
         claimed: set[str] = set()
@@ -880,6 +908,7 @@ def _event_row(key: str, cluster: list[_Mention], *, event_id: str) -> dict:
         "confidence": max(m.row["confidence"] or 0.0 for m in cluster),
         "num_mentions": len(cluster), "num_documents": len({m.doc_id for m in cluster}),
         "num_sources": len({m.source for m in cluster if m.source}),
+        "num_stories": len({m.story for m in cluster}),
         "first_seen": min(seen) if seen else None, "last_seen": max(seen) if seen else None,
         "negated": all(m.row["negated"] for m in cluster),
         "hypothetical": all(m.row["hypothetical"] for m in cluster),
