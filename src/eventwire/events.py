@@ -318,12 +318,13 @@ class _SentenceCoder:
         trig = self.lex.match(noun.lemma_.lower(), "N", preps=preps, mods=mods)
         if trig is None:
             return []
-        carrier_noun = noun.head if (noun.dep_ in ("compound", "amod")
-                                     and noun.head.lemma_.lower() in _GENERIC_EVENT_HEADS) else noun
-        if carrier_noun is not noun and noun.dep_ == "compound":
-            pass  # "a mediation effort", "military operations", "the peace process"
-        elif noun.dep_ in ("compound", "amod") and noun.head.pos_ in ("NOUN", "PROPN") and noun.i < noun.head.i:
-            return []  # "talks venue", "strike force": a modifier of another thing
+        # "a mediation effort", "the peace process": the generic head stands in the sentence
+        # for the event its modifier names; any other head ("talks venue") is another thing
+        generic_head = noun.dep_ in ("compound", "amod") and noun.head.lemma_.lower() in _GENERIC_EVENT_HEADS
+        if (not generic_head and noun.dep_ in ("compound", "amod")
+                and noun.head.pos_ in ("NOUN", "PROPN") and noun.i < noun.head.i):
+            return []
+        carrier_noun = noun.head if generic_head else noun
         verb = _object_of_verb(carrier_noun)
         light = verb is not None and verb.lemma_.lower() in self.cls.light
         if verb is not None and verb.lemma_.lower() in self.cls.negative:
