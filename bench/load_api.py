@@ -42,21 +42,14 @@ def build_store(samples: Path, db_path: str) -> list[dict]:
     "Code the samples into a store; return them as POST /documents bodies."
     from eventwire.config import Settings
     from eventwire.ingest import read_inputs
-    from eventwire.pipeline import Coded, Coder
+    from eventwire.pipeline import Coder, split_outcomes
     from eventwire.records import Article
     from eventwire.store import Store
 
     settings = Settings.load()
     coder = Coder.load(settings)
     items = list(read_inputs([samples], settings=settings))
-    articles, rejected, events = [], [], []
-    for outcome in coder.code_stream(items):
-        if isinstance(outcome, Coded):
-            for doc, coded in outcome.documents:
-                articles.append(doc)
-                events.extend(coded)
-        else:
-            rejected.append(outcome)
+    articles, rejected, events = split_outcomes(coder.code_stream(items))
     with Store.open(db_path) as store:
         store.write_batch(articles, rejected, events)
     return [{"id": a.id, "text": a.text, "title": a.title,

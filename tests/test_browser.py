@@ -32,17 +32,10 @@ pytestmark = pytest.mark.slow
 def sample_db(coder, samples_dir, settings, tmp_path_factory) -> str:
     "The repository's samples coded into a store."
     from eventwire.ingest import read_inputs
-    from eventwire.pipeline import Coded
+    from eventwire.pipeline import split_outcomes
     from eventwire.store import Store
 
-    articles, rejected, events = [], [], []
-    for outcome in coder.code_stream(read_inputs([samples_dir], settings=settings)):
-        if isinstance(outcome, Coded):
-            for doc, coded in outcome.documents:
-                articles.append(doc)
-                events.extend(coded)
-        else:
-            rejected.append(outcome)
+    articles, rejected, events = split_outcomes(coder.code_stream(read_inputs([samples_dir], settings=settings)))
     path = str(tmp_path_factory.mktemp("browser") / "samples.duckdb")
     with Store.open(path) as store:
         store.write_batch(articles, rejected, events)

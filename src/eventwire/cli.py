@@ -368,20 +368,12 @@ def _api_coder(settings: Settings):
 
     def coder(docs: list[dict]):
         from .ingest import article_from_record
-        from .pipeline import Coded, Coder
+        from .pipeline import Coder, split_outcomes
 
         if "coder" not in state:
             state["coder"] = Coder.load(settings)
         items = [article_from_record(d, origin="api") for d in docs]
-        articles, rejected, events = [], [], []
-        for outcome in state["coder"].code_stream(items):
-            if isinstance(outcome, Coded):
-                for doc, evs in outcome.documents:
-                    articles.append(doc)
-                    events.extend(evs)
-            else:
-                rejected.append(outcome)
-        return articles, rejected, events
+        return split_outcomes(state["coder"].code_stream(items))
 
     return coder
 

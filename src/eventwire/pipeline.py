@@ -42,6 +42,21 @@ class Coded:
     documents: tuple[tuple[Article, tuple[Event, ...]], ...]
 
 
+def split_outcomes(outcomes: Iterable[Coded | Rejected]) -> tuple[list[Article], list[Rejected], list[Event]]:
+    "The cleaned documents, rejections and events of a stream of outcomes, as a store writes them."
+    articles: list[Article] = []
+    rejected: list[Rejected] = []
+    events: list[Event] = []
+    for outcome in outcomes:
+        if isinstance(outcome, Coded):
+            for doc, coded in outcome.documents:
+                articles.append(doc)
+                events.extend(coded)
+        else:
+            rejected.append(outcome)
+    return articles, rejected, events
+
+
 class Coder:
     """Everything coding needs, loaded once per process."""
 
