@@ -181,6 +181,7 @@ def format_report(report: dict) -> str:
             out.append(f"skipped: {result.get('reason')}")
         else:
             out.extend(formatters[name](result))
+            out.extend(_format_reliability(result))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -257,6 +258,42 @@ def _codes(value) -> set[str]:
     return codes | {alias for code in codes for alias in _GOLD_CODE_ALIASES.get(code, ())}
 
 
+# Confidence bins of the reliability table: [low, high) each, the last one closed.
+RELIABILITY_BINS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8),
+                                                     (0.8, 0.9), (0.9, 1.0))
+
+
+def reliability(judged: Sequence[tuple[float, bool]]) -> dict:
+    """How often asserted events are right, by confidence bin, and at confidence >= 0.8.
+
+    `judged` holds (confidence, right) for every asserted event of a set; what "right" means is
+    the set's own (PLOVER: the gold type; CASE: an accepted type, and no conflict event in a
+    disaster snippet; ConfliBERT: the sentence's class)."""
+    def share(rows) -> dict:
+        n = len(rows)
+        return {"n": n, "right": sum(r for _, r in rows), "share": round(sum(r for _, r in rows) / n, 4) if n else None}
+
+    bins = []
+    for low, high in RELIABILITY_BINS:
+        last = high >= 1.0
+        rows = [(c, r) for c, r in judged if low <= c < high or (last and c == high)]
+        bins.append({"low": low, "high": high, **share(rows)})
+    return {"bins": bins, "high": share([(c, r) for c, r in judged if c >= 0.8]), "all": share(list(judged))}
+
+
+def _format_reliability(result: dict) -> list[str]:
+    "The reliability table of one set."
+    rel = result.get("reliability")
+    if not rel:
+        return []
+    fmt = lambda v: _pct(v["share"]) if v["share"] is not None else "    -"  # noqa: E731
+    out = ["", "reliability (asserted events; right share by confidence):"]
+    out += _table(["confidence", "n", "right"],
+                  [[f"{b['low']:.1f}-{b['high']:.1f}", b["n"], fmt(b)] for b in rel["bins"]]
+                  + [[">= 0.8", rel["high"]["n"], fmt(rel["high"])], ["all", rel["all"]["n"], fmt(rel["all"])]])
+    return out
+
+
 # ---------------------------------------------------------------------------- PLOVER GSR
 def read_plover(path: Path) -> list[dict]:
     "Records of the PLOVER gold-standard JSONL; malformed lines are logged and skipped."
@@ -289,7 +326,8 @@ def score_plover_record(record: dict, events: Sequence[Event]) -> dict:
     top = top_event(events)
     return {"id": str(record.get("id", "")), "gold": gold, "predicted": sorted(predicted),
             "hit": gold in predicted, "extra": sorted(predicted - {gold}),
-            "dyad": dyad if sources else None, "top": top.event_type if top else NONE}
+            "dyad": dyad if sources else None, "top": top.event_type if top else NONE,
+            "judged": [(e.confidence, e.event_type == gold) for e in asserted(events)]}
 
 
 def summarize_plover(scored: Sequence[dict]) -> dict:
@@ -330,7 +368,8 @@ def eval_plover(shared_dir: Path, coder) -> dict:
     splits = {"dev": [s for s in scored if split_of(s["id"]) == "dev"],
               "test": [s for s in scored if split_of(s["id"]) == "test"], "all": scored}
     return {"status": "ok", "file": PLOVER_FILE,
-            "splits": {name: summarize_plover(rows) for name, rows in splits.items()}}
+            "splits": {name: summarize_plover(rows) for name, rows in splits.items()},
+            "reliability": reliability([j for s in scored for j in s["judged"]])}
 
 
 def _type_order(label: str) -> tuple[int, str]:
@@ -350,10 +389,16 @@ def score_case_snippet(label: str, events: Sequence[Event]) -> dict:
     group, right = CASE_MAPPING.get(label, ("none", ()))
     kept = asserted(events)
     top = top_event(events)
+    if group in CASE_GROUPS:
+        judged = [(e.confidence, e.event_type in right) for e in kept]
+    elif group == "disaster":
+        judged = [(e.confidence, False) for e in kept if e.quad_class in (3, 4)]
+    else:
+        judged = []
     return {"label": label, "group": group,
             "any": any(e.event_type in right for e in kept),
             "top": top is not None and top.event_type in right,
-            "conflict": any(e.quad_class in (3, 4) for e in kept)}
+            "conflict": any(e.quad_class in (3, 4) for e in kept), "judged": judged}
 
 
 def summarize_case(scored: Sequence[dict]) -> dict:
@@ -383,16 +428,20 @@ def eval_case(shared_dir: Path, coder) -> dict:
     rows = [r for r in read_tsv_rows(path) if len(r) >= 3 and r[2] != "SubType"]
     coded = code_texts(coder, [r[1] for r in rows], ids=[f"case-{r[0]}" for r in rows])
     scored = [score_case_snippet(r[2].strip(), events) for r, events in zip(rows, coded)]
-    return {"status": "ok", "file": CASE_FILE, "n": len(scored), **summarize_case(scored)}
+    return {"status": "ok", "file": CASE_FILE, "n": len(scored), **summarize_case(scored),
+            "reliability": reliability([j for s in scored for j in s["judged"]])}
 
 
 # ---------------------------------------------------------------------------- ConfliBERT
+def event_class(event: Event) -> int:
+    "The ConfliBERT class of one event: 0 for a statement or appeal (CAMEO 01/02), else its quad class."
+    return 0 if (event.cameo or "").startswith(_NEUTRAL_CAMEO) else int(event.quad_class)
+
+
 def predict_quad_class(events: Sequence[Event]) -> int:
     "The ConfliBERT class of a sentence's events: 0 (none, or a statement/appeal) or 1..4."
     top = top_event(events)
-    if top is None or (top.cameo or "").startswith(_NEUTRAL_CAMEO):
-        return 0
-    return int(top.quad_class)
+    return 0 if top is None else event_class(top)
 
 
 def summarize_classes(pairs: Sequence[tuple[int, int]], classes: Sequence[int] = CONFLIBERT_CLASSES) -> dict:
@@ -425,7 +474,10 @@ def eval_conflibert(shared_dir: Path, coder) -> dict:
             rows.append((sentence, int(label)))
     coded = code_texts(coder, [s for s, _ in rows], ids=[f"conflibert-{i}" for i in range(len(rows))])
     pairs = [(label, predict_quad_class(events)) for (_, label), events in zip(rows, coded)]
-    return {"status": "ok", "file": CONFLIBERT_FILE, **summarize_classes(pairs)}
+    judged = [(e.confidence, event_class(e) == label) for (_, label), events in zip(rows, coded)
+              for e in asserted(events)]
+    return {"status": "ok", "file": CONFLIBERT_FILE, **summarize_classes(pairs),
+            "reliability": reliability(judged)}
 
 
 # ---------------------------------------------------------------------------- sample page

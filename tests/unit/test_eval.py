@@ -254,3 +254,14 @@ def test_eval_missing_files_and_folder(tmp_path):
     assert "not found: nothing to evaluate" in ev.format_report(missing)
     with pytest.raises(InputError):
         ev.run_eval(tmp_path / "shared", coder=FakeCoder(), sets=["nope"])
+
+
+def test_eval_reliability_bins_count_each_event_once_and_high_share():
+    from eventwire.eval import reliability
+
+    judged = [(0.2, False), (0.55, True), (0.8, True), (0.85, False), (0.9, True), (1.0, True)]
+    rel = reliability(judged)
+    assert sum(b["n"] for b in rel["bins"]) == len(judged)
+    assert rel["bins"][-1] == {"low": 0.9, "high": 1.0, "n": 2, "right": 2, "share": 1.0}
+    assert rel["high"] == {"n": 4, "right": 3, "share": 0.75}
+    assert reliability([])["high"]["share"] is None
