@@ -110,7 +110,17 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
             found.extend(coder.verbal_events(tok))
         elif tok.pos_ in ("NOUN", "PROPN") and lexicon.has(tok.lemma_.lower(), "N"):
             found.extend(coder.nominal_events(tok))
+    if found and coder.disaster_story():
+        found = [ext for ext in found if not _emergency_instruction(ext)]
     return _dedupe(_mark_reported_content(found))
+
+
+def _emergency_instruction(ext: Extraction) -> bool:
+    """An order of the authorities to the public in a disaster ("ordered residents to shelter in
+    place", "asked visitors to stay away"): a safety instruction, not a political demand."""
+    return (ext.meaning.event_type == "REQUEST" and ext.actor.sector in ("GOV", "COP")
+            and (ext.recipient is None or (ext.recipient.sector in (None, "CVL")
+                                           and ext.recipient.code in (None, ext.actor.code))))
 
 
 # Events named inside what an accusation, demand, refusal or threat is about are alleged
@@ -467,7 +477,16 @@ class _SentenceCoder:
         "Whether an unnamed actor may be assumed: an intentional act, not in a story of a disaster."
         if trig.lemma not in self.cls.intentional_violence:
             return False
-        return not any(t.lower_ in self.cls.disaster_words for t in self.sent)
+        # protesters protest about disasters too ("protests over the oil spill")
+        return trig.meaning.event_type == "PROTEST" or not self.disaster_story()
+
+    def disaster_story(self) -> bool:
+        """Whether the sentence tells of a disaster: disaster words in it or earlier in its
+        paragraph ("explosions tore through a chemical store ... The blasts killed 50"), and no
+        word of hostility in either ("attacked with poisonous gas" is an attack)."""
+        context = self.sent.doc[: self.sent.end]
+        words = {w for t in context for w in (t.lower_, t.lemma_.lower())}
+        return bool(words & self.cls.disaster_words) and not words & self.cls.hostile_words
 
     def _nearest_other_actor(self, actors: list[Actor]) -> Actor | None:
         "The actor mention closest to the actor whose country differs from every actor's."
@@ -580,13 +599,16 @@ class _SentenceCoder:
             if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
                    for c in node.children):
                 mark = "ultimatum"  # "will withdraw ... unless X agrees"
-        for node in _governing_chain(tok)[1:]:
+        chain = _governing_chain(tok)
+        for below, node in zip(chain, chain[1:]):
             lemma = node.lemma_.lower()
             if lemma in self.cls.epistemic:
                 return "epistemic"
             if lemma in self.cls.request_governors:
                 return "requested"
             if lemma in self.cls.commitment:
+                if below.dep_ == "ccomp":
+                    continue  # "determined that X carried out an attack": a finding, not a plan
                 own = own or "intent"
                 break
             if lemma in self.cls.intent:

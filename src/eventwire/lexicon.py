@@ -52,6 +52,7 @@ class VerbClasses:
     request_governors: frozenset[str]
     intentional_violence: frozenset[str]
     disaster_words: frozenset[str]
+    hostile_words: frozenset[str]
 
 
 class Lexicon:

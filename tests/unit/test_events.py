@@ -182,3 +182,21 @@ def test_events_collective_head_stands_for_its_members(lexicon):
                   ("diplomats", "diplomat", "NOUN", "NNS", 2, "pobj"), ("met", "meet", "VERB", "VBD", 5, "ROOT"),
                   ("Iran", "Iran", "PROPN", "NNP", 5, "dobj")], lexicon)
     assert [(e.actor.code, e.actor.sector, e.recipient.code) for e in found] == [("RUS", "GOV", "IRN")]
+
+
+def test_events_attack_with_gas_is_an_attack_despite_disaster_words(lexicon):
+    # "Civilians were attacked with poisonous gas": gas is a disaster word, attack a hostile one
+    found = code([("Civilians", "civilian", "NOUN", "NNS", 2, "nsubjpass"), ("were", "be", "AUX", "VBD", 2, "auxpass"),
+                  ("attacked", "attack", "VERB", "VBN", 2, "ROOT"), ("with", "with", "ADP", "IN", 2, "prep"),
+                  ("poisonous", "poisonous", "ADJ", "JJ", 5, "amod"), ("gas", "gas", "NOUN", "NN", 3, "pobj")], lexicon)
+    assert [(e.meaning.event_type, e.actor.sector) for e in found] == [("ASSAULT", "UAF")]
+
+
+def test_events_finding_that_an_attack_happened_is_not_a_plan(lexicon):
+    # "A team determined that the government carried out an attack": determine + ccomp is a finding
+    found = code([("A", "a", "DET", "DT", 1, "det"), ("team", "team", "NOUN", "NN", 2, "nsubj"),
+                  ("determined", "determine", "VERB", "VBD", 2, "ROOT"), ("that", "that", "SCONJ", "IN", 6, "mark"),
+                  ("the", "the", "DET", "DT", 5, "det"), ("government", "government", "NOUN", "NN", 6, "nsubj"),
+                  ("attacked", "attack", "VERB", "VBD", 2, "ccomp"), ("Syria", "Syria", "PROPN", "NNP", 6, "dobj")],
+                 lexicon)
+    assert [(e.meaning.event_type, e.hypothetical) for e in found] == [("ASSAULT", False)]
