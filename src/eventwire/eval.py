@@ -78,7 +78,11 @@ SAMPLE_FILE = "samples/gzero-gaza-truce-page.txt"
 #  - force against protesters is ASSAULT 'crowd-control' when a weapon or tactic is named,
 #    COERCE 'restrict' for "police pushed back protesters": both accepted;
 #  - PROTEST_WITH_INTER is scored on the protest itself (the intervention is a second event);
-#  - territory taken by fighting (GOV_REGAINS_TERIT, NON_STATE_ACTOR_OVERTAKES_TER) is ASSAULT;
+#  - territory taken by fighting (GOV_REGAINS_TERIT, NON_STATE_ACTOR_OVERTAKES_TER) is ASSAULT, or
+#    COERCE 'seize': CAMEO2PLOVER-2021 maps CAMEO 192 "Occupy territory" to COERCE, seize, military;
+#  - ACLED's "Agreement" covers peace deals, ceasefires, talks, prisoner exchanges and releases
+#    and surrenders: AGREE, CONSULT for the talks, and RETREAT for what the manual lists under it
+#    ("the release of prisoners and hostages ... observing a ceasefire", "ceding territory");
 #  - DIPLO snippets in this set are expulsions, sanctions, demands and meetings: CONSULT,
 #    and the verbal / sanctioning types a diplomatic move is coded as, are accepted;
 #  - ATTRIB is blame (ACCUSE) or a claim of responsibility, whose coded event is the attack;
@@ -101,15 +105,15 @@ CASE_MAPPING: dict[str, tuple[str, tuple[str, ...]]] = {
     "REM_EXPLOS": ("violent", _VIOLENT),
     "SEX_VIOL": ("violent", _VIOLENT),
     "ABDUCT_DISSAP": ("violent", _VIOLENT),
-    "GOV_REGAINS_TERIT": ("violent", _VIOLENT),
-    "NON_STATE_ACTOR_OVERTAKES_TER": ("violent", _VIOLENT),
+    "GOV_REGAINS_TERIT": ("violent", ("ASSAULT", "COERCE")),
+    "NON_STATE_ACTOR_OVERTAKES_TER": ("violent", ("ASSAULT", "COERCE")),
     "MOB_VIOL": ("violent", ("ASSAULT", "PROTEST")),
     "FORCE_AGAINST_PROTEST": ("violent", ("ASSAULT", "COERCE")),
     "PEACE_PROTEST": ("protest", ("PROTEST",)),
     "PROTEST_WITH_INTER": ("protest", ("PROTEST",)),
     "VIOL_DEMONSTR": ("protest", ("PROTEST",)),
     "ARREST": ("arrest", ("COERCE",)),
-    "AGREEMENT": ("diplomacy", ("AGREE",)),
+    "AGREEMENT": ("diplomacy", ("AGREE", "CONSULT", "RETREAT")),
     "DIPLO": ("diplomacy", ("CONSULT", "SANCTION", "REQUEST", "ACCUSE", "REJECT", "THREATEN")),
     "ATTRIB": ("other", ("ACCUSE", "ASSAULT")),
     "DISR_WEAP": ("other", ("COERCE",)),

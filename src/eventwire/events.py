@@ -65,6 +65,7 @@ _NO_RECIPIENT = 0.9
 _HEADLINE_PATTERN = 0.85
 _DEMAND_WEIGHT = 0.7
 _UNIDENTIFIED = 0.8  # an event whose actor the text does not name
+_PROTESTER_SUBJECT = 0.7  # a protest known only from its people ("protesters poured into the streets")
 # Material events that are worth coding with an unnamed actor, as ACLED does
 _UNIDENTIFIED_ACTORS = {"ASSAULT": ("unidentified armed group", "UAF"), "PROTEST": ("protesters", "CVL"),
                         "COERCE": ("authorities", "COP")}  # "was arrested": by the police, unnamed  # "said ... must": a demand, less explicit than "demanded"
@@ -110,6 +111,7 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
             found.extend(coder.verbal_events(tok))
         elif tok.pos_ in ("NOUN", "PROPN") and lexicon.has(tok.lemma_.lower(), "N"):
             found.extend(coder.nominal_events(tok))
+    found.extend(coder.protester_events(found))
     if found and coder.disaster_story():
         found = [ext for ext in found if not _emergency_instruction(ext)]
     return _dedupe(_mark_reported_content(found))
@@ -191,7 +193,7 @@ class _SentenceCoder:
             return []  # "launched a mediation effort": the modifier carries the event
         trig = self._match_verb(verb)
         if trig is None:
-            return self.demand_events(verb)
+            return self.under_attack_events(verb) or self.demand_events(verb)
         if self._suppressed(verb):
             return []
         subject = _child(verb, ("nsubj",))
@@ -209,6 +211,54 @@ class _SentenceCoder:
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
         modality = "purpose" if purpose is not None else self._modality(verb)
         return self._emit(trig, verb, text, roles, negated=self._negated(verb), modality=modality)
+
+    def under_attack_events(self, verb: Token) -> list[Extraction]:
+        """"Planes came under small arms fire", "the convoy came under attack": the subject is the
+        target, the attacker unnamed (ACLED's unidentified armed group) unless "from"/"by" names it."""
+        if verb.lemma_.lower() not in ("come", "be") or verb.i in self.used:
+            return []
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ != "under":
+                continue
+            noun = _child(prep, ("pobj",))
+            if noun is None:
+                continue
+            lemma = noun.lemma_.lower()
+            trig = self.lex.match("fire", "V", preps=("on",)) if lemma == "fire" else self.lex.match(lemma, "N")
+            if trig is None or trig.meaning.event_type != "ASSAULT":
+                continue
+            attackers = [a for p in noun.children if p.dep_ == "prep" and p.lower_ in ("from", "by")
+                         for a in self._actors_of(_child(p, ("pobj",)))]
+            targets = self._actors_of(_child(verb, ("nsubj",)))
+            self.used.update((verb.i, noun.i))
+            roles = self._finish_roles(attackers, targets, trig)
+            return self._emit(trig, noun, f"{verb.text} {prep.text} {noun.text}", roles,
+                              negated=self._negated(verb), modality=self._modality(verb))
+        return []
+
+    def protester_events(self, found: list[Extraction]) -> list[Extraction]:
+        """A protest told through its people: "Protesters poured into the streets", "Rioters
+        fought with police", "crowds of demonstrators blocked roads" (ACLED codes the gathering)."""
+        if any(e.meaning.event_type == "PROTEST" for e in found):
+            return []
+        for tok in self.sent:
+            if tok.dep_ != "nsubj" or tok.head.pos_ not in ("VERB", "AUX") or tok.i in self.used:
+                continue
+            people = tok
+            if tok.lemma_.lower() in _COLLECTIVE_HEADS:
+                people = next((p for prep in tok.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                               for p in prep.children if p.dep_ == "pobj"), tok)
+            lemma = people.lemma_.lower()
+            if lemma not in self.cls.protester_nouns:
+                continue
+            trig = self.lex.match("riot" if lemma == "rioter" else "protest", "N")
+            actors = self._actors_of(tok)
+            if trig is None or not actors:
+                continue
+            roles = self._finish_roles(actors, [], trig)
+            return self._emit(trig, people, people.text, roles, negated=self._negated(tok.head),
+                              modality=self._modality(tok.head), factor=_PROTESTER_SUBJECT)
+        return []
 
     def demand_events(self, verb: Token) -> list[Extraction]:
         "'X said Y must (should) do Z': X demands of Y (CAMEO 10)."
@@ -601,6 +651,8 @@ class _SentenceCoder:
                 mark = "ultimatum"  # "will withdraw ... unless X agrees"
         chain = _governing_chain(tok)
         for below, node in zip(chain, chain[1:]):
+            if below.dep_ == "conj":
+                continue  # a coordinated sibling, not a governor: "is scheduled to resume ... and came under fire"
             lemma = node.lemma_.lower()
             if lemma in self.cls.epistemic:
                 return "epistemic"

@@ -53,6 +53,7 @@ class VerbClasses:
     intentional_violence: frozenset[str]
     disaster_words: frozenset[str]
     hostile_words: frozenset[str]
+    protester_nouns: frozenset[str]
 
 
 class Lexicon:

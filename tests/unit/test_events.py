@@ -15,7 +15,8 @@ from eventwire.records import Actor, EventType
 _ACTORS = {"israel": ("Israel", "ISR", "GOV"), "hamas": ("Hamas", "PSE", "REB"), "iran": ("Iran", "IRN", "GOV"),
            "russia": ("Russia", "RUS", "GOV"), "ukraine": ("Ukraine", "UKR", "GOV"),
            "russian": ("Russia", "RUS", None), "troops": (None, None, "MIL"), "kharkiv": ("Kharkiv", "UKR", "GOV"),
-           "official": (None, None, "GOV"), "diplomats": (None, None, "GOV"), "palestinians": ("Palestine", "PSE", "CVL")}
+           "official": (None, None, "GOV"), "diplomats": (None, None, "GOV"), "palestinians": ("Palestine", "PSE", "CVL"),
+           "protesters": (None, None, "CVL")}
 
 
 def _fake_resolve(token, dictionary, *, when=None):
@@ -60,6 +61,7 @@ def lexicon():
         t("missile", "N", "ASSAULT", "heavy-weapons"), t("assassination", "N", "ASSAULT", "targeted"),
         t("meet", "V", "CONSULT"), t("withdraw", "V", "RETREAT"), t("blame", "V", "ACCUSE"),
         t("bombing", "N", "ASSAULT"), t("attack", "N", "ASSAULT"), t("kill", "V", "ASSAULT"),
+        t("protest", "N", "PROTEST", "demo"), t("fire", "V", "ASSAULT", "firearms", pattern=(("prep", "on"),)),
     ], classes)
 
 
@@ -200,3 +202,19 @@ def test_events_finding_that_an_attack_happened_is_not_a_plan(lexicon):
                   ("attacked", "attack", "VERB", "VBD", 2, "ccomp"), ("Syria", "Syria", "PROPN", "NNP", 6, "dobj")],
                  lexicon)
     assert [(e.meaning.event_type, e.hypothetical) for e in found] == [("ASSAULT", False)]
+
+
+def test_events_protesters_as_subject_tell_of_a_protest(lexicon):
+    # "Protesters poured into the streets": no protest verb, but the people make the event
+    found = code([("Protesters", "protester", "NOUN", "NNS", 1, "nsubj"), ("poured", "pour", "VERB", "VBD", 1, "ROOT"),
+                  ("into", "into", "ADP", "IN", 1, "prep"), ("the", "the", "DET", "DT", 4, "det"),
+                  ("streets", "street", "NOUN", "NNS", 2, "pobj")], lexicon)
+    assert [(e.meaning.event_type, e.meaning.mode, e.actor.sector) for e in found] == [("PROTEST", "demo", "CVL")]
+
+
+def test_events_came_under_fire_makes_the_subject_the_target(lexicon):
+    # "Troops came under fire": an unnamed attacker, the troops the recipient
+    found = code([("Troops", "troop", "NOUN", "NNS", 1, "nsubj"), ("came", "come", "VERB", "VBD", 1, "ROOT"),
+                  ("under", "under", "ADP", "IN", 1, "prep"), ("fire", "fire", "NOUN", "NN", 2, "pobj")], lexicon)
+    assert [(e.meaning.event_type, e.actor.sector, e.recipient.sector, e.hypothetical) for e in found] == [
+        ("ASSAULT", "UAF", "MIL", False)]
