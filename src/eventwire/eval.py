@@ -24,9 +24,9 @@ Sets (each is skipped, with its reason in the report, when its file is absent):
                 the asserted events; "top": the top event has a right type. Disasters: share of
                 snippets with no asserted quad 3/4 (conflict) event at all.
 ``conflibert``  shared/gold/dev/conflibert_cameo_class_train.tsv (sentence, label 0..4).
-                Predicted class: 0 without an asserted event; 0 when the top event's CAMEO
-                code starts with 01 or 02 (statements and appeals, the set's class 0, so a
-                REQUEST coded as CAMEO 02x is 0); else the top event's quad class 1..4.
+                Predicted class: 0 without an asserted event; else the CAMEO class of the
+                top event's CAMEO code: 01-02 statements and appeals (the set's class 0, so a
+                REQUEST coded as CAMEO 02x is 0), 03-05, 06-08, 09-13, 14-20 (1..4).
 ``sample``      shared/samples/gzero-gaza-truce-page.txt scored against the table of its
                 .expected.md: must / should rows found (type, actor code, recipient code when
                 the row names codes, and the right document: main article vs teaser), the
@@ -129,8 +129,9 @@ CASE_MAPPING: dict[str, tuple[str, tuple[str, ...]]] = {
 CASE_GROUPS: tuple[str, ...] = ("violent", "protest", "arrest", "diplomacy")
 
 CONFLIBERT_CLASSES: tuple[int, ...] = (0, 1, 2, 3, 4)
-# ConfliBERT class 0 is CAMEO 01 (make public statement) and 02 (appeal).
-_NEUTRAL_CAMEO = ("01", "02")
+# ConfliBERT classes by CAMEO root code: (class, last root of the class); class 0 is CAMEO 01
+# (make public statement) and 02 (appeal).
+_CAMEO_CLASS_ENDS = ((0, 2), (1, 5), (2, 8), (3, 13), (4, 20))
 
 # PLOVER sectors (and CAMEO role codes) that may sit beside a country code in the sample
 # table's parentheses, e.g. "(USA GOV)", "(HKG GOV / JUD)": never actor codes.
@@ -438,8 +439,16 @@ def eval_case(shared_dir: Path, coder) -> dict:
 
 # ---------------------------------------------------------------------------- ConfliBERT
 def event_class(event: Event) -> int:
-    "The ConfliBERT class of one event: 0 for a statement or appeal (CAMEO 01/02), else its quad class."
-    return 0 if (event.cameo or "").startswith(_NEUTRAL_CAMEO) else int(event.quad_class)
+    """The ConfliBERT class of one event, from its CAMEO code, since the set's labels are CAMEO
+    classes: 0 for a statement or appeal (01-02), 1 verbal cooperation (03-05), 2 material
+    cooperation (06-08), 3 verbal conflict (09-13), 4 material conflict (14-20). PLOVER's quad
+    class differs on purpose for a few types (CONCEDE, CAMEO 08 "Yield", is verbal cooperation in
+    the PLOVER manual); an event without a CAMEO code falls back to its PLOVER quad class."""
+    cameo = event.cameo or ""
+    if len(cameo) >= 2 and cameo[:2].isdigit() and 1 <= int(cameo[:2]) <= 20:
+        root = int(cameo[:2])
+        return next(cls for cls, last in _CAMEO_CLASS_ENDS if root <= last)
+    return int(event.quad_class)
 
 
 def predict_quad_class(events: Sequence[Event]) -> int:

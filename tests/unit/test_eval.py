@@ -265,3 +265,11 @@ def test_eval_reliability_bins_count_each_event_once_and_high_share():
     assert rel["bins"][-1] == {"low": 0.9, "high": 1.0, "n": 2, "right": 2, "share": 1.0}
     assert rel["high"] == {"n": 4, "right": 3, "share": 0.75}
     assert reliability([])["high"]["share"] is None
+
+
+@pytest.mark.parametrize("cameo, quad, expected", [("081", 1, 2), ("020", 3, 0), ("100", 3, 3), ("141", 3, 4),
+                                                  ("057", 1, 1), (None, 4, 4)])
+def test_eval_conflibert_class_follows_the_cameo_code(cameo, quad, expected):
+    event = make_event("CONCEDE", cameo=cameo)
+    event = ev.replace(event, cameo=cameo, quad_class=quad)
+    assert ev.event_class(event) == expected
