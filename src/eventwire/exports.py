@@ -263,7 +263,7 @@ def _action_geo(row: dict) -> dict:
     precision = row["location_precision"] or "city"
     if precision == "country":
         geo_type = 1
-    elif precision == "admin1":
+    elif precision in ("admin1", "admin2", "region"):  # GDELT has no finer type than its ADM1
         geo_type = 2 if country == "USA" else 5
     else:
         geo_type = 3 if country == "USA" else 4
@@ -334,7 +334,7 @@ def _plover_place(row: dict) -> dict | None:
     "A PLOVER location object (the Mordecai field names)."
     if row["location_name"] is None:
         return None
-    resolution = {"country": 1, "admin1": 2, "city": 4, "site": 5}.get(row["location_precision"] or "city", 4)
+    resolution = {"country": 1, "region": 2, "admin1": 2, "admin2": 3, "city": 4, "site": 5}.get(row["location_precision"] or "city", 4)
     return {"extracted_place": row["root_location_text"], "resolved_place": row["location_name"],
             "geonameid": row["geonameid"], "lat": row["lat"], "lon": row["lon"], "province": row["admin1"],
             "country_code": row["country"], "resolution": resolution}

@@ -10,6 +10,12 @@ INTERFACE:
     records = places_records(text_or_article, *, coder) -> list[dict]   # `eventwire places`, GET /places
 
 Metonyms used as actors ("Washington said", "Tel Aviv would continue") are not locations.
+Kinds (Place.precision): country, admin1, admin2 (counties, parishes, second-level provinces),
+region (islands and regions from places_extra.tsv), city, site.
+A name the small model tags PERSON/ORG still counts as a place when a place noun types it
+("the Sulu region", "the capital, Sanaa", "Jefferson Parish"), and a name the gazetteer
+knows only under another spelling ("Salaheddin" / "Salah ad Din") when its country is one the
+document names.
 The index (data/gazetteer/places.tsv) is built by scripts/build_gazetteer.py; names are
 matched after normalize_name(), so "Khān Yūnis", "Khan Yunis" and "Khan Younis" meet.
 """
@@ -26,6 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from spacy.attrs import ENT_TYPE, ORTH, POS
+from spacy.parts_of_speech import ADJ, NOUN, PROPN, VERB, X
 from spacy.tokens import Doc, Span, Token
 
 from .records import Place
@@ -38,7 +46,7 @@ CONTEXT_BONUS = 3.0  # ... but a US state beats the country Georgia when the doc
 ADMIN1_BONUS = 1.0  # the candidate lies in a province the document names
 # A province yields to a same-named city of its country ("Tehran" the city, not Tehran
 # Province): its population is the sum of its cities, ~1.6x its capital's for Tehran/Kyiv/Gaza.
-ADMIN1_PENALTY = 1.5
+ADMIN1_PENALTY = 1.5  # also for admin2: "Sulu" is a province and the city of Jolo's old name
 PRIMARY_BONUS = 0.5  # the name is the place's own name, not one of its alternate names
 EXTRA_POPULATION = 20_000  # places_extra.tsv rows without a population count as a small town
 # A non-entity proper-noun run must name a place at least this big (or a country/province/site)
@@ -50,6 +58,9 @@ MIN_ORG_CITY_POPULATION = 1_000_000
 CONTEXT_SHARE = 0.1  # a mention counts for its country only if no other country's candidate has >= 10% of its population
 
 _ENTITY_LABELS = {"GPE", "LOC", "FAC"}
+_DIVISIONS = {"admin1", "admin2"}
+# Kinds a bare proper-noun run may name on its own (a city must also be MIN_BARE_POPULATION big).
+_AREA_KINDS = {"country", "admin1", "site", "region"}
 _BLOCKING_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
 _LOCATIVE = {"in", "at", "near", "outside", "across", "into", "inside", "around", "throughout",
              "on", "within", "over", "along", "toward", "towards", "to", "from"}
@@ -65,11 +76,30 @@ _SPACES = re.compile(r"\s+")
 MAX_NGRAM = 5
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across a batch; ~30% of geoparsing time before the cache
 def normalize_name(text: str) -> str:
     "Lowercase, accents stripped, hyphens and apostrophes folded: 'Khān Yūnis' -> 'khan yunis'."
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.translate(_FOLD).lower()).strip()
+
+
+# Spelling variants of transliterated names: vowels and doubled letters vary ("Sanaa"/"Sana'a",
+# "Salaheddin"/"Salah ad Din", "Hodeida"/"Hodeidah"), an Arabic article is written or not.
+_VARIANT_PAIRS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("ei", "i"), ("ey", "i"), ("y", "i"), ("kh", "h"),
+                  ("gh", "g"), ("q", "k"), ("ck", "k"), ("c", "k"), ("dh", "d"), ("th", "t"), ("w", "u"),
+                  ("e", "a"), ("o", "u"))
+_ARTICLE = re.compile(r"^(?:al|el|ad|ed|as|es|ash|an|ar|at|az|ul|ud) ")
+_DOUBLED = re.compile(r"(.)\1+")
+MIN_VARIANT_KEY = 5  # shorter keys ("sana", "gaza") collide across unrelated names
+
+
+def variant_key(norm: str) -> str:
+    "A coarse spelling key of a normalized name: 'salaheddin' and 'salah ad din' -> 'salahadin'."
+    key = _ARTICLE.sub("", norm)
+    for old, new in _VARIANT_PAIRS:
+        key = key.replace(old, new)
+    return _DOUBLED.sub(r"\1", key.replace(" ", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +124,7 @@ class Gazetteer:
     index: dict[str, tuple[tuple[int, bool], ...]] = field(repr=False)
     demonyms: dict[str, str] = field(default_factory=dict, repr=False)  # "israeli" -> "ISR"
     countries: dict[str, int] = field(default_factory=dict, repr=False)  # ISO3 -> entry index
+    variants: dict[str, tuple[tuple[int, bool], ...]] = field(default_factory=dict, repr=False)  # variant_key -> hits
 
     def country(self, iso3: str) -> Entry | None:
         """The country entry for an ISO3 code."""
@@ -138,8 +169,11 @@ def _load(data_dir: str) -> Gazetteer:
     frozen = {k: tuple(v) for k, v in index.items()}
     countries = {e.country: i for i, e in enumerate(entries) if e.precision == "country" and e.country}
     demonyms = _read_demonyms(base / "actors", set(countries))
+    variants: dict[str, list[tuple[int, bool]]] = {}
+    for norm, hits in frozen.items():
+        variants.setdefault(variant_key(norm), []).extend(hits)
     logger.debug("gazetteer: %d places, %d names, %d demonyms", len(entries), len(frozen), len(demonyms))
-    return Gazetteer(tuple(entries), frozen, demonyms, countries)
+    return Gazetteer(tuple(entries), frozen, demonyms, countries, {k: tuple(v) for k, v in variants.items()})
 
 
 # Aliases of the actor dictionary's countries that are nationality words ("Israeli", "Turkish",
@@ -208,7 +242,7 @@ def _add(entries: list, index: dict, by_id: dict, entry: Entry, names: list[str]
     "Append one entry and index its names (the first is primary)."
     i = len(entries)
     entries.append(entry)
-    if entry.geonameid is not None and entry.precision != "admin1":
+    if entry.geonameid is not None and entry.precision not in _DIVISIONS:
         by_id.setdefault(entry.geonameid, i)
     for k, norm in enumerate(dict.fromkeys(names)):
         if norm:
@@ -236,16 +270,26 @@ def build_context(docs: Iterable[Doc], gazetteer: Gazetteer) -> DocContext:
     """The countries and places mentioned across a document's paragraphs."""
     counts: Counter[str] = Counter()
     places: list[Place] = []
+    deferred: list[tuple[Span, tuple]] = []
     for doc in docs:
-        for span, hits in _mentions(doc, gazetteer):
+        for span, hits in _mentions(doc, gazetteer, deferred=deferred):
             best = _best(gazetteer, hits, None)
             if best is None:
                 continue
             places.append(_to_place(best, span.text, span.start_char, span.end_char))
             if best.country and _unambiguous_country(gazetteer, hits, best):
                 counts[best.country] += 1
+        for text, start, end, hits in _dash_parts(doc, gazetteer, set()):  # "the U.S.–Mexico border"
+            best = _best(gazetteer, hits, None)
+            if best is not None and best.country:
+                counts[best.country] += 1
         for mention in _adjectives(doc, gazetteer, set()):  # "Cuban roads", "the Greek prime minister"
             counts[mention.place.country] += 1
+    for span, hits in deferred:  # "at Abqaiq" in a document about Saudi Arabia: a place for its other mentions
+        inside = tuple(h for h in hits if counts[gazetteer.entries[h[0]].country])
+        best = _best(gazetteer, inside, None)
+        if best is not None:
+            places.append(_to_place(best, span.text, span.start_char, span.end_char))
     return DocContext(tuple(sorted(counts.items())), tuple(places))
 
 
@@ -294,6 +338,10 @@ def find_mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer, *,
         kind = "metonym" if _stands_for_government(span, best) else "place"
         found.append(PlaceMention(_to_place(best, span.text, span.start_char, span.end_char), kind, confidence))
         taken.update(range(span.start, span.end))
+    for text, start, end, hits in _dash_parts(doc_or_span, gazetteer, taken):
+        best, confidence = _best_with_confidence(gazetteer, hits, context)
+        if best is not None:
+            found.append(PlaceMention(_to_place(best, text, start, end), "place", confidence))
     found.extend(_adjectives(doc_or_span, gazetteer, taken))
     found.sort(key=lambda m: m.place.start)
     return found
@@ -310,19 +358,60 @@ def _stands_for_government(span: Span, best: Entry) -> bool:
     return verb.lemma_.lower() in _AGENTIVE
 
 
+_DASHED = re.compile(r"[^\u2010-\u2014-]+")
+_DASH_KINDS = {"country", "admin1", "region"}
+_DASH_IN_WORD = re.compile(r"\w[.]?[\u2010-\u2014-][A-Z]")
+
+
+def _dash_parts(doc_or_span: Doc | Span, gazetteer: Gazetteer, taken: set[int]) -> list[tuple[str, int, int, tuple]]:
+    """Countries and provinces joined by a dash inside one token ("U.S.–Mexico", "Iran–Iraq"), which the
+    tokenizer keeps whole: (text, start, end, hits) of each part, when every capitalized part is one."""
+    out = []
+    if not _DASH_IN_WORD.search(doc_or_span.text):
+        return out
+    for tok in doc_or_span:
+        if tok.i in taken or tok.ent_type_ in _BLOCKING_LABELS or not tok.text[:1].isupper() or tok.is_alpha:
+            continue
+        parts = list(_DASHED.finditer(tok.text))
+        if len(parts) < 2:
+            continue
+        found = []
+        for part in parts:
+            hits = gazetteer.lookup_normalized(normalize_name(part.group()))
+            if not any(gazetteer.entries[i].precision in _DASH_KINDS for i, _ in hits):
+                break
+            found.append((part.group(), tok.idx + part.start(), tok.idx + part.end(), hits))
+        if len(found) == len(parts):
+            out.extend(found)
+    return out
+
+
 def _adjectives(doc_or_span: Doc | Span, gazetteer: Gazetteer, taken: set[int]) -> list[PlaceMention]:
     "Nationality words ('Israeli', 'Turkish', 'Afghans') tagged NORP or ADJ, as their country."
     out = []
-    for tok in doc_or_span:
-        if tok.i in taken or not tok.text[:1].isupper():
+    doc, lo, hi = _bounds(doc_or_span)
+    strings = doc.vocab.strings
+    norp = strings["NORP"]
+    table = doc.to_array([ORTH, POS, ENT_TYPE])[lo:hi].tolist()  # no Token objects for the other words
+    for k, (orth, pos, ent_type) in enumerate(table):
+        if (ent_type != norp and pos != ADJ) or lo + k in taken:
             continue
-        if tok.ent_type_ != "NORP" and tok.pos_ != "ADJ":
+        text = strings[orth]
+        if not text[:1].isupper():
             continue
-        iso3 = gazetteer.demonyms.get(normalize_name(tok.text))
+        iso3 = gazetteer.demonyms.get(normalize_name(text))
         entry = gazetteer.country(iso3) if iso3 else None
         if entry is not None:
-            out.append(PlaceMention(_to_place(entry, tok.text, tok.idx, tok.idx + len(tok.text)), "adjective", 0.9))
+            idx = doc[lo + k].idx
+            out.append(PlaceMention(_to_place(entry, text, idx, idx + len(text)), "adjective", 0.9))
     return out
+
+
+def _bounds(doc_or_span: Doc | Span) -> tuple[Doc, int, int]:
+    "The Doc and the token range of a Doc or Span."
+    if isinstance(doc_or_span, Doc):
+        return doc_or_span, 0, len(doc_or_span)
+    return doc_or_span.doc, doc_or_span.start, doc_or_span.end
 
 
 def locate_event(sentence: Span, trigger: Token, gazetteer: Gazetteer, *,
@@ -443,12 +532,13 @@ def _is_metonym(span: Span) -> bool:
 
 
 def _mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, known: frozenset[str] = frozenset(),
-              context: DocContext | None = None) -> list[tuple[Span, tuple]]:
+              context: DocContext | None = None, deferred: list | None = None) -> list[tuple[Span, tuple]]:
     """Candidate place mentions: GPE/LOC/FAC entities, then proper-noun runs the gazetteer knows.
 
     ``known`` holds the normalized names the document's first pass resolved as places: a name
     the small model tags PERSON or ORG in one sentence ("Jolo", "Abqaiq") is taken as a place
-    when another sentence names it as one (one sense per discourse)."""
+    when another sentence names it as one (one sense per discourse). ``deferred`` collects
+    small places in a locative prep that the first pass (no context yet) cannot decide."""
     doc = doc_or_span if isinstance(doc_or_span, Doc) else doc_or_span.doc
     lo, hi = (0, len(doc)) if isinstance(doc_or_span, Doc) else (doc_or_span.start, doc_or_span.end)
     taken = [False] * (hi - lo)
@@ -457,42 +547,90 @@ def _mentions(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, known: frozenset
         if ent.start < lo or ent.end > hi:
             continue
         if ent.label_ in _ENTITY_LABELS:
-            hit = _match_entity(ent, gazetteer)
-            if hit:
-                found.append(hit)
-            for k in range(ent.start, ent.end):
-                taken[k - lo] = True
+            hit = _match_entity(ent, gazetteer) or _match_variant(ent, gazetteer, context)
         elif ent.label_ in _BLOCKING_LABELS:
-            # a person or organization blocks bare matching, except a name in a locative prep,
-            # one the document names as a place elsewhere, or one placed by its context
-            whole = normalize_name(ent.text)
-            hits = gazetteer.lookup_normalized(whole)
-            part = _known_part(ent, known) if not hits else None
-            if hits and (whole in known or _placed_by_context(ent, gazetteer)):
-                found.append((ent, hits))
-            elif part is not None:  # "Mayor of Koszalin Piotr Jedlinski": the place the document named
-                found.append((part, gazetteer.lookup_normalized(normalize_name(part.text))))
-            elif hits and ent.root.dep_ == "pobj" and ent.root.head.lower_ in _LOCATIVE | {"between"} \
-                    and _in_context_country(gazetteer, hits, context):
-                found.append((ent, hits))
-            elif ent.root.dep_ == "pobj" and ent.root.head.lower_ in _STRICT_LOCATIVE:
-                hit = _match_entity(ent, gazetteer)
-                if hit and (_big_enough(gazetteer, hit[1]) or _in_context_country(gazetteer, hit[1], context)):
-                    found.append(hit)
-            elif ent.label_ == "ORG":
-                hits = gazetteer.lookup_normalized(normalize_name(ent.text))
-                if any(gazetteer.entries[i].precision == "country" or
-                       gazetteer.entries[i].population >= MIN_ORG_CITY_POPULATION for i, _ in hits):
-                    found.append((ent, hits))
-            for k in range(ent.start, ent.end):
-                taken[k - lo] = True
-    found.extend(_match_bare(doc, lo, hi, taken, gazetteer))
+            hit = None
+            for piece in _conjuncts(ent, gazetteer):  # ORG "Crete and Cyprus": each name on its own
+                found.extend(h for h in [_match_blocked(piece, gazetteer, known, context, deferred)] if h)
+        else:
+            continue
+        if hit:
+            found.append(hit)
+        for k in range(ent.start, ent.end):
+            taken[k - lo] = True
+    found.extend(_match_bare(doc, lo, hi, taken, gazetteer, context))
     found.sort(key=lambda item: item[0].start)
     return found
 
 
+def _conjuncts(ent: Span, gazetteer: Gazetteer) -> list[Span]:
+    "The entity, or its parts around 'and'/'or' when the whole is no known name ('Crete and Cyprus')."
+    joins = [t.i for t in ent if t.lower_ in ("and", "or", "&")]
+    if not joins or gazetteer.lookup_normalized(normalize_name(ent.text)):
+        return [ent]
+    bounds = [ent.start - 1, *joins, ent.end]
+    return [Span(ent.doc, a + 1, b, label=ent.label_) for a, b in zip(bounds, bounds[1:]) if b > a + 1]
+
+
+def _match_blocked(ent: Span, gazetteer: Gazetteer, known: frozenset[str], context: DocContext | None,
+                   deferred: list | None) -> tuple[Span, tuple] | None:
+    """A PERSON/ORG/... entity that is a place after all: one the document names as a place elsewhere,
+    one a place noun types ("the Sulu region"), or one in a locative prep of the document's countries."""
+    whole = normalize_name(ent.text)
+    hits = gazetteer.lookup_normalized(whole)
+    if hits and (whole in known or _placed_by_context(ent, gazetteer)):
+        return ent, hits
+    if hits and ent[-1].lower_ in _PLACE_NOUNS and len(ent) > 1:  # "Jefferson Parish", "Helmand Province"
+        return ent, hits
+    if _typed_by_place_noun(ent):  # "the capital, Sanaa", "Maidan Wardak province": its longest known part
+        hit = _match_entity(ent, gazetteer)
+        if hit:
+            return hit
+    part = _known_part(ent, known) if not hits else None
+    if part is not None:  # "Mayor of Koszalin Piotr Jedlinski": the place the document named
+        return part, gazetteer.lookup_normalized(normalize_name(part.text))
+    if hits and ent.root.dep_ == "pobj" and ent.root.head.lower_ in _LOCATIVE | {"between"} \
+            and _in_context_country(gazetteer, hits, context):
+        return ent, hits
+    if ent.root.dep_ == "pobj" and ent.root.head.lower_ in _STRICT_LOCATIVE:
+        hit = _match_entity(ent, gazetteer)
+        if hit and (_big_enough(gazetteer, hit[1]) or _in_context_country(gazetteer, hit[1], context)):
+            return hit
+        if hit and deferred is not None and len(hit[0]) == len(ent) - (ent[0].lower_ == "the"):
+            deferred.append(hit)  # the whole name: decided once the document's countries are counted
+        return None
+    if ent.label_ == "ORG" and any(_org_place(gazetteer.entries[i], context) for i, _ in hits):
+        return ent, hits
+    return None
+
+
+def _org_place(entry: Entry, context: DocContext | None) -> bool:
+    "An ORG entity's whole text names a country, a city of a million, or an area of the document's countries."
+    if entry.precision == "country" or entry.population >= MIN_ORG_CITY_POPULATION:
+        return True
+    return entry.precision in ("admin1", "admin2", "region") and context is not None and bool(context.count(entry.country))
+
+
+def _typed_by_place_noun(ent: Span) -> bool:
+    "A place noun outside the entity types it: 'the Sulu region', 'the capital, Sanaa', 'island Crete', 'X and the Y region'."
+    root = ent.root
+    head = root.head
+    if root.dep_ in ("compound", "nmod", "appos", "conj") and not ent.start <= head.i < ent.end \
+            and head.pos_ == "NOUN" and _is_place_noun(head):
+        return True
+    return any(child.dep_ in ("conj", "appos") and not ent.start <= child.i < ent.end and child.pos_ == "NOUN"
+               and _is_place_noun(child) for child in root.children)
+
+
+def _is_place_noun(tok: Token) -> bool:
+    "A common noun (or capitalized 'Province') naming a kind of place."
+    return tok.pos_ in ("NOUN", "PROPN") and (tok.lower_ in _PLACE_NOUNS or tok.lemma_.lower() in _PLACE_NOUNS)
+
+
 _PLACE_NOUNS = {"city", "town", "village", "port", "province", "district", "region", "governorate", "capital",
-                "island", "state", "county", "neighbourhood", "neighborhood", "suburb", "camp", "area"}
+                "island", "state", "county", "neighbourhood", "neighborhood", "suburb", "camp", "area",
+                "parish", "municipality", "oblast", "prefecture", "islands", "archipelago", "peninsula",
+                "borough", "township", "territory", "emirate", "canton", "commune", "settlement", "enclave"}
 
 
 def _placed_by_context(ent: Span, gazetteer: Gazetteer) -> bool:
@@ -541,18 +679,51 @@ def _match_entity(ent: Span, gazetteer: Gazetteer) -> tuple[Span, tuple] | None:
     for n in range(min(len(span), MAX_NGRAM), 0, -1):
         for k in range(len(span) - n, -1, -1):
             sub = span[k: k + n]
-            hits = gazetteer.lookup_normalized(normalize_name(sub.text))
-            if hits and sub[0].text[:1].isupper():
+            # a part of a longer name is no county or second-level province ("Ain" of "Ain Issa")
+            hits = tuple(h for h in gazetteer.lookup_normalized(normalize_name(sub.text))
+                         if gazetteer.entries[h[0]].precision != "admin2")
+            if hits and sub[0].text[:1].isupper() and not _named_further(sub, span) \
+                    and not (n == 1 and _is_place_noun(sub[0])):  # "Area" of "the Bay Area"
                 return sub, hits
     return None
 
 
-def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazetteer):
-    "Longest gazetteer n-grams over capitalized proper-noun runs outside any entity."
+def _match_variant(ent: Span, gazetteer: Gazetteer, context: DocContext | None) -> tuple[Span, tuple] | None:
+    """A GPE/LOC the gazetteer knows only under another spelling ('Salaheddin' / 'Salah ad Din',
+    'Hodeida' / 'Hodeidah'), kept only for candidates in a country the document names."""
+    if context is None or not context.countries:
+        return None
+    tokens = [t for t in ent if t.tag_ != "POS" and t.lower_ not in ("'s", "’s")]
+    if not tokens:
+        return None
+    span = ent.doc[tokens[0].i: tokens[-1].i + 1]
+    key = variant_key(_DIRECTION.sub("", normalize_name(span.text)))
+    if len(key) < MIN_VARIANT_KEY:
+        return None
+    hits = tuple(h for h in gazetteer.variants.get(key, ()) if context.count(gazetteer.entries[h[0]].country))
+    return (span, hits) if hits else None
+
+
+def _named_further(sub: Span, span: Span) -> bool:
+    "A part followed by a capitalized word of the same name that is no place noun: 'Java' of 'Java Sea'."
+    nxt = sub.end
+    return nxt < span.end and span.doc[nxt].text[:1].isupper() and not _is_place_noun(span.doc[nxt])
+
+
+def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazetteer,
+                context: DocContext | None = None):
+    """Longest gazetteer n-grams over capitalized proper-noun runs outside any entity. A run starts
+    at a PROPN, or at a capitalized word with letters outside ASCII, which the small model tags NOUN
+    ("Gdańsk residents"). A county or second-level province counts when it lies in a country the
+    document names. A name followed by another capitalized word is part of a longer name ("Coast
+    Guard", "Green Party", "Hurricane Zeta")."""
+    strings = doc.vocab.strings
+    table = doc.to_array([ORTH, POS]).tolist()  # no Token objects for the words that start nothing
     i = lo
     while i < hi:
-        tok = doc[i]
-        if taken[i - lo] or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+        orth, pos = table[i]
+        text = strings[orth] if not taken[i - lo] and (pos == PROPN or pos in _FOREIGN_POS) else ""
+        if not text[:1].isupper() or (pos != PROPN and not _foreign_word(text)):
             i += 1
             continue
         match = None
@@ -560,10 +731,16 @@ def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazett
             span = doc[i: i + n]
             if any(taken[k - lo] for k in range(i, i + n)) or not span[-1].text[:1].isupper():
                 continue
-            hits = gazetteer.lookup_normalized(normalize_name(span.text))
-            if hits and _big_enough(gazetteer, hits):
+            norm = normalize_name(span.text)
+            hits = gazetteer.lookup_normalized(norm)
+            if not hits:
+                continue
+            if i + n < hi and doc[i + n].pos_ == "PROPN" and doc[i + n].text[:1].isupper() \
+                    and not _is_place_noun(doc[i + n]):
+                break  # the start of a longer name the gazetteer does not know ("Tyumen Oblast" is none)
+            if _big_enough(gazetteer, hits) or _context_area(gazetteer, hits, context):
                 match = (span, hits)
-                break
+            break
         if match:
             yield match
             i += len(match[0])
@@ -571,10 +748,25 @@ def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazett
             i += 1
 
 
+_FOREIGN_POS = {NOUN, ADJ, X, VERB}
+
+
+def _foreign_word(text: str) -> bool:
+    "A word with letters outside ASCII ('Gdańsk', 'Łódź'): a name, whatever tag the small model gives it."
+    return not text.isascii() and text.isalpha()
+
+
+def _context_area(gazetteer: Gazetteer, hits, context: DocContext | None) -> bool:
+    "A county or second-level province in a country the document names ('Oxfordshire', 'Davao Oriental')."
+    return context is not None and any(gazetteer.entries[i].precision == "admin2" and
+                                       context.count(gazetteer.entries[i].country) for i, _ in hits)
+
+
 def _big_enough(gazetteer: Gazetteer, hits) -> bool:
-    "A bare name counts when some candidate is a country, province, site or a sizeable city."
-    return any(gazetteer.entries[i].precision != "city" or gazetteer.entries[i].population >= MIN_BARE_POPULATION
-               for i, _ in hits)
+    """A bare name counts when some candidate is a country, province, region, site or a sizeable city;
+    a county or second-level province only in a country the document names (see _in_context_country)."""
+    return any(gazetteer.entries[i].precision in _AREA_KINDS or (gazetteer.entries[i].precision == "city" and
+               gazetteer.entries[i].population >= MIN_BARE_POPULATION) for i, _ in hits)
 
 
 def _best(gazetteer: Gazetteer, hits, context: DocContext | None) -> Entry | None:
@@ -603,13 +795,13 @@ def _score(entry: Entry, primary: bool, city_countries: set, admin1s: frozenset,
     score = math.log10(entry.population + 10)
     if entry.precision == "country":
         score += COUNTRY_BONUS
-    if primary and entry.precision == "admin1" and entry.country in city_countries:
+    if primary and entry.precision in _DIVISIONS and entry.country in city_countries:
         score -= ADMIN1_PENALTY
     if primary:
         score += PRIMARY_BONUS
     if context is not None and entry.country and context.count(entry.country):
         score += CONTEXT_BONUS
-    if entry.admin1 and entry.precision != "admin1" and entry.admin1 in admin1s:
+    if entry.admin1 and entry.precision != "admin1" and entry.admin1 in admin1s:  # "Jefferson Parish", Louisiana
         score += ADMIN1_BONUS
     return score
 
@@ -623,7 +815,8 @@ def _to_place(entry: Entry, text: str, start: int, end: int) -> Place:
 
 # ---------------------------------------------------------------------------- place records
 _GIVEN_TEXT = re.compile(r"\.jsonl(?:\.gz)?:\d+$")
-_FEATURE_CLASS = {"country": "A", "admin1": "A", "city": "P", "site": "S"}  # GeoNames feature classes
+_FEATURE_CLASS = {"country": "A", "admin1": "A", "admin2": "A", "region": "L", "city": "P",
+                  "site": "S"}  # GeoNames feature classes
 
 
 def place_documents(article, *, settings) -> list:

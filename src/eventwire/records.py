@@ -67,7 +67,7 @@ class Place:
     admin1: str | None = None
     lat: float | None = None
     lon: float | None = None
-    precision: str = "city"  # city | admin1 | country | site
+    precision: str = "city"  # city | admin1 | admin2 | region | country | site
     geonameid: int | None = None
     start: int = -1
     end: int = -1
