@@ -268,7 +268,7 @@ def test_eval_reliability_bins_count_each_event_once_and_high_share():
 
 
 @pytest.mark.parametrize("cameo, quad, expected", [("081", 1, 2), ("020", 3, 0), ("100", 3, 3), ("141", 3, 4),
-                                                  ("057", 1, 1), (None, 4, 4)])
+                                                  ("057", 1, 1), (None, 4, 4), ("166", 4, 3), ("172", 4, 4)])
 def test_eval_conflibert_class_follows_the_cameo_code(cameo, quad, expected):
     event = make_event("CONCEDE", cameo=cameo)
     event = ev.replace(event, cameo=cameo, quad_class=quad)
