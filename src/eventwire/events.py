@@ -117,6 +117,20 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
     return _dedupe(_mark_reported_content(found))
 
 
+def _named_unknown(tok: Token) -> Actor | None:
+    """A person or organisation the dictionaries do not know ("John Smallwood resigned"): an actor
+    with its name and no code, as GDELT keeps an uncoded actor's name, rather than no event."""
+    if tok.ent_type_ not in _UNKNOWN_ACTOR_LABELS or tok.ent_iob_ == "O":
+        return None
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    if ent is None or ent.root.i != tok.i:
+        return None
+    return Actor(text=ent.text, name=ent.text, code=None, sector=None, start=ent.start_char, end=ent.end_char)
+
+
+_UNKNOWN_ACTOR_LABELS = frozenset({"PERSON", "ORG"})
+
+
 def _emergency_instruction(ext: Extraction) -> bool:
     """An order of the authorities to the public in a disaster ("ordered residents to shelter in
     place", "asked visitors to stay away"): a safety instruction, not a political demand."""
@@ -593,6 +607,8 @@ class _SentenceCoder:
                         actor = self._actor(member)
                 if actor is None and tok.lower_ in ("group", "ministry", "government", "militants"):
                     actor = self._antecedent(tok)
+                if actor is None:
+                    actor = _named_unknown(tok)
             self._actor_cache[tok.i] = actor
         return self._actor_cache[tok.i]
 

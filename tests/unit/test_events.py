@@ -218,3 +218,13 @@ def test_events_came_under_fire_makes_the_subject_the_target(lexicon):
                   ("under", "under", "ADP", "IN", 1, "prep"), ("fire", "fire", "NOUN", "NN", 2, "pobj")], lexicon)
     assert [(e.meaning.event_type, e.actor.sector, e.recipient.sector, e.hypothetical) for e in found] == [
         ("ASSAULT", "UAF", "MIL", False)]
+
+
+def test_events_unknown_named_person_is_an_uncoded_actor(lexicon):
+    from spacy.tokens import Span
+
+    doc = make_doc([("Jan", "Jan", "PROPN", "NNP", 1, "compound"), ("Smallwood", "Smallwood", "PROPN", "NNP", 2, "nsubj"),
+                    ("withdrew", "withdraw", "VERB", "VBD", 2, "ROOT")])
+    doc.ents = [Span(doc, 0, 2, label="PERSON")]
+    found = events_mod.extract_events(doc[:], lexicon=lexicon, dictionary=None)
+    assert [(e.meaning.event_type, e.actor.name, e.actor.code) for e in found] == [("RETREAT", "Jan Smallwood", None)]
