@@ -117,6 +117,26 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
     return _dedupe(_mark_reported_content(found))
 
 
+def _statement_frame(noun: Token) -> tuple[Token | None, Token | None]:
+    """The noun whose 'for/over/about/of' phrase holds an event noun, and the verb that noun is the
+    object of: ("condolences", "expressed") for "expressed condolences over the attack"."""
+    while noun.dep_ == "conj" and noun.head is not noun:  # "the casualties ... and the attack"
+        noun = noun.head
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _FRAME_PREPS:
+        return None, None
+    frame = prep.head
+    if frame.pos_ in ("VERB", "AUX"):  # "expressed condolences to X over the attack"
+        verb, frame = frame, _child(frame, ("dobj",))
+        return (frame, verb) if frame is not None else (None, None)
+    if frame.pos_ not in ("NOUN", "PROPN"):
+        return None, None
+    return frame, _object_of_verb(frame)
+
+
+_FRAME_PREPS = frozenset({"for", "over", "about", "of", "at", "on", "regarding", "concerning"})
+
+
 def _named_unknown(tok: Token) -> Actor | None:
     """A person or organisation the dictionaries do not know ("John Smallwood resigned"): an actor
     with its name and no code, as GDELT keeps an uncoded actor's name, rather than no event."""
@@ -129,6 +149,7 @@ def _named_unknown(tok: Token) -> Actor | None:
 
 
 _UNKNOWN_ACTOR_LABELS = frozenset({"PERSON", "ORG"})
+_SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "mouthpiece"})
 
 
 def _emergency_instruction(ext: Extraction) -> bool:
@@ -414,6 +435,14 @@ class _SentenceCoder:
             actors = self._actors_of(subject)
         if not actors:
             actors = self._nominal_actors(noun, trig)
+        frame, frame_verb = _statement_frame(noun)
+        if frame is not None and frame.lemma_.lower() == "responsibility" and frame_verb is not None and not actors:
+            # "the Taliban claimed responsibility for the attack": the claimant is the attacker
+            subject, _ = self._subject(frame_verb)
+            actors = self._actors_of(subject)
+        elif frame is not None and frame.lemma_.lower() in self.cls.expression_nouns and not actors:
+            # "expressed condolences over the attack": a past event recalled, its actors not told
+            return []
         recipients = self._nominal_recipients(noun, actors)
         if not recipients and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
             recipients = self._object_actors(noun.head)  # "attacks killed five soldiers"
@@ -607,6 +636,11 @@ class _SentenceCoder:
                         actor = self._actor(member)
                 if actor is None and tok.lower_ in ("group", "ministry", "government", "militants"):
                     actor = self._antecedent(tok)
+                if tok.lemma_.lower() in _SPOKESPEOPLE:  # "a spokesman for the Taliban" speaks for it
+                    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "of")), None)
+                    member = _child(of, ("pobj",))
+                    if member is not None:
+                        actor = self._actor(member) or actor
                 if actor is None:
                     actor = _named_unknown(tok)
             self._actor_cache[tok.i] = actor

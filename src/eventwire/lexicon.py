@@ -54,6 +54,7 @@ class VerbClasses:
     disaster_words: frozenset[str]
     hostile_words: frozenset[str]
     protester_nouns: frozenset[str]
+    expression_nouns: frozenset[str]
 
 
 class Lexicon:

@@ -228,3 +228,19 @@ def test_events_unknown_named_person_is_an_uncoded_actor(lexicon):
     doc.ents = [Span(doc, 0, 2, label="PERSON")]
     found = events_mod.extract_events(doc[:], lexicon=lexicon, dictionary=None)
     assert [(e.meaning.event_type, e.actor.name, e.actor.code) for e in found] == [("RETREAT", "Jan Smallwood", None)]
+
+
+def test_events_claim_of_responsibility_makes_the_claimant_the_attacker(lexicon):
+    # "Hamas claimed responsibility for the attack"
+    found = code([("Hamas", "Hamas", "PROPN", "NNP", 1, "nsubj"), ("claimed", "claim", "VERB", "VBD", 1, "ROOT"),
+                  ("responsibility", "responsibility", "NOUN", "NN", 1, "dobj"), ("for", "for", "ADP", "IN", 2, "prep"),
+                  ("the", "the", "DET", "DT", 5, "det"), ("attack", "attack", "NOUN", "NN", 3, "pobj")], lexicon)
+    assert [(e.meaning.event_type, e.actor.code) for e in found] == [("ASSAULT", "PSE")]
+
+
+def test_events_condolences_over_an_attack_do_not_invent_its_actors(lexicon):
+    # "Iran expressed condolences over the attack": the attack is recalled, its attacker untold
+    found = code([("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("expressed", "express", "VERB", "VBD", 1, "ROOT"),
+                  ("condolences", "condolence", "NOUN", "NNS", 1, "dobj"), ("over", "over", "ADP", "IN", 2, "prep"),
+                  ("the", "the", "DET", "DT", 5, "det"), ("attack", "attack", "NOUN", "NN", 3, "pobj")], lexicon)
+    assert found == []
