@@ -374,12 +374,21 @@ class _SentenceCoder:
         "The recipient among a trigger's objects and recipient prepositions."
         kind = trig.meaning.event_type if trig is not None else None
         preps = _RECIPIENT_PREPS | (_FROM_PREP if kind in _FROM_TYPES else frozenset())
+        # "sent troops to X", "provided military intelligence to X": an object the trigger names
+        # (dobj:troop) or the goods of a transfer are the thing given; the recipient comes after
+        thing = trig is not None and any(k == "dobj" and v != "*" for k, v in trig.constraints)
+        goods: list[Actor] = []
         for dep in ("dobj", "dative", "attr"):
             if dep == "dobj" and kind == "MOBILIZE":
                 continue  # "mobilized reservists": the force, not the target
             obj = _child(head, (dep,))
+            if obj is not None and dep == "dative" and obj.pos_ == "ADP":  # "gave X to Y": "to" is the dative
+                obj = _child(obj, ("pobj",))
             if obj is not None:
                 found = self._actors_of(obj) or self._inner_actor(obj)
+                if found and dep == "dobj" and (thing or (kind == "AID" and not any(a.code for a in found))):
+                    goods = found
+                    continue
                 if found:
                     return found
         content = _child(head, ("ccomp",))
@@ -394,7 +403,14 @@ class _SentenceCoder:
                     found = self._actors_of(pobj) or self._inner_actor(pobj)
                     if found:
                         return found
-        return []
+        dobj = _child(head, ("dobj",))
+        if dobj is not None and (goods or thing):  # "provided photographs and intelligence to Macedonia"
+            for part in _conjuncts(dobj):
+                for prep in part.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "to" and (pobj := _child(prep, ("pobj",))) is not None:
+                        if found := self._actors_of(pobj):
+                            return found
+        return goods if not thing else []
 
     def _inner_actor(self, noun: Token) -> list[Actor]:
         "An actor inside a non-actor object: 'Israel's proposals', 'the release of hostages by X'."
