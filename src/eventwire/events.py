@@ -117,6 +117,14 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
     return _dedupe(_mark_reported_content(found))
 
 
+def _modifier_only(found: list[Actor], obj: Token) -> bool:
+    "Whether an object's 'actor' is only an uncoded adjective before it: 'a military offensive'."
+    doc = obj.doc
+    return all(a.code is None and -1 < a.end <= obj.idx
+               and all(t.pos_ == "ADJ" for t in doc.char_span(a.start, a.end, alignment_mode="expand") or ())
+               for a in found)
+
+
 def _statement_frame(noun: Token) -> tuple[Token | None, Token | None]:
     """The noun whose 'for/over/about/of' phrase holds an event noun, and the verb that noun is the
     object of: ("condolences", "expressed") for "expressed condolences over the attack"."""
@@ -378,6 +386,7 @@ class _SentenceCoder:
         # (dobj:troop) or the goods of a transfer are the thing given; the recipient comes after
         thing = trig is not None and any(k == "dobj" and v != "*" for k, v in trig.constraints)
         goods: list[Actor] = []
+        skipped = thing
         for dep in ("dobj", "dative", "attr"):
             if dep == "dobj" and kind == "MOBILIZE":
                 continue  # "mobilized reservists": the force, not the target
@@ -386,8 +395,11 @@ class _SentenceCoder:
                 obj = _child(obj, ("pobj",))
             if obj is not None:
                 found = self._actors_of(obj) or self._inner_actor(obj)
+                if found and dep == "dobj" and self.lex.has(obj.lemma_.lower(), "N") and _modifier_only(found, obj):
+                    skipped = True  # "launch a military offensive": "military" gives the event's kind
+                    continue
                 if found and dep == "dobj" and (thing or (kind == "AID" and not any(a.code for a in found))):
-                    goods = found
+                    goods, skipped = found, True
                     continue
                 if found:
                     return found
@@ -404,12 +416,12 @@ class _SentenceCoder:
                     if found:
                         return found
         dobj = _child(head, ("dobj",))
-        if dobj is not None and (goods or thing):  # "provided photographs and intelligence to Macedonia"
+        if dobj is not None and skipped:  # "provided intelligence to Macedonia", "continue military aid to X"
             for part in _conjuncts(dobj):
                 for prep in part.children:
-                    if prep.dep_ == "prep" and prep.lower_ == "to" and (pobj := _child(prep, ("pobj",))) is not None:
-                        if found := self._actors_of(pobj):
-                            return found
+                    if (prep.dep_ == "prep" and prep.lower_ in _RECIPIENT_PREPS
+                            and (pobj := _child(prep, ("pobj",))) is not None and (found := self._actors_of(pobj))):
+                        return found
         return goods if not thing else []
 
     def _inner_actor(self, noun: Token) -> list[Actor]:
