@@ -148,7 +148,16 @@ _FRAME_PREPS = frozenset({"for", "over", "about", "of", "at", "on", "regarding",
 def _named_unknown(tok: Token) -> Actor | None:
     """A person or organisation the dictionaries do not know ("John Smallwood resigned"): an actor
     with its name and no code, as GDELT keeps an uncoded actor's name, rather than no event."""
-    if tok.ent_type_ not in _UNKNOWN_ACTOR_LABELS or tok.ent_iob_ == "O":
+    if tok.dep_ not in ("nsubj", "nsubjpass") and not (tok.dep_ == "pobj" and tok.head.dep_ == "agent"):
+        return None  # an agent only: an unknown name is no better a recipient than the fallback
+    if tok.ent_iob_ == "O" or not tok.ent_type_:
+        # an untagged proper-noun subject ("Hezb-e-Islami threatened ..."): the name is the actor
+        if tok.pos_ != "PROPN" or not tok.is_title:
+            return None
+        left = min([c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i] + [tok.i])
+        span = tok.doc[left:tok.i + 1]
+        return Actor(text=span.text, name=span.text, code=None, sector=None, start=span.start_char, end=span.end_char)
+    if tok.ent_type_ not in _UNKNOWN_ACTOR_LABELS:
         return None
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
     if ent is None or ent.root.i != tok.i:
@@ -669,8 +678,10 @@ class _SentenceCoder:
                     member = _child(of, ("pobj",))
                     if member is not None:
                         actor = self._actor(member) or actor
-                if actor is None:
-                    actor = _named_unknown(tok)
+                if actor is None:  # "the group al-Nusra Front": the apposed name, when the dictionaries know it
+                    appos = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+                    named = actors_mod.resolve_actor(appos, self.dictionary, when=self.when) if appos is not None else None
+                    actor = named if named is not None and named.code else _named_unknown(tok)
             self._actor_cache[tok.i] = actor
         return self._actor_cache[tok.i]
 
