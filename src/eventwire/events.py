@@ -112,9 +112,29 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
         elif tok.pos_ in ("NOUN", "PROPN") and lexicon.has(tok.lemma_.lower(), "N"):
             found.extend(coder.nominal_events(tok))
     found.extend(coder.protester_events(found))
+    found = [_hostile_request(ext, lexicon) for ext in found]
     if found and coder.disaster_story():
         found = [ext for ext in found if not _emergency_instruction(ext)]
     return _dedupe(_mark_reported_content(found))
+
+
+def _hostile_request(ext: Extraction, lexicon: Lexicon) -> Extraction:
+    """A call for punishment ("called for sanctions against Turkey", "urged the UN to impose an
+    embargo") is a demand (CAMEO 10), not an appeal (02): CAMEO's appeals ask for cooperation."""
+    if ext.meaning.event_type != "REQUEST" or not (ext.meaning.cameo or "").startswith("02"):
+        return ext
+    content = [p for prep in ext.trigger.children if prep.dep_ == "prep" and prep.lower_ == "for"
+               for p in prep.children if p.dep_ == "pobj"]
+    content += [c for c in ext.trigger.children if c.dep_ in ("xcomp", "dobj")]
+    for tok in content:
+        for pos in ("N", "V"):
+            trig = lexicon.match(tok.lemma_.lower(), pos)
+            if trig is not None and trig.meaning.event_type in _PUNITIVE_TYPES:
+                return replace(ext, meaning=replace(ext.meaning, cameo="10"))
+    return ext
+
+
+_PUNITIVE_TYPES = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "THREATEN"})
 
 
 def _modifier_only(found: list[Actor], obj: Token) -> bool:

@@ -244,3 +244,18 @@ def test_events_condolences_over_an_attack_do_not_invent_its_actors(lexicon):
                   ("condolences", "condolence", "NOUN", "NNS", 1, "dobj"), ("over", "over", "ADP", "IN", 2, "prep"),
                   ("the", "the", "DET", "DT", 5, "det"), ("attack", "attack", "NOUN", "NN", 3, "pobj")], lexicon)
     assert found == []
+
+
+def test_events_call_for_sanctions_is_a_demand_not_an_appeal(lexicon):
+    lex = Lexicon([Trigger("call", "V", (("prep", "for"),), EventType("REQUEST", None, (), "020"), 0.9),
+                   Trigger("sanction", "N", (), EventType("SANCTION", None, (), "163"), 0.9),
+                   Trigger("ceasefire", "N", (), EventType("RETREAT", "ceasefire", (), "0871"), 0.9)],
+                  lexicon.classes)
+
+    def cameo(noun):
+        found = code([("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("called", "call", "VERB", "VBD", 1, "ROOT"),
+                      ("for", "for", "ADP", "IN", 1, "prep"), (noun, noun, "NOUN", "NN", 2, "pobj")], lex)
+        return [e.meaning.cameo for e in found if e.meaning.event_type == "REQUEST"]
+
+    assert cameo("sanction") == ["10"]
+    assert cameo("ceasefire") == ["020"]
