@@ -266,7 +266,7 @@ class _SentenceCoder:
         trig = self._match_verb(verb)
         if trig is None:
             return self.under_attack_events(verb) or self.demand_events(verb)
-        if self._suppressed(verb):
+        if self._suppressed(verb) or self._denial(verb, trig):
             return []
         subject = _child(verb, ("nsubj",))
         if subject is not None:
@@ -283,6 +283,17 @@ class _SentenceCoder:
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
         modality = "purpose" if purpose is not None else self._modality(verb)
         return self._emit(trig, verb, text, roles, negated=self._negated(verb), modality=modality)
+
+    def _denial(self, verb: Token, trig: Trigger) -> bool:
+        """"Rejected accusations that ...", "dismissed the allegations", "declined to comment": a
+        denial or a refusal to speak is a statement (CAMEO 016), which PLOVER does not code."""
+        if trig.meaning.event_type not in ("REJECT", "ACCUSE"):
+            return False
+        dobj = _child(verb, ("dobj",))
+        if dobj is not None and dobj.lemma_.lower() in self.cls.denied_statements:
+            return True
+        content = _child(verb, ("xcomp",))
+        return content is not None and content.lemma_.lower() in self.cls.speech_acts
 
     def under_attack_events(self, verb: Token) -> list[Extraction]:
         """"Planes came under small arms fire", "the convoy came under attack": the subject is the

@@ -55,6 +55,8 @@ class VerbClasses:
     hostile_words: frozenset[str]
     protester_nouns: frozenset[str]
     expression_nouns: frozenset[str]
+    denied_statements: frozenset[str]
+    speech_acts: frozenset[str]
 
 
 class Lexicon:

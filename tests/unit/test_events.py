@@ -259,3 +259,15 @@ def test_events_call_for_sanctions_is_a_demand_not_an_appeal(lexicon):
 
     assert cameo("sanction") == ["10"]
     assert cameo("ceasefire") == ["020"]
+
+
+def test_events_rejecting_an_accusation_is_a_denial_not_a_rejection(lexicon):
+    lex = Lexicon([Trigger("reject", "V", (), EventType("REJECT", None, (), "120"), 0.9)], lexicon.classes)
+
+    def types(obj):
+        return [e.meaning.event_type for e in code([
+            ("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("rejected", "reject", "VERB", "VBD", 1, "ROOT"),
+            ("the", "the", "DET", "DT", 3, "det"), (obj, obj, "NOUN", "NN", 1, "dobj")], lex)]
+
+    assert types("accusation") == []
+    assert types("proposal") == ["REJECT"]
