@@ -113,6 +113,9 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
             found.extend(coder.nominal_events(tok))
     found.extend(coder.protester_events(found))
     found = [_hostile_request(ext, lexicon) for ext in found]
+    if coder.denials:  # "rejected accusations that he raped a girl": the rape is alleged
+        found = [replace(ext, hypothetical=True)
+                 if any(_in_content(frame, ext.trigger) for frame in coder.denials) else ext for ext in found]
     if found and coder.disaster_story():
         found = [ext for ext in found if not _emergency_instruction(ext)]
     return _dedupe(_mark_reported_content(found))
@@ -249,6 +252,7 @@ class _SentenceCoder:
         self.when = when
         self.previous = previous
         self.used: set[int] = set()
+        self.denials: list[Token] = []  # verbs of denied accusations ("rejected claims that ...")
         self.question = sentence.text.rstrip().endswith("?")
         self._actor_cache: dict[int, Actor | None] = {}
         self._mentions: list[Actor] | None = None
@@ -291,6 +295,7 @@ class _SentenceCoder:
             return False
         dobj = _child(verb, ("dobj",))
         if dobj is not None and dobj.lemma_.lower() in self.cls.denied_statements:
+            self.denials.append(verb)  # what the denied accusation says stays alleged
             return True
         content = _child(verb, ("xcomp",))
         return content is not None and content.lemma_.lower() in self.cls.speech_acts

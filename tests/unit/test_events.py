@@ -271,3 +271,14 @@ def test_events_rejecting_an_accusation_is_a_denial_not_a_rejection(lexicon):
 
     assert types("accusation") == []
     assert types("proposal") == ["REJECT"]
+
+
+def test_events_what_a_denied_accusation_says_stays_alleged(lexicon):
+    # "Israel rejected accusations that it attacked Gaza"
+    lex = Lexicon([Trigger("reject", "V", (), EventType("REJECT", None, (), "120"), 0.9),
+                   Trigger("attack", "V", (), EventType("ASSAULT", None, (), "190"), 0.9)], lexicon.classes)
+    found = code([("Israel", "Israel", "PROPN", "NNP", 1, "nsubj"), ("rejected", "reject", "VERB", "VBD", 1, "ROOT"),
+                  ("accusations", "accusation", "NOUN", "NNS", 1, "dobj"), ("that", "that", "SCONJ", "IN", 5, "mark"),
+                  ("it", "it", "PRON", "PRP", 5, "nsubj"), ("attacked", "attack", "VERB", "VBD", 2, "acl"),
+                  ("Gaza", "Gaza", "PROPN", "NNP", 5, "dobj")], lex)
+    assert [(e.meaning.event_type, e.hypothetical) for e in found] == [("ASSAULT", True)]
