@@ -140,6 +140,20 @@ def _hostile_request(ext: Extraction, lexicon: Lexicon) -> Extraction:
 _PUNITIVE_TYPES = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "THREATEN"})
 
 
+_WORKER_SECTORS = frozenset({"LAB", "CVL", "EDU", "HLH", "AGR", "BUS", "OPP"})
+# "go on strike", "be on alert", "hold as hostages": a verb + preposition that carries its noun's event
+_PHRASAL_FRAMES = {"on": frozenset({"go", "be", "remain", "stay", "keep", "put", "place", "walk"}),
+                   "as": frozenset({"hold", "use", "keep", "take"})}
+
+
+def _phrasal_frame(noun: Token) -> bool:
+    "Whether an event noun is the object of a phrasal frame ('went on strike')."
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _PHRASAL_FRAMES:
+        return False
+    return prep.head.pos_ in ("VERB", "AUX") and prep.head.lemma_.lower() in _PHRASAL_FRAMES[prep.lower_]
+
+
 def _modifier_only(found: list[Actor], obj: Token) -> bool:
     "Whether an object's 'actor' is only an uncoded adjective before it: 'a military offensive'."
     doc = obj.doc
@@ -495,6 +509,8 @@ class _SentenceCoder:
         carrier_noun = noun.head if generic_head else noun
         verb = _object_of_verb(carrier_noun)
         light = verb is not None and verb.lemma_.lower() in self.cls.light
+        if verb is None and _phrasal_frame(noun):  # "went on strike", "remained on alert", "held as human shields"
+            verb, light = noun.head.head, True
         if verb is not None and verb.lemma_.lower() in self.cls.negative:
             return []  # "skipped the talks": the refusal is the event
         if self._suppressed(noun) or (light and self._suppressed(verb)):
@@ -516,9 +532,14 @@ class _SentenceCoder:
         elif frame is not None and frame.lemma_.lower() in self.cls.expression_nouns and not actors:
             # "expressed condolences over the attack": a past event recalled, its actors not told
             return []
+        if trig.meaning.event_type == "ASSAULT" and not trig.constraints and noun.lemma_.lower() == "strike" and any(
+                a.sector in _WORKER_SECTORS for a in actors):
+            trig = self.lex.match("strike", "N", mods=("general",)) or trig  # workers' strike: a labour strike
         recipients = self._nominal_recipients(noun, actors)
         if not recipients and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
             recipients = self._object_actors(noun.head)  # "attacks killed five soldiers"
+        if not recipients and light and noun.dep_ == "pobj" and noun.head.lower_ == "as":
+            recipients = self._actors_of(_child(verb, ("dobj",)))  # "held refugees as human shields"
         if not recipients and light:
             recipients = [a for a in self._object_actors_preps_only(verb)]
         roles = self._finish_roles(actors, recipients, trig)

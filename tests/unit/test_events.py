@@ -282,3 +282,12 @@ def test_events_what_a_denied_accusation_says_stays_alleged(lexicon):
                   ("it", "it", "PRON", "PRP", 5, "nsubj"), ("attacked", "attack", "VERB", "VBD", 2, "acl"),
                   ("Gaza", "Gaza", "PROPN", "NNP", 5, "dobj")], lex)
     assert [(e.meaning.event_type, e.hypothetical) for e in found] == [("ASSAULT", True)]
+
+
+def test_events_workers_going_on_strike_is_a_labour_protest(lexicon):
+    lex = Lexicon([Trigger("strike", "N", (), EventType("ASSAULT", None, (), "190"), 0.5),
+                   Trigger("strike", "N", (("mod", "general"),), EventType("PROTEST", "strike", (), "143"), 0.85)],
+                  lexicon.classes)
+    found = code([("Protesters", "protester", "NOUN", "NNS", 1, "nsubj"), ("went", "go", "VERB", "VBD", 1, "ROOT"),
+                  ("on", "on", "ADP", "IN", 1, "prep"), ("strike", "strike", "NOUN", "NN", 2, "pobj")], lex)
+    assert [(e.meaning.event_type, e.meaning.mode, e.actor.sector) for e in found] == [("PROTEST", "strike", "CVL")]
