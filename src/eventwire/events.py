@@ -118,6 +118,7 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
                  if any(_in_content(frame, ext.trigger) for frame in coder.denials) else ext for ext in found]
     if found and coder.disaster_story():
         found = [ext for ext in found if not _emergency_instruction(ext)]
+    found = [ext for ext in found if not _collision(ext, sentence, lexicon.classes.vehicle_nouns)]
     return _dedupe(_mark_reported_content(found))
 
 
@@ -204,6 +205,21 @@ def _named_unknown(tok: Token) -> Actor | None:
 
 _UNKNOWN_ACTOR_LABELS = frozenset({"PERSON", "ORG"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "mouthpiece"})
+
+
+def _collision(ext: Extraction, sentence: Span, vehicles: frozenset[str]) -> bool:
+    """"The tanker was struck by a bulk carrier": a vehicle with no country hitting a vehicle (or
+    nothing named) is an accident, not an assault."""
+    if ext.meaning.event_type != "ASSAULT" or ext.actor.code is not None:
+        return False
+
+    def vehicle(actor: Actor | None) -> bool:
+        if actor is None or actor.start < 0:
+            return actor is None
+        span = sentence.doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        return span is not None and any(t.lemma_.lower() in vehicles for t in span)
+
+    return ext.actor.text != "" and vehicle(ext.actor) and vehicle(ext.recipient)
 
 
 def _emergency_instruction(ext: Extraction) -> bool:

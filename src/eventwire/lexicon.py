@@ -57,6 +57,7 @@ class VerbClasses:
     expression_nouns: frozenset[str]
     denied_statements: frozenset[str]
     speech_acts: frozenset[str]
+    vehicle_nouns: frozenset[str]
 
 
 class Lexicon:

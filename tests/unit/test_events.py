@@ -291,3 +291,17 @@ def test_events_workers_going_on_strike_is_a_labour_protest(lexicon):
     found = code([("Protesters", "protester", "NOUN", "NNS", 1, "nsubj"), ("went", "go", "VERB", "VBD", 1, "ROOT"),
                   ("on", "on", "ADP", "IN", 1, "prep"), ("strike", "strike", "NOUN", "NN", 2, "pobj")], lex)
     assert [(e.meaning.event_type, e.meaning.mode, e.actor.sector) for e in found] == [("PROTEST", "strike", "CVL")]
+
+
+def test_events_a_ship_striking_a_ship_is_a_collision_not_an_attack(lexicon):
+    lex = Lexicon([Trigger("strike", "V", (), EventType("ASSAULT", None, (), "190"), 0.9)], lexicon.classes)
+    rows = [("A", "a", "DET", "DT", 1, "det"), ("tanker", "tanker", "NOUN", "NN", 2, "nsubj"),
+            ("struck", "strike", "VERB", "VBD", 2, "ROOT"), ("a", "a", "DET", "DT", 4, "det"),
+            ("ferry", "ferry", "NOUN", "NN", 2, "dobj")]
+    _ACTORS.update({"tanker": (None, None, "BUS"), "ferry": (None, None, "BUS")})
+    try:
+        assert code(rows, lex) == []
+        _ACTORS["tanker"] = ("Russia", "RUS", "MIL")  # a coded navy ship striking a ferry is an attack
+        assert [e.meaning.event_type for e in code(rows, lex)] == ["ASSAULT"]
+    finally:
+        _ACTORS.pop("tanker"), _ACTORS.pop("ferry")
