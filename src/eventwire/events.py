@@ -144,7 +144,8 @@ _PUNITIVE_TYPES = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "THREA
 _WORKER_SECTORS = frozenset({"LAB", "CVL", "EDU", "HLH", "AGR", "BUS", "OPP"})
 # "go on strike", "be on alert", "hold as hostages": a verb + preposition that carries its noun's event
 _PHRASAL_FRAMES = {"on": frozenset({"go", "be", "remain", "stay", "keep", "put", "place", "walk"}),
-                   "as": frozenset({"hold", "use", "keep", "take"})}
+                   "as": frozenset({"hold", "use", "keep", "take"}),
+                   "for": frozenset({"be", "arrive", "travel", "come", "fly", "head", "go", "return"})}  # "in Tehran for talks"
 
 
 def _phrasal_frame(noun: Token) -> bool:

@@ -305,3 +305,11 @@ def test_events_a_ship_striking_a_ship_is_a_collision_not_an_attack(lexicon):
         assert [e.meaning.event_type for e in code(rows, lex)] == ["ASSAULT"]
     finally:
         _ACTORS.pop("tanker"), _ACTORS.pop("ferry")
+
+
+def test_events_a_visit_for_talks_has_the_visitor_as_actor(lexicon):
+    lex = Lexicon([Trigger("talk", "N", (), EventType("CONSULT", None, (), "040"), 0.9)], lexicon.classes)
+    found = code([("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("arrived", "arrive", "VERB", "VBD", 1, "ROOT"),
+                  ("for", "for", "ADP", "IN", 1, "prep"), ("talks", "talk", "NOUN", "NNS", 2, "pobj"),
+                  ("with", "with", "ADP", "IN", 3, "prep"), ("Russia", "Russia", "PROPN", "NNP", 4, "pobj")], lex)
+    assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in found] == [("CONSULT", "IRN", "RUS")]
