@@ -47,6 +47,7 @@ _FROM_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE"})
 _GENERIC_EVENT_HEADS = frozenset({"effort", "campaign", "operation", "process", "initiative", "mission",
                                   "bid", "attempt", "drive", "programme", "program", "round", "plan"})
 _COLLECTIVE_HEADS = frozenset({"group", "number", "thousand", "hundred", "dozen", "million", "member", "delegation",
+                               "deployment", "patch", "force", "wave",
                                "team", "contingent", "batch", "crowd", "body", "some", "many", "most", "all",
                                "band", "unit", "detachment", "column", "convoy", "wave", "score", "handful",
                                "several", "each", "majority", "rest", "tens", "lot"})
@@ -141,6 +142,7 @@ def _hostile_request(ext: Extraction, lexicon: Lexicon) -> Extraction:
 _PUNITIVE_TYPES = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "THREATEN"})
 
 
+_PEACEKEEPING = EventType("AID", None, ("peacekeeping",), "074")
 _WORKER_SECTORS = frozenset({"LAB", "CVL", "EDU", "HLH", "AGR", "BUS", "OPP"})
 # "go on strike", "be on alert", "hold as hostages": a verb + preposition that carries its noun's event
 _PHRASAL_FRAMES = {"on": frozenset({"go", "be", "remain", "stay", "keep", "put", "place", "walk"}),
@@ -303,6 +305,8 @@ class _SentenceCoder:
             return self.under_attack_events(verb) or self.demand_events(verb)
         if self._suppressed(verb) or self._denial(verb, trig):
             return []
+        if trig.meaning.event_type == "MOBILIZE" and self._peacekeepers(verb):
+            trig = replace(trig, meaning=_PEACEKEEPING)  # "peacekeepers arrived in Bosnia": CAMEO 074
         subject = _child(verb, ("nsubj",))
         if subject is not None:
             same = self.lex.match(subject.lemma_.lower(), "N")
@@ -318,6 +322,13 @@ class _SentenceCoder:
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
         modality = "purpose" if purpose is not None else self._modality(verb)
         return self._emit(trig, verb, text, roles, negated=self._negated(verb), modality=modality)
+
+    def _peacekeepers(self, verb: Token) -> bool:
+        "Whether the forces a deployment moves are peacekeepers (its subject or object)."
+        nouns = [_child(verb, (dep,)) for dep in ("nsubj", "nsubjpass", "dobj")]
+        nouns += [_child(p, ("pobj",)) for p in verb.children if p.dep_ == "prep" and p.lower_ == "as"]
+        return any(noun is not None and any(t.lemma_.lower() in ("peacekeeper", "peacekeeping") for t in noun.subtree)
+                   for noun in nouns)
 
     def _denial(self, verb: Token, trig: Trigger) -> bool:
         """"Rejected accusations that ...", "dismissed the allegations", "declined to comment": a
@@ -414,8 +425,14 @@ class _SentenceCoder:
         subject, passive_subject = self._subject(verb)
         actors = self._actors_of(subject)
         recipients: list[Actor] = []
-        if passive_subject is not None:
+        if passive_subject is not None and not actors and trig.meaning.event_type in ("MOBILIZE", "AID") and (
+                trig.meaning.event_type == "MOBILIZE" or "peacekeeping" in trig.meaning.contexts):
+            actors = self._actors_of(passive_subject)  # "2,000 Russian soldiers were deployed": the forces move
+        elif passive_subject is not None:
             recipients = self._actors_of(passive_subject)
+        if "peacekeeping" in trig.meaning.contexts:  # the host country: "arrived in Bosnia"
+            recipients = [a for p in verb.children if p.dep_ == "prep" and p.lower_ in ("in", "to", "into")
+                          for a in self._actors_of(_child(p, ("pobj",)))] or recipients
         if not recipients:
             recipients = self._object_actors(verb, trig)
         if not recipients:  # "offered to hand over to Great Britain": the announced action's target

@@ -313,3 +313,12 @@ def test_events_a_visit_for_talks_has_the_visitor_as_actor(lexicon):
                   ("for", "for", "ADP", "IN", 1, "prep"), ("talks", "talk", "NOUN", "NNS", 2, "pobj"),
                   ("with", "with", "ADP", "IN", 3, "prep"), ("Russia", "Russia", "PROPN", "NNP", 4, "pobj")], lex)
     assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in found] == [("CONSULT", "IRN", "RUS")]
+
+
+def test_events_peacekeepers_deployed_are_aid_to_the_host(lexicon):
+    lex = Lexicon([Trigger("deploy", "V", (), EventType("MOBILIZE", "troops", (), "154"), 0.8)], lexicon.classes)
+    found = code([("Russia", "Russia", "PROPN", "NNP", 1, "nsubj"), ("deployed", "deploy", "VERB", "VBD", 1, "ROOT"),
+                  ("peacekeepers", "peacekeeper", "NOUN", "NNS", 1, "dobj"), ("to", "to", "ADP", "IN", 1, "prep"),
+                  ("Ukraine", "Ukraine", "PROPN", "NNP", 3, "pobj")], lex)
+    assert [(e.meaning.event_type, e.meaning.cameo, e.actor.code, e.recipient.code) for e in found] == [
+        ("AID", "074", "RUS", "UKR")]
