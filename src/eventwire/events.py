@@ -143,6 +143,8 @@ _PUNITIVE_TYPES = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "THREA
 
 
 _PEACEKEEPING = EventType("AID", None, ("peacekeeping",), "074")
+_DIPLOMATIC_PROTEST = EventType("ACCUSE", "disapprove", ("diplomatic",), "111")
+_NOTE_VERBS = frozenset({"lodge", "file", "issue", "deliver", "send", "register", "submit", "voice"})
 _WORKER_SECTORS = frozenset({"LAB", "CVL", "EDU", "HLH", "AGR", "BUS", "OPP"})
 # "go on strike", "be on alert", "hold as hostages": a verb + preposition that carries its noun's event
 _PHRASAL_FRAMES = {"on": frozenset({"go", "be", "remain", "stay", "keep", "put", "place", "walk"}),
@@ -566,6 +568,8 @@ class _SentenceCoder:
         elif frame is not None and frame.lemma_.lower() in self.cls.expression_nouns and not actors:
             # "expressed condolences over the attack": a past event recalled, its actors not told
             return []
+        if trig.meaning.event_type == "PROTEST" and light and verb.lemma_.lower() in _NOTE_VERBS:
+            trig = replace(trig, meaning=_DIPLOMATIC_PROTEST)  # "lodged a protest with Albania": a note, not a demo
         if trig.meaning.event_type == "ASSAULT" and not trig.constraints and noun.lemma_.lower() == "strike" and any(
                 a.sector in _WORKER_SECTORS for a in actors):
             trig = self.lex.match("strike", "N", mods=("general",)) or trig  # workers' strike: a labour strike

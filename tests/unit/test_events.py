@@ -322,3 +322,12 @@ def test_events_peacekeepers_deployed_are_aid_to_the_host(lexicon):
                   ("Ukraine", "Ukraine", "PROPN", "NNP", 3, "pobj")], lex)
     assert [(e.meaning.event_type, e.meaning.cameo, e.actor.code, e.recipient.code) for e in found] == [
         ("AID", "074", "RUS", "UKR")]
+
+
+def test_events_a_lodged_protest_is_a_diplomatic_accusation(lexicon):
+    lex = Lexicon([Trigger("protest", "N", (), EventType("PROTEST", "demo", (), "141"), 0.9)],
+                  lexicon.classes)
+    found = code([("Serbia", "Serbia", "PROPN", "NNP", 1, "nsubj"), ("lodged", "lodge", "VERB", "VBD", 1, "ROOT"),
+                  ("a", "a", "DET", "DT", 3, "det"), ("protest", "protest", "NOUN", "NN", 1, "dobj"),
+                  ("with", "with", "ADP", "IN", 1, "prep"), ("Israel", "Israel", "PROPN", "NNP", 4, "pobj")], lex)
+    assert [(e.meaning.event_type, e.meaning.mode) for e in found] == [("ACCUSE", "disapprove")]
