@@ -493,7 +493,9 @@ class _SentenceCoder:
                 if found and dep == "dobj" and self.lex.has(obj.lemma_.lower(), "N") and _modifier_only(found, obj):
                     skipped = True  # "launch a military offensive": "military" gives the event's kind
                     continue
-                if found and dep == "dobj" and (thing or (kind == "AID" and not any(a.code for a in found))):
+                own_forces = kind in ("RETREAT", "MOBILIZE", "AID") and any(
+                    c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children)  # "withdraw its troops from X"
+                if found and dep == "dobj" and (thing or own_forces or (kind == "AID" and not any(a.code for a in found))):
                     goods, skipped = found, True
                     continue
                 if found:
@@ -516,6 +518,11 @@ class _SentenceCoder:
                 for prep in part.children:
                     if (prep.dep_ == "prep" and prep.lower_ in _RECIPIENT_PREPS
                             and (pobj := _child(prep, ("pobj",))) is not None and (found := self._actors_of(pobj))):
+                        return found
+        if kind in ("ASSAULT", "COERCE"):  # "opened fire to disperse demonstrators": the purpose's object
+            for clause in head.children:
+                if clause.dep_ in ("advcl", "xcomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+                    if found := self._actors_of(_child(clause, ("dobj",))):
                         return found
         return goods if not thing else []
 

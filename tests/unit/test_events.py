@@ -331,3 +331,18 @@ def test_events_a_lodged_protest_is_a_diplomatic_accusation(lexicon):
                   ("a", "a", "DET", "DT", 3, "det"), ("protest", "protest", "NOUN", "NN", 1, "dobj"),
                   ("with", "with", "ADP", "IN", 1, "prep"), ("Israel", "Israel", "PROPN", "NNP", 4, "pobj")], lex)
     assert [(e.meaning.event_type, e.meaning.mode) for e in found] == [("ACCUSE", "disapprove")]
+
+
+def test_events_own_forces_withdrawn_are_not_the_recipient(lexicon):
+    found = code([("Russia", "Russia", "PROPN", "NNP", 1, "nsubj"), ("withdrew", "withdraw", "VERB", "VBD", 1, "ROOT"),
+                  ("its", "its", "PRON", "PRP$", 3, "poss"), ("troops", "troop", "NOUN", "NNS", 1, "dobj"),
+                  ("from", "from", "ADP", "IN", 1, "prep"), ("Ukraine", "Ukraine", "PROPN", "NNP", 4, "pobj")], lexicon)
+    assert [(e.meaning.event_type, e.recipient.code) for e in found] == [("RETREAT", "UKR")]
+
+
+def test_events_the_purpose_of_an_attack_names_its_target(lexicon):
+    # "Troops attacked to disperse Palestinians"
+    found = code([("Troops", "troop", "NOUN", "NNS", 1, "nsubj"), ("attacked", "attack", "VERB", "VBD", 1, "ROOT"),
+                  ("to", "to", "PART", "TO", 3, "aux"), ("disperse", "disperse", "VERB", "VB", 1, "advcl"),
+                  ("Palestinians", "Palestinians", "PROPN", "NNPS", 3, "dobj")], lexicon)
+    assert [(e.meaning.event_type, e.recipient.code) for e in found] == [("ASSAULT", "PSE")]
