@@ -533,6 +533,9 @@ class _SentenceCoder:
                 found = self._actors_of(child)
                 if found:
                     return found
+        for prep in noun.children:  # "rejected an appeal from President Gbagbo": the appeal's author
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "by") and (found := self._actors_of(_child(prep, ("pobj",)))):
+                return found
         return []
 
     # ---- nouns -------------------------------------------------------------

@@ -346,3 +346,10 @@ def test_events_the_purpose_of_an_attack_names_its_target(lexicon):
                   ("to", "to", "PART", "TO", 3, "aux"), ("disperse", "disperse", "VERB", "VB", 1, "advcl"),
                   ("Palestinians", "Palestinians", "PROPN", "NNPS", 3, "dobj")], lexicon)
     assert [(e.meaning.event_type, e.recipient.code) for e in found] == [("ASSAULT", "PSE")]
+
+
+def test_events_rejecting_a_proposal_from_someone_rejects_its_author(lexicon):
+    found = code([("Hamas", "Hamas", "PROPN", "NNP", 1, "nsubj"), ("refused", "refuse", "VERB", "VBD", 1, "ROOT"),
+                  ("a", "a", "DET", "DT", 3, "det"), ("proposal", "proposal", "NOUN", "NN", 1, "dobj"),
+                  ("from", "from", "ADP", "IN", 3, "prep"), ("Israel", "Israel", "PROPN", "NNP", 4, "pobj")], lexicon)
+    assert [(e.meaning.event_type, e.recipient.code) for e in found] == [("REJECT", "ISR")]
