@@ -41,11 +41,11 @@ _coders: dict = {}
 def code(text: str, *, published: str | dt.date | None = None, title: str | None = None,
          doc_id: str = "doc", settings: Settings | None = None) -> list[Event]:
     """Code one clean text into events, without a store (the model loads on first call)."""
-    from .pipeline import Coder
+    from .batch import load_coder
 
     settings = settings or Settings.load()
     if settings not in _coders:
-        _coders[settings] = Coder.load(settings)
+        _coders[settings] = load_coder(settings)
     if isinstance(published, str):
         published = dt.date.fromisoformat(published[:10])
     return _coders[settings].code_text(text, published=published, doc_id=doc_id, title=title)
@@ -54,12 +54,12 @@ def code(text: str, *, published: str | dt.date | None = None, title: str | None
 def places(text: str, *, published: str | dt.date | None = None, doc_id: str = "doc",
            settings: Settings | None = None) -> list[dict]:
     """Every place mention of a text as ``eventwire places`` writes it (offsets into ``text``)."""
+    from .batch import load_coder
     from .geo import places_records
-    from .pipeline import Coder
 
     settings = settings or Settings.load()
     if settings not in _coders:
-        _coders[settings] = Coder.load(settings)
+        _coders[settings] = load_coder(settings)
     if isinstance(published, str):
         published = dt.date.fromisoformat(published[:10])
     article = Article(id=doc_id, text=text, published=published)

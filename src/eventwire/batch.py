@@ -8,16 +8,19 @@ crash loses at most the batch in flight, and a rerun rewrites it without duplica
 from __future__ import annotations
 
 import collections
+import gc
 import itertools
 import logging
 import multiprocessing as mp
 from dataclasses import replace
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .config import Settings
 from .dedup import DuplicateIndex
-from .pipeline import Coded, Coder
 from .records import Article, Rejected
+
+if TYPE_CHECKING:  # the parent of a pool never codes: it need not import spaCy
+    from .pipeline import Coded, Coder
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ def code_parallel(items: Iterable[Article | Rejected], *, settings: Settings, wo
     items = iter(items)
     head = list(itertools.islice(items, _CHUNK * 2))
     if workers <= 1 or len(head) < _CHUNK * 2:
-        local = coder or Coder.load(settings)
+        local = coder or load_coder(settings)
         yield from local.code_stream(itertools.chain(head, items))
         return
     chunks = _chunked(itertools.chain(head, items), _CHUNK)
@@ -55,10 +58,26 @@ def _chunked(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+def load_coder(settings: Settings) -> Coder:
+    """``Coder.load`` with the cyclic garbage collector paused: loading builds about a million
+    dictionary and gazetteer objects (none of them garbage), which the collector would otherwise
+    walk again and again: a third of the gazetteer's load time."""
+    from .pipeline import Coder
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        coder = Coder.load(settings)
+    finally:
+        if enabled:
+            gc.enable()
+    return coder
+
+
 def _init_worker(settings: Settings) -> None:
     "Load the coder once in each worker process."
     global _coder
-    _coder = Coder.load(settings)
+    _coder = load_coder(settings)
 
 
 def _code_chunk(chunk: list[Article | Rejected]) -> list[Coded | Rejected]:
@@ -181,7 +200,7 @@ def _code_stored(docs: Iterable[Article], *, settings: Settings, workers: int) -
     "Lists of (document, events) of up to ``_STORE_BATCH`` stored documents, in order."
     chunks = _chunked(iter(docs), _STORE_BATCH)
     if workers <= 1:
-        coder = Coder.load(settings)
+        coder = load_coder(settings)
         for chunk in chunks:
             yield [(doc, code_stored_document(coder, doc)) for doc in chunk]
         return

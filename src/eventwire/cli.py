@@ -96,20 +96,20 @@ _workers_option = click.option("--workers", type=click.IntRange(min=1), default=
 @click.pass_context
 def code(ctx: click.Context, inputs: tuple[str, ...], output: str, workers: int | None) -> None:
     """Code documents into PLOVER events (JSONL, one event per line, in input order)."""
-    from .pipeline import Coded
     from .batch import code_parallel
+    from .records import Rejected
 
     settings = _settings(ctx)
     out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
     try:
         outcomes = code_parallel(_inputs(ctx, inputs), settings=settings, workers=workers or os.cpu_count() or 1)
         for outcome in _track(outcomes, inputs, label="coding"):
-            if isinstance(outcome, Coded):
+            if isinstance(outcome, Rejected):  # else Coded (not imported: a pool's parent skips spaCy)
+                _report_rejected(outcome)
+            else:
                 for _doc, events in outcome.documents:
                     for event in events:
                         out.write(json.dumps(event.as_dict(), ensure_ascii=False) + "\n")
-            else:
-                _report_rejected(outcome)
     finally:
         if out is not sys.stdout:
             out.close()

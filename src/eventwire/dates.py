@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from spacy.tokens import Span, Token
@@ -200,7 +201,7 @@ def resolve_date(sentence: Span, trigger: Token | None, published: dt.date | Non
     the retaliation for the assassination two weeks ago").
     """
     future = _is_future(trigger) if trigger is not None else False
-    found = _find_expressions(sentence.text, published, future)
+    found = list(_sentence_expressions(sentence.text, published, future))
     if use_dateparser:
         found.extend(_dateparser_entities(sentence, found, published))
     if not future and published is not None:
@@ -211,6 +212,12 @@ def resolve_date(sentence: Span, trigger: Token | None, published: dt.date | Non
         return (published, "publication") if published else (None, "publication")
     best = min(found, key=lambda e: _distance(sentence, trigger, e))
     return best.when, best.precision
+
+
+@lru_cache(maxsize=256)
+def _sentence_expressions(text: str, published: dt.date | None, future: bool) -> tuple[_Expression, ...]:
+    "_find_expressions of a sentence, kept for its other events (every event of a sentence asks)."
+    return tuple(_find_expressions(text, published, future))
 
 
 def _find_expressions(text: str, published: dt.date | None, future: bool) -> list[_Expression]:
