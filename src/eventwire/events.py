@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import weakref
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -225,6 +226,25 @@ def _collision(ext: Extraction, sentence: Span, vehicles: frozenset[str]) -> boo
         return span is not None and any(t.lemma_.lower() in vehicles for t in span)
 
     return ext.actor.text != "" and vehicle(ext.actor) and vehicle(ext.recipient)
+
+
+# Per parsed paragraph: (verb classes, index of its first disaster word, of its first hostile word).
+_MARKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _first_marks(doc, classes) -> tuple[int, int]:
+    "Token index of a paragraph's first disaster word and first hostile word (len(doc) when none)."
+    marks = _MARKS.get(doc)
+    if marks is None or marks[0] is not classes:
+        disaster = hostile = len(doc)
+        for t in doc:
+            words = (t.lower_, t.lemma_.lower())
+            if disaster == len(doc) and (words[0] in classes.disaster_words or words[1] in classes.disaster_words):
+                disaster = t.i
+            if hostile == len(doc) and (words[0] in classes.hostile_words or words[1] in classes.hostile_words):
+                hostile = t.i
+        marks = _MARKS[doc] = (classes, disaster, hostile)
+    return marks[1], marks[2]
 
 
 def _emergency_instruction(ext: Extraction) -> bool:
@@ -719,9 +739,8 @@ class _SentenceCoder:
         """Whether the sentence tells of a disaster: disaster words in it or earlier in its
         paragraph ("explosions tore through a chemical store ... The blasts killed 50"), and no
         word of hostility in either ("attacked with poisonous gas" is an attack)."""
-        context = self.sent.doc[: self.sent.end]
-        words = {w for t in context for w in (t.lower_, t.lemma_.lower())}
-        return bool(words & self.cls.disaster_words) and not words & self.cls.hostile_words
+        first_disaster, first_hostile = _first_marks(self.sent.doc, self.cls)
+        return first_disaster < self.sent.end and not first_hostile < self.sent.end
 
     def _nearest_other_actor(self, actors: list[Actor]) -> Actor | None:
         "The actor mention closest to the actor whose country differs from every actor's."

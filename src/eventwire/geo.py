@@ -124,7 +124,17 @@ class Gazetteer:
     index: dict[str, tuple[tuple[int, bool], ...]] = field(repr=False)
     demonyms: dict[str, str] = field(default_factory=dict, repr=False)  # "israeli" -> "ISR"
     countries: dict[str, int] = field(default_factory=dict, repr=False)  # ISO3 -> entry index
-    variants: dict[str, tuple[tuple[int, bool], ...]] = field(default_factory=dict, repr=False)  # variant_key -> hits
+    # variant_key -> hits; built on the first variant lookup (most documents never need one)
+    _variants: dict[str, tuple[tuple[int, bool], ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def variant_hits(self, key: str) -> tuple[tuple[int, bool], ...]:
+        """Places whose name has this spelling key ("salahadin"), building the key index once."""
+        if not self._variants:
+            built: dict[str, list[tuple[int, bool]]] = {}
+            for norm, hits in self.index.items():
+                built.setdefault(variant_key(norm), []).extend(hits)
+            self._variants.update((k, tuple(v)) for k, v in built.items())
+        return self._variants.get(key, ())
 
     def country(self, iso3: str) -> Entry | None:
         """The country entry for an ISO3 code."""
@@ -169,11 +179,8 @@ def _load(data_dir: str) -> Gazetteer:
     frozen = {k: tuple(v) for k, v in index.items()}
     countries = {e.country: i for i, e in enumerate(entries) if e.precision == "country" and e.country}
     demonyms = _read_demonyms(base / "actors", set(countries))
-    variants: dict[str, list[tuple[int, bool]]] = {}
-    for norm, hits in frozen.items():
-        variants.setdefault(variant_key(norm), []).extend(hits)
     logger.debug("gazetteer: %d places, %d names, %d demonyms", len(entries), len(frozen), len(demonyms))
-    return Gazetteer(tuple(entries), frozen, demonyms, countries, {k: tuple(v) for k, v in variants.items()})
+    return Gazetteer(tuple(entries), frozen, demonyms, countries)
 
 
 # Aliases of the actor dictionary's countries that are nationality words ("Israeli", "Turkish",
@@ -700,7 +707,7 @@ def _match_variant(ent: Span, gazetteer: Gazetteer, context: DocContext | None) 
     key = variant_key(_DIRECTION.sub("", normalize_name(span.text)))
     if len(key) < MIN_VARIANT_KEY:
         return None
-    hits = tuple(h for h in gazetteer.variants.get(key, ()) if context.count(gazetteer.entries[h[0]].country))
+    hits = tuple(h for h in gazetteer.variant_hits(key) if context.count(gazetteer.entries[h[0]].country))
     return (span, hits) if hits else None
 
 

@@ -83,6 +83,8 @@ def detect_language(text: str) -> str:
 
 def _script_language(letters: list[str]) -> str | None:
     "The language of a non-Latin script that writes most of the letters, if any."
+    if not letters or max(letters) < "\u0370":  # no letter of another script (the common case): every count is 0
+        return None
     counts = {lang: sum(1 for ch in letters if test(ch)) for lang, test in _SCRIPTS}
     if counts["ja"] and counts["ja"] + counts["zh"] > len(letters) / 2:
         return "ja"
