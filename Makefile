@@ -30,7 +30,7 @@ eval: install
 	$(BIN)/eventwire eval
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --repeat 2
 
 clean-db:
 	rm -f $(DB) $(DB).wal
