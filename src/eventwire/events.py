@@ -144,6 +144,7 @@ _PUNITIVE_TYPES = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "THREA
 
 
 _PEACEKEEPING = EventType("AID", None, ("peacekeeping",), "074")
+_EXECUTIVE_VERBS = frozenset({"order", "authorize", "authorise", "approve", "direct", "instruct", "command"})
 _DIPLOMATIC_PROTEST = EventType("ACCUSE", "disapprove", ("diplomatic",), "111")
 _NOTE_VERBS = frozenset({"lodge", "file", "issue", "deliver", "send", "register", "submit", "voice"})
 _WORKER_SECTORS = frozenset({"LAB", "CVL", "EDU", "HLH", "AGR", "BUS", "OPP"})
@@ -613,7 +614,10 @@ class _SentenceCoder:
         roles = self._finish_roles(actors, recipients, trig)
         carrier = verb if light else noun
         text = f"{verb.text} {noun.text}" if light else noun.text
-        modality = self._modality(carrier) or ("possible" if self._nominal_hypothetical(noun) else None)
+        # "ordered patrols", "authorized airstrikes": an executive's order is carried out, not wished for
+        executed = light and verb.lemma_.lower() in _EXECUTIVE_VERBS and not any(
+            c.lower_ in self.cls.hypothetical_modifiers for c in noun.children if c.dep_ in ("amod", "compound"))
+        modality = self._modality(carrier) or ("possible" if not executed and self._nominal_hypothetical(noun) else None)
         negated = self._negated(carrier) or any(c.lower_ in ("no",) for c in noun.children if c.dep_ == "det")
         return self._emit(trig, noun, text, roles, negated=negated, modality=modality)
 

@@ -353,3 +353,16 @@ def test_events_rejecting_a_proposal_from_someone_rejects_its_author(lexicon):
                   ("a", "a", "DET", "DT", 3, "det"), ("proposal", "proposal", "NOUN", "NN", 1, "dobj"),
                   ("from", "from", "ADP", "IN", 3, "prep"), ("Israel", "Israel", "PROPN", "NNP", 4, "pobj")], lexicon)
     assert [(e.meaning.event_type, e.recipient.code) for e in found] == [("REJECT", "ISR")]
+
+
+def test_events_an_ordered_action_is_carried_out_an_offered_one_is_not(lexicon):
+    lex = Lexicon([Trigger("patrol", "N", (), EventType("MOBILIZE", "police", (), "153"), 0.8),
+                   Trigger("talk", "N", (), EventType("CONSULT", None, (), "040"), 0.9)], lexicon.classes)
+
+    def hypothetical(verb, noun):
+        found = code([("Israel", "Israel", "PROPN", "NNP", 1, "nsubj"), (verb, verb, "VERB", "VBD", 1, "ROOT"),
+                      (noun, noun, "NOUN", "NNS", 1, "dobj")], lex)
+        return [e.hypothetical for e in found]
+
+    assert hypothetical("order", "patrol") == [False]
+    assert hypothetical("offer", "talk") == [True]
