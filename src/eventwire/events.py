@@ -565,8 +565,8 @@ class _SentenceCoder:
         preps = tuple(c.lemma_.lower() for c in noun.children if c.dep_ == "prep")
         mods = tuple(c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod"))
         trig = self.lex.match(noun.lemma_.lower(), "N", preps=preps, mods=mods)
-        if trig is None:
-            return []
+        if trig is None or any(f"{m} {noun.lemma_.lower()}" in self.cls.not_events for m in mods):
+            return []  # "a press release", "a news conference": things named like events
         # "a mediation effort", "the peace process": the generic head stands in the sentence
         # for the event its modifier names; any other head ("talks venue") is another thing
         generic_head = noun.dep_ in ("compound", "amod") and noun.head.lemma_.lower() in _GENERIC_EVENT_HEADS

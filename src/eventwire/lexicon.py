@@ -58,6 +58,7 @@ class VerbClasses:
     denied_statements: frozenset[str]
     speech_acts: frozenset[str]
     vehicle_nouns: frozenset[str]
+    not_events: frozenset[str]
 
 
 class Lexicon:

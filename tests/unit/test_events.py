@@ -366,3 +366,11 @@ def test_events_an_ordered_action_is_carried_out_an_offered_one_is_not(lexicon):
 
     assert hypothetical("order", "patrol") == [False]
     assert hypothetical("offer", "talk") == [True]
+
+
+def test_events_a_press_release_is_no_release(lexicon):
+    lex = Lexicon([Trigger("release", "N", (), EventType("RETREAT", "release", (), "0841"), 0.8)], lexicon.classes)
+    rows = [("Israel", "Israel", "PROPN", "NNP", 1, "nsubj"), ("issued", "issue", "VERB", "VBD", 1, "ROOT"),
+            ("a", "a", "DET", "DT", 4, "det"), ("press", "press", "NOUN", "NN", 4, "compound"),
+            ("release", "release", "NOUN", "NN", 1, "dobj")]
+    assert code(rows, lex) == []
