@@ -58,6 +58,9 @@ _CONTENT_HYPOTHETICAL_TYPES = frozenset({"REQUEST", "AGREE", "THREATEN", "REJECT
 _PLACE_AGENT_TYPES = frozenset({"SANCTION", "ASSAULT", "AID", "MOBILIZE", "COERCE"})
 # events that need no recipient to be complete
 _MONADIC_TYPES = frozenset({"PROTEST", "MOBILIZE", "RETREAT"})
+# events two actors do to each other when both are the subject ("X and Y met", "X and Y clashed")
+_MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+_MUTUAL_ASSAULTS = frozenset({"clash", "fight", "battle", "skirmish"})
 # Confidence factors, set by hand on the sample page and the golden articles
 # (re-run `eventwire eval` after any change): a parse-based event with a country-coded
 # actor and a recipient from its own arguments scores the lexicon weight itself.
@@ -92,6 +95,7 @@ class _Roles:
     actors: tuple[Actor, ...]
     recipients: tuple[Actor, ...]
     recipient_fallback: bool
+    mutual: bool = False  # "Czechia and China signed an agreement": each member's recipient is the other
 
 
 def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDictionary,
@@ -344,6 +348,8 @@ class _SentenceCoder:
         roles = self._verb_roles(verb, trig)
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
         modality = "purpose" if purpose is not None else self._modality(verb)
+        if modality is None and verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            modality = self._modality(verb.head) and "purpose"  # "must ensure security to allow ...": no more a fact than its head
         return self._emit(trig, verb, text, roles, negated=self._negated(verb), modality=modality)
 
     def _peacekeepers(self, verb: Token) -> bool:
@@ -476,10 +482,15 @@ class _SentenceCoder:
             if subj is not None:
                 if subj.lower_ in _RELATIVE_PRONOUNS and tok.dep_ == "relcl":
                     return tok.head, None
+                if subj.pos_ == "VERB" and (inner := _child(subj, ("nsubj",))) is not None:
+                    return inner, None  # misparsed "The Red Cross operating in Iraq said": the Red Cross
                 return subj, None
             if tok.dep_ == "relcl":
                 return tok.head, None
             if tok.dep_ == "acl":  # "troops deployed near the border"
+                if tok.tag_ == "VBG" and tok.head.dep_ == "dobj" and self._actor(tok.head) is None:
+                    tok = tok.head.head  # "issued a statement demanding ...": the issuer demands
+                    continue
                 return (tok.head, None) if tok.tag_ != "VBN" else (None, tok.head)
             if tok.dep_ == "xcomp":
                 obj = _child(tok.head, ("dobj",))
@@ -720,6 +731,9 @@ class _SentenceCoder:
     def _finish_roles(self, actors: list[Actor], recipients: list[Actor], trig: Trigger) -> _Roles:
         "Drop self-directed recipients; fall back to the nearest other actor in the sentence."
         recipients = [r for r in recipients if not any(_same(r, a) for a in actors)]
+        if len(actors) > 1 and not recipients and (trig.meaning.event_type in _MUTUAL_TYPES
+                                                   or trig.lemma in _MUTUAL_ASSAULTS):
+            return _Roles(tuple(actors), (), False, mutual=True)
         if not actors and trig.meaning.event_type in _UNIDENTIFIED_ACTORS and self._attacker_implied(trig):
             # "Gun attacks left seven dead", "militants were killed": ACLED's unidentified actor,
             # given the event's country later by the pipeline
@@ -768,7 +782,8 @@ class _SentenceCoder:
         out = []
         for actor in roles.actors:
             conf = trig.weight * factor * (1.0 if actor.code else _NO_ACTOR_CODE) * (_UNIDENTIFIED if not actor.text else 1.0)
-            for recipient in roles.recipients or (None,):
+            recipients = [a for a in roles.actors if a is not actor] if roles.mutual else roles.recipients
+            for recipient in recipients or (None,):
                 c = conf * (_NO_RECIPIENT if recipient is None else (_RECIPIENT_FALLBACK if roles.recipient_fallback else 1.0))
                 out.append(Extraction(meaning, tok, text, actor, recipient, negated,
                                       hypothetical, round(min(1.0, c), 3)))
@@ -855,6 +870,8 @@ class _SentenceCoder:
         own = None
         mark = None
         for node in _governing_chain(tok, through=("xcomp", "conj")):
+            if node.dep_ == "acl" and _infinitival_content(node):
+                return "possible"  # "the right of troops to fire", "efforts to improve": not done yet
             for child in node.children:
                 word = child.lower_
                 if child.dep_ in ("aux", "auxpass") and word in self.cls.modal:
@@ -862,7 +879,9 @@ class _SentenceCoder:
                 elif child.dep_ == "aux" and word == "going":
                     own = own or "intent"
                 elif child.dep_ == "mark" and word in self.cls.conditional:
-                    mark = mark or ("ultimatum" if word == "unless" else "conditional")
+                    return "conditional"  # the condition itself: "if he gave them a veto"
+                elif child.dep_ == "mark" and word in _PROSPECTIVE_MARKS and node.tag_ in ("VB", "VBP", "VBZ"):
+                    return "possible"  # "before they demobilize", "until a government takes over"
             if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
                    for c in node.children):
                 mark = "ultimatum"  # "will withdraw ... unless X agrees"
@@ -886,10 +905,22 @@ class _SentenceCoder:
                 return "possible"
         if own == "intent" and mark:
             return mark
-        return own or ("conditional" if mark == "conditional" else mark)
+        return own or mark
 
 
 _COMPLEMENT_DEPS = ("xcomp", "ccomp", "conj", "pcomp", "dobj", "acomp")
+# a present tense after these tells of what has not happened yet ("before they demobilize")
+_PROSPECTIVE_MARKS = frozenset({"before", "until", "till", "once"})
+# "the first country to recognize X": an infinitive after these nouns' modifiers tells a fact
+_FACTUAL_INFINITIVE_MODS = frozenset({"first", "last", "only", "second", "third", "latest", "next"})
+
+
+def _infinitival_content(verb: Token) -> bool:
+    "Whether an 'acl' verb is a noun's to-infinitive content ('the right to fire', 'plans to attack')."
+    noun = verb.head
+    return (noun.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            and not any(c.lower_ in _FACTUAL_INFINITIVE_MODS for c in noun.children if c.dep_ in ("amod", "advmod")))
+
 _MODAL_KIND = {"will": "intent", "shall": "intent", "'ll": "intent", "would": "intent", "'d": "intent",
                "could": "possible", "might": "possible", "may": "possible", "can": "possible",
                "must": "obligation", "should": "obligation", "ought": "obligation"}
@@ -911,7 +942,7 @@ def _recode(meaning: EventType, modality: str | None, negated: bool) -> tuple[Ev
     kind = meaning.event_type
     if modality == "ultimatum":
         return EventType("THREATEN", None, meaning.contexts, None), False, False
-    if modality in ("intent", "conditional"):
+    if modality == "intent":
         if kind in _COOPERATION:
             if negated:
                 return EventType("REJECT", None, meaning.contexts, None), False, False
@@ -920,7 +951,7 @@ def _recode(meaning: EventType, modality: str | None, negated: bool) -> tuple[Ev
             return EventType("AGREE", None, meaning.contexts, None), False, False
         if kind in _MATERIAL_CONFLICT and not negated:
             return EventType("THREATEN", None, meaning.contexts, None), False, False
-        if modality == "intent" and not negated:
+        if not negated:
             return meaning, False, False  # "will ask", "will accuse": the statement itself
     return meaning, negated, True
 

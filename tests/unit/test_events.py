@@ -374,3 +374,56 @@ def test_events_a_press_release_is_no_release(lexicon):
             ("a", "a", "DET", "DT", 4, "det"), ("press", "press", "NOUN", "NN", 4, "compound"),
             ("release", "release", "NOUN", "NN", 1, "dobj")]
     assert code(rows, lex) == []
+
+
+def test_events_condition_is_hypothetical_not_a_threat(lexicon):
+    # "Israel will meet Hamas if Iran attacks": the condition is no fact, and no threat of Iran's
+    rows = [("Israel", "Israel", "PROPN", "NNP", 2, "nsubj"), ("will", "will", "AUX", "MD", 2, "aux"),
+            ("meet", "meet", "VERB", "VB", 2, "ROOT"), ("Hamas", "Hamas", "PROPN", "NNP", 2, "dobj"),
+            ("if", "if", "SCONJ", "IN", 6, "mark"), ("Iran", "Iran", "PROPN", "NNP", 6, "nsubj"),
+            ("attacks", "attack", "VERB", "VBZ", 2, "advcl")]
+    found = {e.meaning.event_type: e for e in code(rows, lexicon)}
+    assert set(found) == {"AGREE", "ASSAULT"}
+    assert not found["AGREE"].hypothetical
+    assert found["ASSAULT"].hypothetical and found["ASSAULT"].actor.code == "IRN"
+
+
+@pytest.mark.parametrize("mark, tag, lemma, hypothetical", [
+    ("before", "VBP", "withdraw", True),   # "... before they withdraw": not yet
+    ("before", "VBD", "withdraw", False),  # "... before they withdrew": it happened
+    ("after", "VBP", "withdraw", False),
+])
+def test_events_prospective_clause_is_hypothetical(lexicon, mark, tag, lemma, hypothetical):
+    rows = [("Hamas", "Hamas", "PROPN", "NNP", 1, "nsubj"), ("met", "meet", "VERB", "VBD", 1, "ROOT"),
+            ("Iran", "Iran", "PROPN", "NNP", 1, "dobj"), (mark, mark, "SCONJ", "IN", 5, "mark"),
+            ("Israel", "Israel", "PROPN", "NNP", 5, "nsubj"), (lemma, lemma, "VERB", tag, 1, "advcl")]
+    found = {e.meaning.event_type: e for e in code(rows, lexicon)}
+    assert found["RETREAT"].hypothetical is hypothetical
+
+
+@pytest.mark.parametrize("modifier, hypothetical", [(None, True), ("first", False)])
+def test_events_infinitive_after_a_noun_is_not_yet_a_fact(lexicon, modifier, hypothetical):
+    # "Russia defended the right of troops to attack Kharkiv" / "the first troops to attack Kharkiv"
+    rows = [("Russia", "Russia", "PROPN", "NNP", 1, "nsubj"), ("defended", "defend", "VERB", "VBD", 1, "ROOT"),
+            ("the", "the", "DET", "DT", 3, "det")]
+    if modifier:
+        rows.append((modifier, modifier, "ADJ", "JJ", 4, "amod"))
+    noun = len(rows)
+    rows += [("right", "right", "NOUN", "NN", 1, "dobj"), ("to", "to", "PART", "TO", noun + 2, "aux"),
+             ("attack", "attack", "VERB", "VB", noun, "acl"), ("Kharkiv", "Kharkiv", "PROPN", "NNP", noun + 2, "dobj")]
+    (event,) = [e for e in code(rows, lexicon) if e.meaning.event_type == "ASSAULT"]
+    assert event.hypothetical is hypothetical
+
+
+def test_events_statement_participle_takes_the_issuer_as_actor(lexicon):
+    # "Hamas issued a statement blaming Israel"
+    rows = [("Hamas", "Hamas", "PROPN", "NNP", 1, "nsubj"), ("issued", "issue", "VERB", "VBD", 1, "ROOT"),
+            ("a", "a", "DET", "DT", 3, "det"), ("statement", "statement", "NOUN", "NN", 1, "dobj"),
+            ("blaming", "blame", "VERB", "VBG", 3, "acl"), ("Israel", "Israel", "PROPN", "NNP", 4, "dobj")]
+    assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in code(rows, lexicon)] == [("ACCUSE", "PSE", "ISR")]
+
+
+def test_events_compound_subject_of_a_meeting_meets_each_other(lexicon):
+    rows = [("Israel", "Israel", "PROPN", "NNP", 3, "nsubj"), ("and", "and", "CCONJ", "CC", 0, "cc"),
+            ("Iran", "Iran", "PROPN", "NNP", 0, "conj"), ("met", "meet", "VERB", "VBD", 3, "ROOT")]
+    assert sorted((e.actor.code, e.recipient.code) for e in code(rows, lexicon)) == [("IRN", "ISR"), ("ISR", "IRN")]
