@@ -43,6 +43,8 @@ _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom", "whose"})
 # "withdraw from Chad", "expelled from Kenya": the place left is the recipient
 _FROM_PREP = frozenset({"from"})
 _FROM_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE"})
+# restrictions imposed on a place ("a curfew in Algiers", "a blockade in Gaza") target it
+_PLACE_TARGET_TYPES = frozenset({"COERCE", "SANCTION"})
 # heads that stand for the people in their "of" phrase ("a group of diplomats")
 # nouns that name an activity whose kind their modifier gives ("a mediation effort")
 _GENERIC_EVENT_HEADS = frozenset({"effort", "campaign", "operation", "process", "initiative", "mission",
@@ -545,7 +547,7 @@ class _SentenceCoder:
                     if found:
                         return found
         dobj = _child(head, ("dobj",))
-        if dobj is not None and skipped:  # "provided intelligence to Macedonia", "continue military aid to X"
+        if dobj is not None:  # "provided intelligence to Macedonia", "continue military aid to X"
             for part in _conjuncts(dobj):
                 for prep in part.children:
                     if (prep.dep_ == "prep" and prep.lower_ in _RECIPIENT_PREPS
@@ -563,11 +565,16 @@ class _SentenceCoder:
         for child in noun.children:
             if child.dep_ in ("poss", "compound", "amod", "nmod"):
                 found = self._actors_of(child)
-                if found:
-                    return found
+                if found and (child.dep_ != "amod" or any(a.code for a in found)):
+                    return found  # an adjective names an actor only with its country ("official contact": no one)
         for prep in noun.children:  # "rejected an appeal from President Gbagbo": the appeal's author
             if prep.dep_ == "prep" and prep.lower_ in ("from", "by") and (found := self._actors_of(_child(prep, ("pobj",)))):
                 return found
+        trig = self.lex.match(noun.lemma_.lower(), "N")
+        if trig is not None and trig.meaning.event_type in _PLACE_TARGET_TYPES:
+            for prep in noun.children:  # "institute a curfew in Algiers": the place's people and government
+                if prep.dep_ == "prep" and prep.lower_ == "in" and (found := self._actors_of(_child(prep, ("pobj",)))):
+                    return found
         return []
 
     # ---- nouns -------------------------------------------------------------
@@ -1020,8 +1027,8 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 
 def _same(a: Actor, b: Actor) -> bool:
-    "Whether two actor records are the same actor."
-    return a.name == b.name and a.code == b.code
+    "Whether two actor records are the same actor ('French farmers' and 'Paris' are not)."
+    return a.name == b.name and a.code == b.code and a.sector == b.sector
 
 
 def _clauses(sent: Span) -> list[list[Token]]:
