@@ -427,3 +427,25 @@ def test_events_compound_subject_of_a_meeting_meets_each_other(lexicon):
     rows = [("Israel", "Israel", "PROPN", "NNP", 3, "nsubj"), ("and", "and", "CCONJ", "CC", 0, "cc"),
             ("Iran", "Iran", "PROPN", "NNP", 0, "conj"), ("met", "meet", "VERB", "VBD", 3, "ROOT")]
     assert sorted((e.actor.code, e.recipient.code) for e in code(rows, lexicon)) == [("IRN", "ISR"), ("ISR", "IRN")]
+
+
+def test_events_adjective_with_no_country_is_no_recipient(lexicon, monkeypatch):
+    # "Iran refused official contact with Israel" -> the recipient is Israel, not "official"
+    def head_only(token, dictionary, *, when=None):
+        hit = _ACTORS.get(token.lower_)
+        return Actor(token.text, hit[0] or token.text, hit[1], hit[2], token.idx, token.idx + len(token)) if hit else None
+
+    monkeypatch.setattr(events_mod.actors_mod, "resolve_actor", head_only)
+    lex = Lexicon([Trigger("boycott", "V", (), EventType("REJECT", None, (), None), 0.9)], lexicon.classes)
+    rows = [("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("boycotted", "boycott", "VERB", "VBD", 1, "ROOT"),
+            ("official", "official", "ADJ", "JJ", 3, "amod"), ("contact", "contact", "NOUN", "NN", 1, "dobj"),
+            ("with", "with", "ADP", "IN", 3, "prep"), ("Israel", "Israel", "PROPN", "NNP", 4, "pobj")]
+    assert [(e.actor.code, e.recipient.code) for e in code(rows, lex)] == [("IRN", "ISR")]
+
+
+def test_events_domestic_recipient_of_another_sector_is_kept(lexicon):
+    # "Russian troops attacked Russia" (troops: MIL; the state: GOV) is not a self-directed event
+    rows = [("Russian", "russian", "ADJ", "JJ", 1, "amod"), ("troops", "troop", "NOUN", "NNS", 2, "nsubj"),
+            ("attacked", "attack", "VERB", "VBD", 2, "ROOT"), ("Russia", "Russia", "PROPN", "NNP", 2, "dobj")]
+    (event,) = code(rows, lexicon)
+    assert (event.actor.sector, event.recipient.code, event.recipient.sector) == ("MIL", "RUS", "GOV")
