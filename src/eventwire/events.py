@@ -60,6 +60,7 @@ _CONTENT_HYPOTHETICAL_TYPES = frozenset({"REQUEST", "AGREE", "THREATEN", "REJECT
 _PLACE_AGENT_TYPES = frozenset({"SANCTION", "ASSAULT", "AID", "MOBILIZE", "COERCE"})
 # events that need no recipient to be complete
 _MONADIC_TYPES = frozenset({"PROTEST", "MOBILIZE", "RETREAT"})
+_HALT_WEIGHT = 0.8
 # events two actors do to each other when both are the subject ("X and Y met", "X and Y clashed")
 _MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 _MUTUAL_ASSAULTS = frozenset({"clash", "fight", "battle", "skirmish"})
@@ -150,22 +151,24 @@ _PUNITIVE_TYPES = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "THREA
 
 
 _PEACEKEEPING = EventType("AID", None, ("peacekeeping",), "074")
-_EXECUTIVE_VERBS = frozenset({"order", "authorize", "authorise", "approve", "direct", "instruct", "command"})
 _DIPLOMATIC_PROTEST = EventType("ACCUSE", "disapprove", ("diplomatic",), "111")
-_NOTE_VERBS = frozenset({"lodge", "file", "issue", "deliver", "send", "register", "submit", "voice"})
-_WORKER_SECTORS = frozenset({"LAB", "CVL", "EDU", "HLH", "AGR", "BUS", "OPP"})
-# "go on strike", "be on alert", "hold as hostages": a verb + preposition that carries its noun's event
-_PHRASAL_FRAMES = {"on": frozenset({"go", "be", "remain", "stay", "keep", "put", "place", "walk"}),
-                   "as": frozenset({"hold", "use", "keep", "take"}),
-                   "for": frozenset({"be", "arrive", "travel", "come", "fly", "head", "go", "return"})}  # "in Tehran for talks"
+# CAMEO 164 / 165: talks or mediation broken off ("ended mediation efforts", "broke off talks")
+_HALT_NEGOTIATIONS = EventType("SANCTION", "withdraw", ("diplomatic",), "164")
+_HALT_MEDIATION = EventType("SANCTION", "withdraw", ("diplomatic",), "165")
 
 
-def _phrasal_frame(noun: Token) -> bool:
-    "Whether an event noun is the object of a phrasal frame ('went on strike')."
+def _phrasal_frame(noun: Token, frames: frozenset[str]) -> bool:
+    "Whether an event noun is the object of a phrasal frame ('went on strike': 'on go' in frames)."
     prep = noun.head
-    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _PHRASAL_FRAMES:
+    if noun.dep_ != "pobj" or prep.dep_ != "prep":
         return False
-    return prep.head.pos_ in ("VERB", "AUX") and prep.head.lemma_.lower() in _PHRASAL_FRAMES[prep.lower_]
+    return prep.head.pos_ in ("VERB", "AUX") and f"{prep.lower_} {prep.head.lemma_.lower()}" in frames
+
+
+def _phrasal_lemma(verb: Token) -> str:
+    "A verb's lemma with its particle: 'break off', 'call off', 'end'."
+    prt = _child(verb, ("prt",))
+    return f"{verb.lemma_.lower()} {prt.lower_}" if prt is not None else verb.lemma_.lower()
 
 
 def _modifier_only(found: list[Actor], obj: Token) -> bool:
@@ -594,8 +597,10 @@ class _SentenceCoder:
         carrier_noun = noun.head if generic_head else noun
         verb = _object_of_verb(carrier_noun)
         light = verb is not None and verb.lemma_.lower() in self.cls.light
-        if verb is None and _phrasal_frame(noun):  # "went on strike", "remained on alert", "held as human shields"
+        if verb is None and _phrasal_frame(noun, self.cls.phrasal_frames):  # "went on strike", "remained on alert", "held as human shields"
             verb, light = noun.head.head, True
+        if verb is not None and trig.meaning.event_type == "CONSULT" and _phrasal_lemma(verb) in self.cls.halting:
+            return self._halted_talks(noun, verb)  # "ended mediation efforts", "broke off talks": CAMEO 164/165
         if verb is not None and verb.lemma_.lower() in self.cls.negative:
             return []  # "skipped the talks": the refusal is the event
         if self._suppressed(noun) or (light and self._suppressed(verb)):
@@ -617,10 +622,10 @@ class _SentenceCoder:
         elif frame is not None and frame.lemma_.lower() in self.cls.expression_nouns and not actors:
             # "expressed condolences over the attack": a past event recalled, its actors not told
             return []
-        if trig.meaning.event_type == "PROTEST" and light and verb.lemma_.lower() in _NOTE_VERBS:
+        if trig.meaning.event_type == "PROTEST" and light and verb.lemma_.lower() in self.cls.note_verbs:
             trig = replace(trig, meaning=_DIPLOMATIC_PROTEST)  # "lodged a protest with Albania": a note, not a demo
         if trig.meaning.event_type == "ASSAULT" and not trig.constraints and noun.lemma_.lower() == "strike" and any(
-                a.sector in _WORKER_SECTORS for a in actors):
+                (a.sector or "").lower() in self.cls.worker_sectors for a in actors):
             trig = self.lex.match("strike", "N", mods=("general",)) or trig  # workers' strike: a labour strike
         recipients = self._nominal_recipients(noun, actors)
         if not recipients and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
@@ -633,11 +638,23 @@ class _SentenceCoder:
         carrier = verb if light else noun
         text = f"{verb.text} {noun.text}" if light else noun.text
         # "ordered patrols", "authorized airstrikes": an executive's order is carried out, not wished for
-        executed = light and verb.lemma_.lower() in _EXECUTIVE_VERBS and not any(
+        executed = light and verb.lemma_.lower() in self.cls.executive_verbs and not any(
             c.lower_ in self.cls.hypothetical_modifiers for c in noun.children if c.dep_ in ("amod", "compound"))
         modality = self._modality(carrier) or ("possible" if not executed and self._nominal_hypothetical(noun) else None)
         negated = self._negated(carrier) or any(c.lower_ in ("no",) for c in noun.children if c.dep_ == "det")
         return self._emit(trig, noun, text, roles, negated=negated, modality=modality)
+
+    def _halted_talks(self, noun: Token, verb: Token) -> list[Extraction]:
+        "Talks or mediation broken off by the verb's subject, with the other party of the talks."
+        meaning = _HALT_MEDIATION if noun.lemma_.lower() in ("mediation", "mediate") else _HALT_NEGOTIATIONS
+        trig = Trigger(verb.lemma_.lower(), "V", (), meaning, _HALT_WEIGHT)
+        subject, _ = self._subject(verb)
+        actors = self._actors_of(subject)
+        carrier = noun.head if noun.dep_ == "compound" else noun
+        recipients = self._nominal_recipients(carrier, actors) or self._object_actors_preps_only(verb)
+        self.used.update((noun.i, verb.i))
+        return self._emit(trig, verb, f"{verb.text} {noun.text}", self._finish_roles(actors, recipients, trig),
+                          negated=self._negated(verb), modality=self._modality(verb))
 
     def _object_actors_preps_only(self, verb: Token) -> list[Actor]:
         "Recipients from a light verb's prepositions ('launched missiles into Russia')."

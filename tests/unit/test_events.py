@@ -51,7 +51,7 @@ def fake_actors(monkeypatch):
 @pytest.fixture(scope="module")
 def lexicon():
     raw = yaml.safe_load((DATA_DIR / "verb_classes.yaml").read_text())
-    classes = VerbClasses(**{k: frozenset(raw.get(k, [])) for k in VerbClasses.__slots__})
+    classes = VerbClasses(**{k: frozenset(str(w).lower() for w in raw.get(k, [])) for k in VerbClasses.__slots__})
 
     def t(lemma, pos, etype, mode=None, pattern=()):
         return Trigger(lemma, pos, tuple(pattern), EventType(etype, mode, (), None), 0.9)
@@ -449,3 +449,20 @@ def test_events_domestic_recipient_of_another_sector_is_kept(lexicon):
             ("attacked", "attack", "VERB", "VBD", 2, "ROOT"), ("Russia", "Russia", "PROPN", "NNP", 2, "dobj")]
     (event,) = code(rows, lexicon)
     assert (event.actor.sector, event.recipient.code, event.recipient.sector) == ("MIL", "RUS", "GOV")
+
+
+@pytest.mark.parametrize("verb, prt, expected", [
+    ("end", None, [("SANCTION", "164", "IRN", "ISR")]),      # "Iran ended talks with Israel"
+    ("break", "off", [("SANCTION", "164", "IRN", "ISR")]),   # "Iran broke off talks with Israel"
+    ("skip", None, []),                                      # a refusal, coded by the verb's own trigger
+])
+def test_events_talks_broken_off_are_a_sanction(lexicon, verb, prt, expected):
+    lex = Lexicon([Trigger("talk", "N", (), EventType("CONSULT", None, (), "040"), 0.9)], lexicon.classes)
+    rows = [("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), (verb, verb, "VERB", "VBD", 1, "ROOT")]
+    if prt:
+        rows.append((prt, prt, "ADP", "RP", 1, "prt"))
+    noun = len(rows)
+    rows += [("talks", "talk", "NOUN", "NNS", 1, "dobj"), ("with", "with", "ADP", "IN", noun, "prep"),
+             ("Israel", "Israel", "PROPN", "NNP", noun + 1, "pobj")]
+    found = code(rows, lex)
+    assert [(e.meaning.event_type, e.meaning.cameo, e.actor.code, e.recipient.code) for e in found] == expected
