@@ -59,6 +59,11 @@ class VerbClasses:
     speech_acts: frozenset[str]
     vehicle_nouns: frozenset[str]
     not_events: frozenset[str]
+    halting: frozenset[str]
+    executive_verbs: frozenset[str]
+    note_verbs: frozenset[str]
+    worker_sectors: frozenset[str]
+    phrasal_frames: frozenset[str]
 
 
 class Lexicon:
