@@ -630,8 +630,9 @@ class _SentenceCoder:
         recipients = self._nominal_recipients(noun, actors)
         if not recipients and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
             recipients = self._object_actors(noun.head)  # "attacks killed five soldiers"
-        if not recipients and light and noun.dep_ == "pobj" and noun.head.lower_ == "as":
-            recipients = self._actors_of(_child(verb, ("dobj",)))  # "held refugees as human shields"
+        if not recipients and light and noun.dep_ == "pobj" and noun.head.lower_ in ("as", "under"):
+            # "held refugees as human shields", "placed the leader under arrest", "was put under investigation"
+            recipients = self._actors_of(_child(verb, ("dobj", "nsubjpass")))
         if not recipients and light:
             recipients = [a for a in self._object_actors_preps_only(verb)]
         roles = self._finish_roles(actors, recipients, trig)
@@ -640,7 +641,13 @@ class _SentenceCoder:
         # "ordered patrols", "authorized airstrikes": an executive's order is carried out, not wished for
         executed = light and verb.lemma_.lower() in self.cls.executive_verbs and not any(
             c.lower_ in self.cls.hypothetical_modifiers for c in noun.children if c.dep_ in ("amod", "compound"))
-        modality = self._modality(carrier) or ("possible" if not executed and self._nominal_hypothetical(noun) else None)
+        # "mounted its long-threatened invasion", "launched the expected offensive": a doing verb
+        # tells that the expected event took place
+        done = light and verb.tag_ in ("VBD", "VBN", "VBZ", "VBP", "VBG") and not any(
+            verb.lemma_.lower() in words for words in (self.cls.intent, self.cls.speech, self.cls.request_governors,
+                                                       self.cls.executive_verbs))
+        modality = self._modality(carrier) or (
+            "possible" if not (executed or done) and self._nominal_hypothetical(noun) else None)
         negated = self._negated(carrier) or any(c.lower_ in ("no",) for c in noun.children if c.dep_ == "det")
         return self._emit(trig, noun, text, roles, negated=negated, modality=modality)
 
@@ -875,6 +882,11 @@ class _SentenceCoder:
                 return head
         return None
 
+    def _content_noun(self, noun: Token) -> bool:
+        "Whether a noun is a demand, proposal, promise or threat, whose content is not a fact."
+        trig = self.lex.match(noun.lemma_.lower(), "N")
+        return trig is not None and trig.meaning.event_type in _CONTENT_HYPOTHETICAL_TYPES
+
     def _negated(self, tok: Token) -> bool:
         "A negation on the trigger or on the verbs it is an xcomp of ('did not agree to attack')."
         for node in _governing_chain(tok, through=("xcomp",)):
@@ -893,6 +905,14 @@ class _SentenceCoder:
         """
         own = None
         mark = None
+        top = tok
+        while top.dep_ == "conj" and top.head is not top:
+            top = top.head
+        if top.dep_ == "advcl" and top.head.lemma_.lower() in self.cls.request_governors and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in top.children):
+            return "requested"  # "called on Arabs to unite and mobilize" parsed as a purpose clause
+        if tok.dep_ == "ccomp" and (obj := _child(tok.head, ("dobj",))) is not None and self._content_noun(obj):
+            return "governed"  # "reiterated its demand that Israel ease restrictions"
         for node in _governing_chain(tok, through=("xcomp", "conj")):
             if node.dep_ == "acl" and _infinitival_content(node):
                 return "possible"  # "the right of troops to fire", "efforts to improve": not done yet

@@ -466,3 +466,42 @@ def test_events_talks_broken_off_are_a_sanction(lexicon, verb, prt, expected):
              ("Israel", "Israel", "PROPN", "NNP", noun + 1, "pobj")]
     found = code(rows, lex)
     assert [(e.meaning.event_type, e.meaning.cameo, e.actor.code, e.recipient.code) for e in found] == expected
+
+
+def _lex_with(lexicon, *entries):
+    "The module lexicon's word classes with these (lemma, pos, type, cameo) triggers."
+    return Lexicon([Trigger(lemma, pos, (), EventType(etype, None, (), cameo), 0.9) for lemma, pos, etype, cameo in entries],
+                   lexicon.classes)
+
+
+@pytest.mark.parametrize("verb, lemma, hypothetical", [
+    ("mounted", "mount", False),     # "Israel mounted its expected invasion": it took place
+    ("announced", "announce", True),  # "Israel announced its expected invasion": still to come
+])
+def test_events_doing_verb_asserts_an_expected_event(lexicon, verb, lemma, hypothetical):
+    lex = _lex_with(lexicon, ("invasion", "N", "ASSAULT", "190"))
+    rows = [("Israel", "Israel", "PROPN", "NNP", 1, "nsubj"), (verb, lemma, "VERB", "VBD", 1, "ROOT"),
+            ("its", "its", "PRON", "PRP$", 4, "poss"), ("expected", "expected", "ADJ", "JJ", 4, "amod"),
+            ("invasion", "invasion", "NOUN", "NN", 1, "dobj")]
+    (event,) = [e for e in code(rows, lex) if e.meaning.event_type == "ASSAULT"]
+    assert event.hypothetical is hypothetical
+
+
+def test_events_placed_under_arrest_has_the_object_as_recipient(lexicon):
+    lex = _lex_with(lexicon, ("arrest", "N", "COERCE", "173"))
+    rows = [("Israel", "Israel", "PROPN", "NNP", 1, "nsubj"), ("placed", "place", "VERB", "VBD", 1, "ROOT"),
+            ("Hamas", "Hamas", "PROPN", "NNP", 1, "dobj"), ("under", "under", "ADP", "IN", 1, "prep"),
+            ("arrest", "arrest", "NOUN", "NN", 3, "pobj")]
+    assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in code(rows, lex)] == [("COERCE", "ISR", "PSE")]
+
+
+def test_events_content_of_a_reiterated_demand_is_not_a_fact(lexicon):
+    # "Iran reiterated its demand that Israel withdraw"
+    lex = _lex_with(lexicon, ("demand", "N", "REQUEST", "100"), ("withdraw", "V", "RETREAT", "0874"))
+    rows = [("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("reiterated", "reiterate", "VERB", "VBD", 1, "ROOT"),
+            ("its", "its", "PRON", "PRP$", 3, "poss"), ("demand", "demand", "NOUN", "NN", 1, "dobj"),
+            ("that", "that", "SCONJ", "IN", 6, "mark"), ("Israel", "Israel", "PROPN", "NNP", 6, "nsubj"),
+            ("withdraw", "withdraw", "VERB", "VB", 1, "ccomp")]
+    found = {e.meaning.event_type: e for e in code(rows, lex)}
+    assert found["REQUEST"].recipient.code == "ISR" and not found["REQUEST"].hypothetical
+    assert found["RETREAT"].hypothetical
