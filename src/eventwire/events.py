@@ -45,6 +45,7 @@ _FROM_PREP = frozenset({"from"})
 _FROM_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE"})
 # restrictions imposed on a place ("a curfew in Algiers", "a blockade in Gaza") target it
 _PLACE_TARGET_TYPES = frozenset({"COERCE", "SANCTION"})
+_REFUGE_NOUNS = frozenset({"refuge", "asylum", "shelter", "sanctuary", "protection"})
 # heads that stand for the people in their "of" phrase ("a group of diplomats")
 # nouns that name an activity whose kind their modifier gives ("a mediation effort")
 _GENERIC_EVENT_HEADS = frozenset({"effort", "campaign", "operation", "process", "initiative", "mission",
@@ -473,6 +474,10 @@ class _SentenceCoder:
             content = _child(verb, ("xcomp",))
             if content is not None:
                 recipients = self._object_actors(content, trig)
+        if not recipients and verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            # "sent personnel to Bosnia to investigate": the purpose is carried out where they were sent
+            recipients = [a for p in verb.head.children if p.dep_ == "prep" and p.lower_ in ("to", "into")
+                          for a in self._actors_of(_child(p, ("pobj",)))]
         return self._finish_roles(actors, recipients, trig)
 
     def _subject(self, verb: Token) -> tuple[Token | None, Token | None]:
@@ -514,6 +519,9 @@ class _SentenceCoder:
         "The recipient among a trigger's objects and recipient prepositions."
         kind = trig.meaning.event_type if trig is not None else None
         preps = _RECIPIENT_PREPS | (_FROM_PREP if kind in _FROM_TYPES else frozenset())
+        dobj = _child(head, ("dobj",))
+        if kind == "REQUEST" and dobj is not None and dobj.lemma_.lower() in _REFUGE_NOUNS:
+            preps = preps | {"in"}  # "sought refuge in Germany": asked of Germany
         # "sent troops to X", "provided military intelligence to X": an object the trigger names
         # (dobj:troop) or the goods of a transfer are the thing given; the recipient comes after
         thing = trig is not None and any(k == "dobj" and v != "*" for k, v in trig.constraints)

@@ -505,3 +505,21 @@ def test_events_content_of_a_reiterated_demand_is_not_a_fact(lexicon):
     found = {e.meaning.event_type: e for e in code(rows, lex)}
     assert found["REQUEST"].recipient.code == "ISR" and not found["REQUEST"].hypothetical
     assert found["RETREAT"].hypothetical
+
+
+def test_events_purpose_of_a_sending_targets_the_destination(lexicon):
+    # "Iran sent troops to Ukraine to attack": the attack is on Ukraine
+    rows = [("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("sent", "send", "VERB", "VBD", 1, "ROOT"),
+            ("troops", "troop", "NOUN", "NNS", 1, "dobj"), ("to", "to", "ADP", "IN", 1, "prep"),
+            ("Ukraine", "Ukraine", "PROPN", "NNP", 3, "pobj"), ("to", "to", "PART", "TO", 6, "aux"),
+            ("attack", "attack", "VERB", "VB", 1, "advcl")]
+    found = [e for e in code(rows, lexicon) if e.meaning.event_type == "ASSAULT"]
+    assert [(e.actor.code, e.recipient.code) for e in found] == [("IRN", "UKR")]
+
+
+def test_events_refuge_sought_in_a_country_is_asked_of_it(lexicon):
+    lex = _lex_with(lexicon, ("seek", "V", "REQUEST", "023"))
+    rows = [("Palestinians", "Palestinians", "PROPN", "NNPS", 1, "nsubj"), ("sought", "seek", "VERB", "VBD", 1, "ROOT"),
+            ("refuge", "refuge", "NOUN", "NN", 1, "dobj"), ("in", "in", "ADP", "IN", 1, "prep"),
+            ("Iran", "Iran", "PROPN", "NNP", 3, "pobj")]
+    assert [(e.actor.code, e.recipient.code) for e in code(rows, lex)] == [("PSE", "IRN")]
