@@ -214,8 +214,13 @@ def _named_unknown(tok: Token) -> Actor | None:
         return Actor(text=span.text, name=span.text, code=None, sector=None, start=span.start_char, end=span.end_char)
     if tok.ent_type_ not in _UNKNOWN_ACTOR_LABELS:
         return None
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-    if ent is None or ent.root.i != tok.i:
+    doc, start, end = tok.doc, tok.i, tok.i + 1  # the entity around the token, from its IOB tags
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    ent = doc[start:end]
+    if ent.root.i != tok.i:
         return None
     return Actor(text=ent.text, name=ent.text, code=None, sector=None, start=ent.start_char, end=ent.end_char)
 
@@ -845,7 +850,7 @@ class _SentenceCoder:
             actor = None
             if tok.pos_ == "PRON":
                 if tok.lower_ not in _RELATIVE_PRONOUNS:
-                    actor = self._antecedent(tok)
+                    actor = self._antecedent(tok) or self._speaker(tok)
             else:
                 actor = actors_mod.resolve_actor(tok, self.dictionary, when=self.when)
                 if actor is None and (tok.lemma_.lower() in _COLLECTIVE_HEADS or tok.pos_ == "NUM"):
@@ -866,6 +871,14 @@ class _SentenceCoder:
                     actor = named if named is not None and named.code else _named_unknown(tok)
             self._actor_cache[tok.i] = actor
         return self._actor_cache[tok.i]
+
+    def _speaker(self, tok: Token) -> Actor | None:
+        "'The Umma party said it will boycott ...': the subject pronoun of reported speech is its speaker."
+        clause = tok.head
+        if tok.dep_ != "nsubj" or clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in self.cls.speech:
+            return None
+        speaker = _child(clause.head, ("nsubj",))
+        return self._actor(speaker) if speaker is not None and speaker.pos_ != "PRON" else None
 
     def _antecedent(self, tok: Token) -> Actor | None:
         "The actor a pronoun or 'the group' refers to: earlier sentences, then earlier in this one."

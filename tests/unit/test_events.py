@@ -523,3 +523,12 @@ def test_events_refuge_sought_in_a_country_is_asked_of_it(lexicon):
             ("refuge", "refuge", "NOUN", "NN", 1, "dobj"), ("in", "in", "ADP", "IN", 1, "prep"),
             ("Iran", "Iran", "PROPN", "NNP", 3, "pobj")]
     assert [(e.actor.code, e.recipient.code) for e in code(rows, lex)] == [("PSE", "IRN")]
+
+
+def test_events_pronoun_subject_of_reported_speech_is_the_speaker(lexicon):
+    # "Iran said it will attack Israel" (no earlier sentence names anyone)
+    rows = [("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("said", "say", "VERB", "VBD", 1, "ROOT"),
+            ("it", "it", "PRON", "PRP", 4, "nsubj"), ("will", "will", "AUX", "MD", 4, "aux"),
+            ("attack", "attack", "VERB", "VB", 1, "ccomp"), ("Israel", "Israel", "PROPN", "NNP", 4, "dobj")]
+    assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in code(rows, lexicon)] == [
+        ("THREATEN", "IRN", "ISR")]
