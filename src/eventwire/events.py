@@ -45,6 +45,7 @@ _FROM_PREP = frozenset({"from"})
 _FROM_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE"})
 # restrictions imposed on a place ("a curfew in Algiers", "a blockade in Gaza") target it
 _PLACE_TARGET_TYPES = frozenset({"COERCE", "SANCTION"})
+_PURPOSE_RECIPIENT_TYPES = frozenset({"RETREAT", "AID", "CONCEDE", "COOPERATE"})
 _REFUGE_NOUNS = frozenset({"refuge", "asylum", "shelter", "sanctuary", "protection"})
 # heads that stand for the people in their "of" phrase ("a group of diplomats")
 # nouns that name an activity whose kind their modifier gives ("a mediation effort")
@@ -569,11 +570,16 @@ class _SentenceCoder:
                     if (prep.dep_ == "prep" and prep.lower_ in _RECIPIENT_PREPS
                             and (pobj := _child(prep, ("pobj",))) is not None and (found := self._actors_of(pobj))):
                         return found
-        if kind in ("ASSAULT", "COERCE"):  # "opened fire to disperse demonstrators": the purpose's object
-            for clause in head.children:
-                if clause.dep_ in ("advcl", "xcomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
-                    if found := self._actors_of(_child(clause, ("dobj",))):
-                        return found
+        for clause in head.children:  # the purpose's object or recipient
+            if clause.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+                continue
+            if kind in ("ASSAULT", "COERCE"):  # "opened fire to disperse demonstrators"
+                if found := self._actors_of(_child(clause, ("dobj",))):
+                    return found
+            elif kind in _PURPOSE_RECIPIENT_TYPES and clause.dep_ == "advcl":
+                # "opened the bridge to allow the delivery of grain to Afghanistan"
+                if found := self._object_actors(clause):
+                    return found
         return goods if not thing else []
 
     def _inner_actor(self, noun: Token) -> list[Actor]:
