@@ -532,3 +532,14 @@ def test_events_pronoun_subject_of_reported_speech_is_the_speaker(lexicon):
             ("attack", "attack", "VERB", "VB", 1, "ccomp"), ("Israel", "Israel", "PROPN", "NNP", 4, "dobj")]
     assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in code(rows, lexicon)] == [
         ("THREATEN", "IRN", "ISR")]
+
+
+def test_events_concession_recipient_from_its_purpose_clause(lexicon):
+    # "Iran opened the border to allow aid to Ukraine"
+    lex = _lex_with(lexicon, ("open", "V", "RETREAT", "086"))
+    rows = [("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("opened", "open", "VERB", "VBD", 1, "ROOT"),
+            ("the", "the", "DET", "DT", 3, "det"), ("border", "border", "NOUN", "NN", 1, "dobj"),
+            ("to", "to", "PART", "TO", 5, "aux"), ("allow", "allow", "VERB", "VB", 1, "advcl"),
+            ("aid", "aid", "NOUN", "NN", 5, "dobj"), ("to", "to", "ADP", "IN", 6, "prep"),
+            ("Ukraine", "Ukraine", "PROPN", "NNP", 7, "pobj")]
+    assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in code(rows, lex)] == [("RETREAT", "IRN", "UKR")]
