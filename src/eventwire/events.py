@@ -208,6 +208,13 @@ def _named_unknown(tok: Token) -> Actor | None:
         return None  # an agent only: an unknown name is no better a recipient than the fallback
     if tok.ent_iob_ == "O" or not tok.ent_type_:
         # an untagged proper-noun subject ("Hezb-e-Islami threatened ..."): the name is the actor
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in _ORGANISATION_HEADS:
+            # "the fundamentalist Umma (Nation) party": a named organisation of a known kind
+            names = [c for c in tok.children if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" and c.i < tok.i]
+            if not names:
+                return None
+            span = tok.doc[min(c.i for c in names):tok.i + 1]
+            return Actor(text=span.text, name=span.text, code=None, sector=None, start=span.start_char, end=span.end_char)
         if tok.pos_ != "PROPN" or not tok.is_title:
             return None
         left = min([c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i] + [tok.i])
@@ -227,6 +234,8 @@ def _named_unknown(tok: Token) -> Actor | None:
 
 
 _UNKNOWN_ACTOR_LABELS = frozenset({"PERSON", "ORG"})
+_ORGANISATION_HEADS = frozenset({"party", "movement", "front", "group", "union", "council", "alliance", "association",
+                                 "organisation", "organization", "coalition", "brigade", "militia", "faction"})
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "mouthpiece"})
 
 

@@ -543,3 +543,12 @@ def test_events_concession_recipient_from_its_purpose_clause(lexicon):
             ("aid", "aid", "NOUN", "NN", 5, "dobj"), ("to", "to", "ADP", "IN", 6, "prep"),
             ("Ukraine", "Ukraine", "PROPN", "NNP", 7, "pobj")]
     assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in code(rows, lex)] == [("RETREAT", "IRN", "UKR")]
+
+
+def test_events_named_organisation_unknown_to_the_dictionaries_is_an_uncoded_actor(lexicon):
+    # "The Umma party attacked Israel"
+    rows = [("The", "the", "DET", "DT", 2, "det"), ("Umma", "Umma", "PROPN", "NNP", 2, "compound"),
+            ("party", "party", "NOUN", "NN", 3, "nsubj"), ("attacked", "attack", "VERB", "VBD", 3, "ROOT"),
+            ("Israel", "Israel", "PROPN", "NNP", 3, "dobj")]
+    (event,) = code(rows, lexicon)
+    assert (event.actor.name, event.actor.code, event.recipient.code) == ("Umma party", None, "ISR")
