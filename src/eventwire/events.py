@@ -361,10 +361,11 @@ class _SentenceCoder:
             if same is not None and same.meaning.event_type == trig.meaning.event_type:
                 return []  # "gun attacks killed seven": one event, carried by the noun
         purpose = self._purpose(verb)
-        if purpose is not None:
-            governing = self._match_verb(purpose)
+        head = purpose if purpose is not None else (verb.head if verb.dep_ == "xcomp" else None)
+        if head is not None:
+            governing = self._match_verb(head)
             if governing is not None and governing.meaning.event_type == trig.meaning.event_type:
-                return []  # "met with mediators to discuss ...": one meeting, not two
+                return []  # "met with mediators to discuss ...", "summoned the envoy to complain": one event
         self.used.add(verb.i)
         roles = self._verb_roles(verb, trig)
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
