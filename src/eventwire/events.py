@@ -978,6 +978,9 @@ class _SentenceCoder:
             if lemma in self.cls.commitment:
                 if below.dep_ == "ccomp":
                     continue  # "determined that X carried out an attack": a finding, not a plan
+                subject, _ = self._subject(node)
+                if subject is not None and subject.lemma_.lower() in self.cls.document_nouns:
+                    return "possible"  # "a resolution that aims to tighten sanctions": a text's aim, no one's act
                 own = own or "intent"
                 break
             if lemma in self.cls.intent:

@@ -64,6 +64,7 @@ class VerbClasses:
     note_verbs: frozenset[str]
     worker_sectors: frozenset[str]
     phrasal_frames: frozenset[str]
+    document_nouns: frozenset[str]
 
 
 class Lexicon:

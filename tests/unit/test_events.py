@@ -552,3 +552,11 @@ def test_events_named_organisation_unknown_to_the_dictionaries_is_an_uncoded_act
             ("Israel", "Israel", "PROPN", "NNP", 3, "dobj")]
     (event,) = code(rows, lexicon)
     assert (event.actor.name, event.actor.code, event.recipient.code) == ("Umma party", None, "ISR")
+
+
+def test_events_a_documents_aim_is_no_ones_threat(lexicon):
+    # "The plan aims to attack Israel": hypothetical, not an announced (THREATEN) act of anyone
+    rows = [("The", "the", "DET", "DT", 1, "det"), ("plan", "plan", "NOUN", "NN", 2, "nsubj"),
+            ("aims", "aim", "VERB", "VBZ", 2, "ROOT"), ("to", "to", "PART", "TO", 4, "aux"),
+            ("attack", "attack", "VERB", "VB", 2, "xcomp"), ("Israel", "Israel", "PROPN", "NNP", 4, "dobj")]
+    assert [(e.meaning.event_type, e.hypothetical) for e in code(rows, lexicon)] == [("ASSAULT", True)]
