@@ -46,6 +46,7 @@ _FROM_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE"})
 # restrictions imposed on a place ("a curfew in Algiers", "a blockade in Gaza") target it
 _PLACE_TARGET_TYPES = frozenset({"COERCE", "SANCTION"})
 _PURPOSE_RECIPIENT_TYPES = frozenset({"RETREAT", "AID", "CONCEDE", "COOPERATE"})
+_LONG_SPANS = frozenset({"year", "decade", "century", "generation"})
 _REFUGE_NOUNS = frozenset({"refuge", "asylum", "shelter", "sanctuary", "protection"})
 # heads that stand for the people in their "of" phrase ("a group of diplomats")
 # nouns that name an activity whose kind their modifier gives ("a mediation effort")
@@ -623,6 +624,9 @@ class _SentenceCoder:
         if (not generic_head and noun.dep_ in ("compound", "amod")
                 and noun.head.pos_ in ("NOUN", "PROPN") and noun.i < noun.head.i):
             return []
+        if (noun.dep_ == "pobj" and noun.head.lower_ == "of"
+                and noun.head.head.lemma_.lower() in _LONG_SPANS and noun.head.head.tag_ == "NNS"):
+            return []  # "after fifteen years of military occupation", "decades of war": a state, not an event
         carrier_noun = noun.head if generic_head else noun
         verb = _object_of_verb(carrier_noun)
         light = verb is not None and verb.lemma_.lower() in self.cls.light

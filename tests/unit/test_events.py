@@ -12,7 +12,7 @@ from eventwire.config import DATA_DIR
 from eventwire.lexicon import Lexicon, Trigger, VerbClasses
 from eventwire.records import Actor, EventType
 
-_ACTORS = {"israel": ("Israel", "ISR", "GOV"), "hamas": ("Hamas", "PSE", "REB"), "iran": ("Iran", "IRN", "GOV"),
+_ACTORS = {"israel": ("Israel", "ISR", "GOV"), "israeli": ("Israel", "ISR", None), "hamas": ("Hamas", "PSE", "REB"), "iran": ("Iran", "IRN", "GOV"),
            "russia": ("Russia", "RUS", "GOV"), "ukraine": ("Ukraine", "UKR", "GOV"),
            "russian": ("Russia", "RUS", None), "troops": (None, None, "MIL"), "kharkiv": ("Kharkiv", "UKR", "GOV"),
            "official": (None, None, "GOV"), "diplomats": (None, None, "GOV"), "palestinians": ("Palestine", "PSE", "CVL"),
@@ -560,3 +560,13 @@ def test_events_a_documents_aim_is_no_ones_threat(lexicon):
             ("aims", "aim", "VERB", "VBZ", 2, "ROOT"), ("to", "to", "PART", "TO", 4, "aux"),
             ("attack", "attack", "VERB", "VB", 2, "xcomp"), ("Israel", "Israel", "PROPN", "NNP", 4, "dobj")]
     assert [(e.meaning.event_type, e.hypothetical) for e in code(rows, lexicon)] == [("ASSAULT", True)]
+
+
+@pytest.mark.parametrize("span, expected", [("years", []), ("days", ["ASSAULT"])])
+def test_events_years_of_an_event_are_a_state(lexicon, span, expected):
+    # "Hamas met Iran after years of bombing" (a background state) / "after days of bombing" (an event)
+    rows = [("Hamas", "Hamas", "PROPN", "NNP", 1, "nsubj"), ("met", "meet", "VERB", "VBD", 1, "ROOT"),
+            ("Iran", "Iran", "PROPN", "NNP", 1, "dobj"), ("after", "after", "ADP", "IN", 1, "prep"),
+            (span, span[:-1], "NOUN", "NNS", 3, "pobj"), ("of", "of", "ADP", "IN", 4, "prep"),
+            ("Israeli", "israeli", "ADJ", "JJ", 7, "amod"), ("bombing", "bombing", "NOUN", "NN", 5, "pobj")]
+    assert [e.meaning.event_type for e in code(rows, lexicon) if e.meaning.event_type != "CONSULT"] == expected
