@@ -842,6 +842,8 @@ class _SentenceCoder:
         "One extraction per actor x recipient; a stated intention is coded as what it is (AGREE, THREATEN)."
         if self._asked(tok):
             modality = "question"
+        if modality == "intent" and roles.actors and all(not a.text for a in roles.actors):
+            modality = "possible"  # "a major offensive is being prepared": no one named announced it
         meaning, negated, hypothetical = _recode(trig.meaning, modality, negated)
         out = []
         for actor in roles.actors:

@@ -570,3 +570,11 @@ def test_events_years_of_an_event_are_a_state(lexicon, span, expected):
             (span, span[:-1], "NOUN", "NNS", 3, "pobj"), ("of", "of", "ADP", "IN", 4, "prep"),
             ("Israeli", "israeli", "ADJ", "JJ", 7, "amod"), ("bombing", "bombing", "NOUN", "NN", 5, "pobj")]
     assert [e.meaning.event_type for e in code(rows, lexicon) if e.meaning.event_type != "CONSULT"] == expected
+
+
+def test_events_an_unnamed_actors_future_attack_is_no_threat(lexicon):
+    # "Kharkiv will be attacked": no one named announced it; hypothetical, not THREATEN
+    rows = [("Kharkiv", "Kharkiv", "PROPN", "NNP", 3, "nsubjpass"), ("will", "will", "AUX", "MD", 3, "aux"),
+            ("be", "be", "AUX", "VB", 3, "auxpass"), ("attacked", "attack", "VERB", "VBN", 3, "ROOT")]
+    assert [(e.meaning.event_type, e.actor.text, e.recipient.code, e.hypothetical) for e in code(rows, lexicon)] == [
+        ("ASSAULT", "", "UKR", True)]
