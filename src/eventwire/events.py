@@ -670,6 +670,9 @@ class _SentenceCoder:
             recipients = [a for a in self._object_actors_preps_only(verb)]
         roles = self._finish_roles(actors, recipients, trig)
         carrier = verb if light else noun
+        if noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and (
+                (told := self._match_verb(noun.head)) is not None and told.meaning.event_type == trig.meaning.event_type):
+            carrier = noun.head  # "gun attacks will hit the city", "attacks did not kill anyone": the verb's mood
         text = f"{verb.text} {noun.text}" if light else noun.text
         # "ordered patrols", "authorized airstrikes": an executive's order is carried out, not wished for
         executed = light and verb.lemma_.lower() in self.cls.executive_verbs and not any(

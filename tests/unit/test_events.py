@@ -578,3 +578,13 @@ def test_events_an_unnamed_actors_future_attack_is_no_threat(lexicon):
             ("be", "be", "AUX", "VB", 3, "auxpass"), ("attacked", "attack", "VERB", "VBN", 3, "ROOT")]
     assert [(e.meaning.event_type, e.actor.text, e.recipient.code, e.hypothetical) for e in code(rows, lexicon)] == [
         ("ASSAULT", "", "UKR", True)]
+
+
+def test_events_event_noun_subject_takes_the_mood_of_its_verb(lexicon):
+    # "An attack will hit Kharkiv": one event, carried by the noun, in the verb's future
+    lex = _lex_with(lexicon, ("attack", "N", "ASSAULT", "190"), ("hit", "V", "ASSAULT", "190"))
+    rows = [("An", "an", "DET", "DT", 1, "det"), ("attack", "attack", "NOUN", "NN", 3, "nsubj"),
+            ("will", "will", "AUX", "MD", 3, "aux"), ("hit", "hit", "VERB", "VB", 3, "ROOT"),
+            ("Kharkiv", "Kharkiv", "PROPN", "NNP", 3, "dobj")]
+    found = code(rows, lex)
+    assert found and all(e.meaning.event_type == "ASSAULT" and e.hypothetical for e in found)
