@@ -879,23 +879,23 @@ class _SentenceCoder:
             else:
                 actor = actors_mod.resolve_actor(tok, self.dictionary, when=self.when)
                 if actor is None and (tok.lemma_.lower() in _COLLECTIVE_HEADS or tok.pos_ == "NUM"):
-                    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-                    member = _child(of, ("pobj",))
-                    if member is not None:  # "a group of Moroccan diplomats", "thousands of Kurds"
-                        actor = self._actor(member)
+                    actor = self._member_actor(tok, ("of",))  # "a group of Moroccan diplomats", "thousands of Kurds"
                 if actor is None and tok.lower_ in ("group", "ministry", "government", "militants"):
                     actor = self._antecedent(tok)
                 if tok.lemma_.lower() in _SPOKESPEOPLE:  # "a spokesman for the Taliban" speaks for it
-                    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "of")), None)
-                    member = _child(of, ("pobj",))
-                    if member is not None:
-                        actor = self._actor(member) or actor
+                    actor = self._member_actor(tok, ("for", "of")) or actor
                 if actor is None:  # "the group al-Nusra Front": the apposed name, when the dictionaries know it
                     appos = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
                     named = actors_mod.resolve_actor(appos, self.dictionary, when=self.when) if appos is not None else None
                     actor = named if named is not None and named.code else _named_unknown(tok)
             self._actor_cache[tok.i] = actor
         return self._actor_cache[tok.i]
+
+    def _member_actor(self, tok: Token, preps: tuple[str, ...]) -> Actor | None:
+        "The actor of the first of these prepositional phrases on a head ('thousands of Kurds')."
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in preps), None)
+        member = _child(prep, ("pobj",))
+        return self._actor(member) if member is not None else None
 
     def _speaker(self, tok: Token) -> Actor | None:
         "'The Umma party said it will boycott ...': the subject pronoun of reported speech is its speaker."
