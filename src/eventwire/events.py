@@ -305,10 +305,10 @@ def _in_content(frame: Token, tok: Token) -> bool:
         return False
     node = tok
     while node.head.i != frame.i:  # a side clause ("..., protesting X") is not the content
-        if node.dep_ in _SIDE_DEPS:
+        if node.dep_ in _SIDE_DEPS or _separate_clause(node):
             return False
         node = node.head
-    return node.dep_ not in _SIDE_DEPS and node.dep_ not in ("nsubj", "nsubjpass")
+    return node.dep_ not in _SIDE_DEPS and node.dep_ not in ("nsubj", "nsubjpass") and not _separate_clause(node)
 
 
 def _dedupe(found: list[Extraction]) -> list[Extraction]:
@@ -747,8 +747,9 @@ class _SentenceCoder:
 
     def _nominal_hypothetical(self, noun: Token) -> bool:
         "An anticipated/possible event noun, or the content of a request or promise."
-        if any(c.lower_ in self.cls.hypothetical_modifiers for c in noun.children if c.dep_ in ("amod", "compound")):
-            return True
+        if any(c.lower_ in self.cls.hypothetical_modifiers or (c.tag_ == "VBG" and c.lemma_.lower() in self.cls.intent)
+               for c in noun.children if c.dep_ in ("amod", "compound")):
+            return True  # "planned attacks", and "planning attacks" misparsed as a modifier
         head = noun.head
         if noun.dep_ == "pobj" and head.dep_ == "prep":
             head = head.head
@@ -957,7 +958,8 @@ class _SentenceCoder:
         if top.dep_ == "advcl" and top.head.lemma_.lower() in self.cls.request_governors and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in top.children):
             return "requested"  # "called on Arabs to unite and mobilize" parsed as a purpose clause
-        if tok.dep_ == "ccomp" and (obj := _child(tok.head, ("dobj",))) is not None and self._content_noun(obj):
+        if (tok.dep_ == "ccomp" and not _separate_clause(tok) and (obj := _child(tok.head, ("dobj",))) is not None
+                and self._content_noun(obj)):
             return "governed"  # "reiterated its demand that Israel ease restrictions"
         for node in _governing_chain(tok, through=("xcomp", "conj")):
             if node.dep_ == "acl" and _infinitival_content(node):
@@ -1008,6 +1010,12 @@ _PROSPECTIVE_MARKS = frozenset({"before", "until", "till", "once"})
 _FACTUAL_INFINITIVE_MODS = frozenset({"first", "last", "only", "second", "third", "latest", "next"})
 
 
+def _separate_clause(node: Token) -> bool:
+    "A 'ccomp' before its head across a colon: 'US throws out diplomats: Russia vows revenge' is two clauses."
+    return node.dep_ == "ccomp" and node.i < node.head.i and any(
+        t.text in (":", ";") for t in node.doc[node.i:node.head.i])
+
+
 def _infinitival_content(verb: Token) -> bool:
     "Whether an 'acl' verb is a noun's to-infinitive content ('the right to fire', 'plans to attack')."
     noun = verb.head
@@ -1056,6 +1064,8 @@ def _governing_chain(tok: Token, *, through: tuple[str, ...] = _COMPLEMENT_DEPS)
     for _ in range(5):
         if node.dep_ in through and node.head is not node:
             if node.dep_ == "ccomp" and node.head.lemma_.lower() in _SPEECH_STOP:
+                break
+            if _separate_clause(node):
                 break
             node = node.head
             chain.append(node)

@@ -588,3 +588,14 @@ def test_events_event_noun_subject_takes_the_mood_of_its_verb(lexicon):
             ("Kharkiv", "Kharkiv", "PROPN", "NNP", 3, "dobj")]
     found = code(rows, lex)
     assert found and all(e.meaning.event_type == "ASSAULT" and e.hypothetical for e in found)
+
+
+def test_events_clause_before_a_colon_is_not_a_complement(lexicon):
+    # headline "Iran attacks Israel: Russia vows revenge" (parsed with "attacks" as a ccomp of "vows")
+    lex = _lex_with(lexicon, ("attack", "V", "ASSAULT", "190"))
+    rows = [("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("attacks", "attack", "VERB", "VBZ", 5, "ccomp"),
+            ("Israel", "Israel", "PROPN", "NNP", 1, "dobj"), (":", ":", "PUNCT", ":", 5, "punct"),
+            ("Russia", "Russia", "PROPN", "NNP", 5, "nsubj"), ("vows", "vow", "VERB", "VBZ", 5, "ROOT"),
+            ("revenge", "revenge", "NOUN", "NN", 5, "dobj")]
+    (event,) = [e for e in code(rows, lex) if e.meaning.event_type == "ASSAULT"]
+    assert not event.hypothetical
