@@ -77,6 +77,7 @@ _HEADLINE_PATTERN = 0.85
 _DEMAND_WEIGHT = 0.7
 _UNIDENTIFIED = 0.8  # an event whose actor the text does not name
 _PROTESTER_SUBJECT = 0.7  # a protest known only from its people ("protesters poured into the streets")
+_PROTESTER_OBJECT = 0.6  # a protest known from the force used on it ("police fired tear gas at protesters")
 # Material events that are worth coding with an unnamed actor, as ACLED does
 _UNIDENTIFIED_ACTORS = {"ASSAULT": ("unidentified armed group", "UAF"), "PROTEST": ("protesters", "CVL"),
                         "COERCE": ("authorities", "COP")}  # "was arrested": by the police, unnamed  # "said ... must": a demand, less explicit than "demanded"
@@ -423,8 +424,15 @@ class _SentenceCoder:
         fought with police", "crowds of demonstrators blocked roads" (ACLED codes the gathering)."""
         if any(e.meaning.event_type == "PROTEST" for e in found):
             return []
+        # "police fired tear gas at protesters": a protest met with force (ACLED's "protest with intervention")
+        repressed = any(e.meaning.event_type in ("ASSAULT", "COERCE") for e in found)
         for tok in self.sent:
-            if tok.dep_ != "nsubj" or tok.head.pos_ not in ("VERB", "AUX") or tok.i in self.used:
+            if tok.i in self.used:
+                continue
+            if tok.dep_ == "nsubj":
+                if tok.head.pos_ not in ("VERB", "AUX"):
+                    continue
+            elif not (repressed and tok.dep_ in ("dobj", "pobj")):
                 continue
             people = tok
             if tok.lemma_.lower() in _COLLECTIVE_HEADS:
@@ -438,8 +446,10 @@ class _SentenceCoder:
             if trig is None or not actors:
                 continue
             roles = self._finish_roles(actors, [], trig)
-            return self._emit(trig, people, people.text, roles, negated=self._negated(tok.head),
-                              modality=self._modality(tok.head), factor=_PROTESTER_SUBJECT)
+            governor = tok.head if tok.dep_ != "pobj" else tok.head.head
+            return self._emit(trig, people, people.text, roles, negated=self._negated(governor),
+                              modality=self._modality(governor),
+                              factor=_PROTESTER_SUBJECT if tok.dep_ == "nsubj" else _PROTESTER_OBJECT)
         return []
 
     def demand_events(self, verb: Token) -> list[Extraction]:

@@ -599,3 +599,11 @@ def test_events_clause_before_a_colon_is_not_a_complement(lexicon):
             ("revenge", "revenge", "NOUN", "NN", 5, "dobj")]
     (event,) = [e for e in code(rows, lex) if e.meaning.event_type == "ASSAULT"]
     assert not event.hypothetical
+
+
+def test_events_force_used_on_protesters_tells_of_a_protest(lexicon):
+    # "Israel attacked protesters": ACLED's protest with intervention, beside the attack
+    rows = [("Israel", "Israel", "PROPN", "NNP", 1, "nsubj"), ("attacked", "attack", "VERB", "VBD", 1, "ROOT"),
+            ("protesters", "protester", "NOUN", "NNS", 1, "dobj")]
+    found = sorted((e.meaning.event_type, e.actor.sector) for e in code(rows, lexicon))
+    assert found == [("ASSAULT", "GOV"), ("PROTEST", "CVL")]
