@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+def pytest_configure(config):
+    "The suite (and the workers and CLI processes it starts) caches built dictionaries in its own folder."
+    import tempfile
+
+    if "EVENTWIRE_CACHE_DIR" not in os.environ:
+        config._eventwire_cache = tempfile.TemporaryDirectory(prefix="eventwire-test-cache-")
+        os.environ["EVENTWIRE_CACHE_DIR"] = config._eventwire_cache.name
+
+
+def pytest_unconfigure(config):
+    cache = getattr(config, "_eventwire_cache", None)
+    if cache is not None:
+        os.environ.pop("EVENTWIRE_CACHE_DIR", None)
+        cache.cleanup()
 
 
 @pytest.fixture(scope="session")

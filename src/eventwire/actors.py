@@ -49,6 +49,7 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from . import cache
 from .records import Actor
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ class _Role:
     sector: str | None
     start: dt.date | None
     end: dt.date | None
+
+    __reduce__ = cache.init_reduce  # the cached dictionary holds ~28k of them
 
 
 @dataclass(slots=True)
@@ -144,11 +147,20 @@ class ActorDictionary:
         self._by_last: dict[str, list[_Entry]] = {}
 
     @classmethod
-    def load(cls, data_dir: Path) -> "ActorDictionary":
-        """Read the generated and the hand-curated (``*_extra.tsv``) files; the latter win."""
-        began = time.perf_counter()
+    def load(cls, data_dir: Path, *, cache_dir: str | None = None) -> "ActorDictionary":
+        """Read the generated and the hand-curated (``*_extra.tsv``) files; the latter win.
+
+        With a ``Settings.cache_dir`` the built dictionary is kept on disk (cache.py)."""
         data_dir = Path(data_dir)
         folder = data_dir / "actors" if (data_dir / "actors").is_dir() else data_dir
+        files = [folder / f"{stem}{suffix}.tsv" for stem in ("people", "organisations", "countries", "agents")
+                 for suffix in ("", "_extra")]
+        return cache.load_or_build("actors", files, lambda: cls._build(folder), cache_dir=cache_dir)
+
+    @classmethod
+    def _build(cls, folder: Path) -> "ActorDictionary":
+        "The dictionary of the actor files in ``folder``."
+        began = time.perf_counter()
         self = cls()
         # Priority, lowest first (a later file overwrites an alias): generated people,
         # organisations, countries; then the hand-curated *_extra.tsv files in the same order.

@@ -8,7 +8,6 @@ crash loses at most the batch in flight, and a rerun rewrites it without duplica
 from __future__ import annotations
 
 import collections
-import gc
 import itertools
 import logging
 import multiprocessing as mp
@@ -45,11 +44,11 @@ def code_parallel(items: Iterable[Article | Rejected], *, settings: Settings, wo
         # ahead into memory, which a stream of millions of articles cannot afford.
         pending: collections.deque = collections.deque()
         for chunk in chunks:
-            pending.append(pool.apply_async(_code_chunk, (chunk,)))
+            pending.append((chunk, pool.apply_async(_code_chunk, (chunk,))))
             if len(pending) >= workers * _IN_FLIGHT:
-                yield from pending.popleft().get()
+                yield from _rejoin(*pending.popleft())
         while pending:
-            yield from pending.popleft().get()
+            yield from _rejoin(*pending.popleft())
 
 
 def _chunked(items: Iterator, size: int) -> Iterator[list]:
@@ -59,19 +58,10 @@ def _chunked(items: Iterator, size: int) -> Iterator[list]:
 
 
 def load_coder(settings: Settings) -> Coder:
-    """``Coder.load`` with the cyclic garbage collector paused: loading builds about a million
-    dictionary and gazetteer objects (none of them garbage), which the collector would otherwise
-    walk again and again: a third of the gazetteer's load time."""
+    """``Coder.load``, imported when a process codes (importing ``batch`` does not import spaCy)."""
     from .pipeline import Coder
 
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        coder = Coder.load(settings)
-    finally:
-        if enabled:
-            gc.enable()
-    return coder
+    return Coder.load(settings)
 
 
 def _init_worker(settings: Settings) -> None:
@@ -80,10 +70,19 @@ def _init_worker(settings: Settings) -> None:
     _coder = load_coder(settings)
 
 
-def _code_chunk(chunk: list[Article | Rejected]) -> list[Coded | Rejected]:
-    "Code one chunk in a worker."
+def _code_chunk(chunk: list[Article | Rejected]) -> list[tuple | Rejected]:
+    """Code one chunk in a worker: each outcome's documents, or its rejection. Not the input
+    articles, which the parent holds: a third of what a chunk of JSONL records sent back."""
     assert _coder is not None
-    return list(_coder.code_stream(chunk))
+    return [outcome if isinstance(outcome, Rejected) else outcome.documents for outcome in _coder.code_stream(chunk)]
+
+
+def _rejoin(chunk: list[Article | Rejected], result) -> Iterator[Coded | Rejected]:
+    "The outcomes of a chunk, from what its worker sent back (one per item, in order)."
+    from .pipeline import Coded  # as unpickling whole Coded outcomes did: the parent imports spaCy once
+
+    for item, outcome in zip(chunk, result.get(), strict=True):
+        yield outcome if isinstance(outcome, Rejected) else Coded(item, outcome)
 
 
 _STORE_BATCH = 64  # documents per store transaction

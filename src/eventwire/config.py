@@ -32,6 +32,7 @@ class Settings:
     dedup_days: int = 1
     dedup_km: float = 50.0
     data_dir: str = str(DATA_DIR)
+    cache_dir: str = ""  # built dictionaries and gazetteer (cache.py): "" the default place, "off" none
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, *, overrides: dict | None = None) -> Settings:

@@ -36,6 +36,7 @@ from spacy.attrs import ENT_TYPE, ORTH, POS
 from spacy.parts_of_speech import ADJ, NOUN, PROPN, VERB, X
 from spacy.tokens import Doc, Span, Token
 
+from . import cache
 from .records import Place
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,8 @@ class Entry:
     geonameid: int | None
     population: int
 
+    __reduce__ = cache.init_reduce  # the cached gazetteer holds ~43k of them
+
 
 @dataclass(frozen=True)
 class Gazetteer:
@@ -124,17 +127,21 @@ class Gazetteer:
     index: dict[str, tuple[tuple[int, bool], ...]] = field(repr=False)
     demonyms: dict[str, str] = field(default_factory=dict, repr=False)  # "israeli" -> "ISR"
     countries: dict[str, int] = field(default_factory=dict, repr=False)  # ISO3 -> entry index
-    # variant_key -> hits; built on the first variant lookup (most documents never need one)
+    # variant_key -> hits; built by load (and cached with the rest), else on the first variant lookup
     _variants: dict[str, tuple[tuple[int, bool], ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def variant_hits(self, key: str) -> tuple[tuple[int, bool], ...]:
         """Places whose name has this spelling key ("salahadin"), building the key index once."""
         if not self._variants:
-            built: dict[str, list[tuple[int, bool]]] = {}
-            for norm, hits in self.index.items():
-                built.setdefault(variant_key(norm), []).extend(hits)
-            self._variants.update((k, tuple(v)) for k, v in built.items())
+            self._index_variants()
         return self._variants.get(key, ())
+
+    def _index_variants(self) -> None:
+        "Index every name under its spelling key (about a second: load does it, and the cache keeps it)."
+        built: dict[str, list[tuple[int, bool]]] = {}
+        for norm, hits in self.index.items():
+            built.setdefault(variant_key(norm), []).extend(hits)
+        self._variants.update((k, tuple(v)) for k, v in built.items())
 
     def country(self, iso3: str) -> Entry | None:
         """The country entry for an ISO3 code."""
@@ -142,9 +149,9 @@ class Gazetteer:
         return self.entries[i] if i is not None else None
 
     @classmethod
-    def load(cls, data_dir: str | Path) -> Gazetteer:
-        """The gazetteer under ``data_dir`` (cached per process)."""
-        return _load(str(Path(data_dir).resolve()))
+    def load(cls, data_dir: str | Path, *, cache_dir: str | None = None) -> Gazetteer:
+        """The gazetteer under ``data_dir`` (cached per process, and on disk with a ``Settings.cache_dir``)."""
+        return _load(str(Path(data_dir).resolve()), cache_dir)
 
     def candidates(self, name: str) -> list[tuple[Entry, bool]]:
         """Every place known by this name, with whether it is the place's primary name."""
@@ -162,12 +169,19 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=4)
-def _load(data_dir: str) -> Gazetteer:
-    "Read places.tsv and places_extra.tsv into one index."
+def _load(data_dir: str, cache_dir: str | None) -> Gazetteer:
+    "The gazetteer of a data directory, from the disk cache when its files are unchanged."
+    base = Path(data_dir)
+    files = [base / "gazetteer" / "places.tsv", base / "places_extra.tsv",
+             *(base / "actors" / name for name in _DEMONYM_FILES)]
+    return cache.load_or_build("gazetteer", files, lambda: _build(base), cache_dir=cache_dir)
+
+
+def _build(base: Path) -> Gazetteer:
+    "Read places.tsv and places_extra.tsv into one index, with its spelling-variant index."
     entries: list[Entry] = []
     index: dict[str, list[tuple[int, bool]]] = {}
     by_id: dict[int, int] = {}
-    base = Path(data_dir)
     main = base / "gazetteer" / "places.tsv"
     if main.exists():
         _read_places(main, entries, index, by_id)
@@ -180,7 +194,9 @@ def _load(data_dir: str) -> Gazetteer:
     countries = {e.country: i for i, e in enumerate(entries) if e.precision == "country" and e.country}
     demonyms = _read_demonyms(base / "actors", set(countries))
     logger.debug("gazetteer: %d places, %d names, %d demonyms", len(entries), len(frozen), len(demonyms))
-    return Gazetteer(tuple(entries), frozen, demonyms, countries)
+    gazetteer = Gazetteer(tuple(entries), frozen, demonyms, countries)
+    gazetteer._index_variants()
+    return gazetteer
 
 
 # Aliases of the actor dictionary's countries that are nationality words ("Israeli", "Turkish",
@@ -189,11 +205,14 @@ _DEMONYM_ENDING = re.compile(r"(?:an|ans|ian|ians|ese|ish|i|is|ic|ch|ean|eans|en
                              r"ard|ards|ak|aks|ek|eks|ik|iks|ese)$")
 
 
+_DEMONYM_FILES = ("countries.tsv", "countries_extra.tsv")
+
+
 def _read_demonyms(folder: Path, known: set[str]) -> dict[str, str]:
     "Nationality words from actors/countries*.tsv (code, name, aliases): normalized word -> ISO3."
     found: dict[str, str] = {}
     ambiguous: set[str] = set()
-    for name in ("countries.tsv", "countries_extra.tsv"):
+    for name in _DEMONYM_FILES:
         path = folder / name
         if not path.exists():
             continue

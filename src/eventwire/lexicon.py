@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from . import cache
 from .errors import ConfigError
 from .records import EventType
 
@@ -85,9 +86,10 @@ class Lexicon:
         self.size = len(triggers)
 
     @classmethod
-    def load(cls, data_dir: Path) -> Lexicon:
-        """Read triggers.tsv (+ triggers_extra.tsv if the build did not merge it) and verb_classes.yaml."""
-        return _load_cached(str(data_dir))
+    def load(cls, data_dir: Path, *, cache_dir: str | None = None) -> Lexicon:
+        """Read triggers.tsv (+ triggers_extra.tsv if the build did not merge it) and verb_classes.yaml
+        (once per process, and kept on disk with a ``Settings.cache_dir``: see cache.py)."""
+        return _load_cached(str(data_dir), cache_dir)
 
     def has(self, lemma: str, pos: str) -> bool:
         "Whether any entry exists for this lemma and part of speech."
@@ -115,12 +117,21 @@ def _holds(kind: str, value: str, *, prt, preps, dobj, mods=()) -> bool:
     return False
 
 
+_TRIGGER_FILES = ("triggers.tsv", "triggers_extra.tsv")
+
+
 @lru_cache(maxsize=4)
-def _load_cached(data_dir: str) -> Lexicon:
-    "Load and index the lexicon files once per process."
+def _load_cached(data_dir: str, cache_dir: str | None) -> Lexicon:
+    "Load and index the lexicon files once per process (from the disk cache when unchanged)."
     base = Path(data_dir)
+    files = [base / name for name in (*_TRIGGER_FILES, "verb_classes.yaml")]
+    return cache.load_or_build("lexicon", files, lambda: _build(base), cache_dir=cache_dir)
+
+
+def _build(base: Path) -> Lexicon:
+    "Read and index the lexicon files."
     triggers: dict[tuple, Trigger] = {}
-    for name in ("triggers.tsv", "triggers_extra.tsv"):
+    for name in _TRIGGER_FILES:
         path = base / name
         if path.exists():
             for trig in _read_triggers(path):

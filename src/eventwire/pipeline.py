@@ -63,10 +63,11 @@ class Coder:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.nlp = load_pipeline(settings.spacy_model)
-        self.lexicon = Lexicon.load(settings.data_path)
-        self.dictionary = ActorDictionary.load(settings.data_path)
+        # the built dictionaries come from the disk cache when their files are unchanged (cache.py)
+        self.lexicon = Lexicon.load(settings.data_path, cache_dir=settings.cache_dir)
+        self.dictionary = ActorDictionary.load(settings.data_path, cache_dir=settings.cache_dir)
         self.ontology = Ontology.load(settings.data_path)
-        self.gazetteer = geo.Gazetteer.load(settings.data_path)
+        self.gazetteer = geo.Gazetteer.load(settings.data_path, cache_dir=settings.cache_dir)
         self.version = coder_version(settings.data_path)
 
     @classmethod
