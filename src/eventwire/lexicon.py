@@ -138,12 +138,16 @@ def _build(base: Path) -> Lexicon:
                 triggers[(trig.lemma, trig.pos, trig.constraints)] = trig  # later files override
     if not triggers:
         raise ConfigError(f"no trigger lexicon in {base}")
+    return Lexicon(list(triggers.values()), read_verb_classes(base / "verb_classes.yaml"))
+
+
+def read_verb_classes(path: Path) -> VerbClasses:
+    "The word classes of a verb_classes.yaml, lower-cased; a class the file lacks is empty."
     try:
-        raw = yaml.safe_load((base / "verb_classes.yaml").read_text(encoding="utf-8"))
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read verb_classes.yaml: {exc}") from exc
-    classes = VerbClasses(**{k: frozenset(str(w).lower() for w in raw.get(k, [])) for k in VerbClasses.__slots__})
-    return Lexicon(list(triggers.values()), classes)
+    return VerbClasses(**{k: frozenset(str(w).lower() for w in raw.get(k, [])) for k in VerbClasses.__slots__})
 
 
 def _read_triggers(path: Path) -> list[Trigger]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 import spacy
-import yaml
 from spacy.tokens import Doc
 
 from eventwire import events as events_mod
 from eventwire.config import DATA_DIR
-from eventwire.lexicon import Lexicon, Trigger, VerbClasses
+from eventwire.lexicon import Lexicon, Trigger, read_verb_classes
 from eventwire.records import Actor, EventType
 
 _ACTORS = {"israel": ("Israel", "ISR", "GOV"), "israeli": ("Israel", "ISR", None), "hamas": ("Hamas", "PSE", "REB"), "iran": ("Iran", "IRN", "GOV"),
@@ -50,8 +49,7 @@ def fake_actors(monkeypatch):
 
 @pytest.fixture(scope="module")
 def lexicon():
-    raw = yaml.safe_load((DATA_DIR / "verb_classes.yaml").read_text())
-    classes = VerbClasses(**{k: frozenset(str(w).lower() for w in raw.get(k, [])) for k in VerbClasses.__slots__})
+    classes = read_verb_classes(DATA_DIR / "verb_classes.yaml")
 
     def t(lemma, pos, etype, mode=None, pattern=()):
         return Trigger(lemma, pos, tuple(pattern), EventType(etype, mode, (), None), 0.9)
