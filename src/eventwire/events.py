@@ -372,7 +372,7 @@ class _SentenceCoder:
         roles = self._verb_roles(verb, trig)
         text = verb.text + "".join(" " + p.text for p in verb.children if p.dep_ == "prt")
         modality = "purpose" if purpose is not None else self._modality(verb)
-        if modality is None and verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if modality is None and verb.dep_ == "advcl" and _to_infinitive(verb):
             modality = self._modality(verb.head) and "purpose"  # "must ensure security to allow ...": no more a fact than its head
         return self._emit(trig, verb, text, roles, negated=self._negated(verb), modality=modality)
 
@@ -501,7 +501,7 @@ class _SentenceCoder:
             content = _child(verb, ("xcomp",))
             if content is not None:
                 recipients = self._object_actors(content, trig)
-        if not recipients and verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if not recipients and verb.dep_ == "advcl" and _to_infinitive(verb):
             # "sent personnel to Bosnia to investigate": the purpose is carried out where they were sent
             recipients = [a for p in verb.head.children if p.dep_ == "prep" and p.lower_ in ("to", "into")
                           for a in self._actors_of(_child(p, ("pobj",)))]
@@ -553,7 +553,6 @@ class _SentenceCoder:
         # (dobj:troop) or the goods of a transfer are the thing given; the recipient comes after
         thing = trig is not None and any(k == "dobj" and v != "*" for k, v in trig.constraints)
         goods: list[Actor] = []
-        skipped = thing
         for dep in ("dobj", "dative", "attr"):
             if dep == "dobj" and kind == "MOBILIZE":
                 continue  # "mobilized reservists": the force, not the target
@@ -563,12 +562,11 @@ class _SentenceCoder:
             if obj is not None:
                 found = self._actors_of(obj) or self._inner_actor(obj)
                 if found and dep == "dobj" and self.lex.has(obj.lemma_.lower(), "N") and _modifier_only(found, obj):
-                    skipped = True  # "launch a military offensive": "military" gives the event's kind
-                    continue
+                    continue  # "launch a military offensive": "military" gives the event's kind
                 own_forces = kind in ("RETREAT", "MOBILIZE", "AID") and any(
                     c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children)  # "withdraw its troops from X"
                 if found and dep == "dobj" and (thing or own_forces or (kind == "AID" and not any(a.code for a in found))):
-                    goods, skipped = found, True
+                    goods = found
                     continue
                 if found:
                     return found
@@ -584,7 +582,6 @@ class _SentenceCoder:
                     found = self._actors_of(pobj) or self._inner_actor(pobj)
                     if found:
                         return found
-        dobj = _child(head, ("dobj",))
         if dobj is not None:  # "provided intelligence to Macedonia", "continue military aid to X"
             for part in _conjuncts(dobj):
                 for prep in part.children:
@@ -592,7 +589,7 @@ class _SentenceCoder:
                             and (pobj := _child(prep, ("pobj",))) is not None and (found := self._actors_of(pobj))):
                         return found
         for clause in head.children:  # the purpose's object or recipient
-            if clause.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+            if clause.dep_ not in ("advcl", "xcomp") or not _to_infinitive(clause):
                 continue
             if kind in ("ASSAULT", "COERCE"):  # "opened fire to disperse demonstrators"
                 if found := self._actors_of(_child(clause, ("dobj",))):
@@ -933,7 +930,7 @@ class _SentenceCoder:
 
     def _purpose(self, tok: Token) -> Token | None:
         "The event verb an infinitival purpose clause hangs on ('met ... to discuss', 'deployed troops to deport')."
-        if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        if tok.dep_ == "advcl" and _to_infinitive(tok):
             head = tok.head
             if head.pos_ in ("VERB", "AUX") and (self._match_verb(head) is not None or head.i in self.used):
                 return head
@@ -965,8 +962,7 @@ class _SentenceCoder:
         top = tok
         while top.dep_ == "conj" and top.head is not top:
             top = top.head
-        if top.dep_ == "advcl" and top.head.lemma_.lower() in self.cls.request_governors and any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in top.children):
+        if top.dep_ == "advcl" and top.head.lemma_.lower() in self.cls.request_governors and _to_infinitive(top):
             return "requested"  # "called on Arabs to unite and mobilize" parsed as a purpose clause
         if (tok.dep_ == "ccomp" and not _separate_clause(tok) and (obj := _child(tok.head, ("dobj",))) is not None
                 and self._content_noun(obj)):
@@ -1026,10 +1022,15 @@ def _separate_clause(node: Token) -> bool:
         t.text in (":", ";") for t in node.doc[node.i:node.head.i])
 
 
+def _to_infinitive(verb: Token) -> bool:
+    "Whether a verb is a to-infinitive ('to discuss', 'to fire')."
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _infinitival_content(verb: Token) -> bool:
     "Whether an 'acl' verb is a noun's to-infinitive content ('the right to fire', 'plans to attack')."
     noun = verb.head
-    return (noun.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return (noun.pos_ == "NOUN" and _to_infinitive(verb)
             and not any(c.lower_ in _FACTUAL_INFINITIVE_MODS for c in noun.children if c.dep_ in ("amod", "advmod")))
 
 _MODAL_KIND = {"will": "intent", "shall": "intent", "'ll": "intent", "would": "intent", "'d": "intent",
