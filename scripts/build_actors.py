@@ -46,6 +46,10 @@ SECTORS = {"GOV": "GOV", "MIL": "MIL", "REB": "REB", "OPP": "OPP", "COP": "COP",
            "PTY": "PTY", "INS": "REB", "SEP": "REB", "CRM": "CRM", "SET": "CVL", "HRI": "CVL",
            "PRM": "PRM", "JRN": "JRN", "UNK": "UNK", "ENV": "CVL", "DEV": "GOV"}
 _CODE = re.compile(r"\[([^\]]*)\]")
+# One-word aliases that are ordinary nouns in English news ("Tanzim" is Arabic for
+# "organization"; as an alias, every "Organization" in a text would become that group).
+GENERIC_ALIASES = frozenset({"Organization", "Organisation", "Group", "Movement", "Party", "Front", "Army",
+                             "Council", "Union", "Committee", "Association", "League", "Alliance"})
 
 
 def _date(text: str) -> dt.date | None:
@@ -244,7 +248,8 @@ def build_people_orgs(entries, people_out: Path, orgs_out: Path,
         split = [r for r in split if r[0] and r[0] != "MNC"]
         if not split:
             continue
-        name, al = _pretty(names_[0]), "|".join(sorted({_pretty(n) for n in names_[1:]}))
+        name = _pretty(names_[0])
+        al = "|".join(sorted({_pretty(n) for n in names_[1:]} - GENERIC_ALIASES))
         if any(s or e for _, _, s, e in split):
             for i, (code, sector, s, e) in enumerate(split):
                 people.append("\t".join([name, al if i == 0 else "", code, sector or "", s or "", e or ""]))

@@ -74,13 +74,13 @@ _NO_ACTOR_CODE = 0.75
 _RECIPIENT_FALLBACK = 0.8
 _NO_RECIPIENT = 0.9
 _HEADLINE_PATTERN = 0.85
-_DEMAND_WEIGHT = 0.7
+_DEMAND_WEIGHT = 0.7  # "said ... must": a demand, less explicit than "demanded"
 _UNIDENTIFIED = 0.8  # an event whose actor the text does not name
 _PROTESTER_SUBJECT = 0.7  # a protest known only from its people ("protesters poured into the streets")
 _PROTESTER_OBJECT = 0.6  # a protest known from the force used on it ("police fired tear gas at protesters")
 # Material events that are worth coding with an unnamed actor, as ACLED does
 _UNIDENTIFIED_ACTORS = {"ASSAULT": ("unidentified armed group", "UAF"), "PROTEST": ("protesters", "CVL"),
-                        "COERCE": ("authorities", "COP")}  # "was arrested": by the police, unnamed  # "said ... must": a demand, less explicit than "demanded"
+                        "COERCE": ("authorities", "COP")}  # "was arrested": by the police, unnamed
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,7 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
         elif tok.pos_ in ("NOUN", "PROPN") and lexicon.has(tok.lemma_.lower(), "N"):
             found.extend(coder.nominal_events(tok))
     found.extend(coder.protester_events(found))
+    found = _fold_protest_demands(found)
     found = [_hostile_request(ext, lexicon) for ext in found]
     if coder.denials:  # "rejected accusations that he raped a girl": the rape is alleged
         found = [replace(ext, hypothetical=True)
@@ -133,6 +134,32 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
         found = [ext for ext in found if not _emergency_instruction(ext)]
     found = [ext for ext in found if not _collision(ext, sentence, lexicon.classes.vehicle_nouns)]
     return _dedupe(_mark_reported_content(found))
+
+
+def _fold_protest_demands(found: list[Extraction]) -> list[Extraction]:
+    """Drop the demands a protest makes ("rioted ... demanding a referendum", "protesters
+    demanded his release"): the PLOVER manual codes a protest's topic as part of the PROTEST,
+    not as a separate REQUEST. Demands made by others in the sentence stay."""
+    protests = [e.trigger for e in found if e.meaning.event_type == "PROTEST"]
+    if not protests:
+        return found
+
+    def made_by_protest(ext: Extraction) -> bool:
+        tok = ext.trigger
+        if any(ext.actor.start <= p.idx < ext.actor.end for p in protests):
+            return True  # the protesters are the demand's subject
+        for protest in protests:
+            if protest.is_ancestor(tok):
+                node = tok  # the demand hangs on the protest, with no subject of its own
+                while node.i != protest.i:
+                    if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in _RELATIVE_PRONOUNS for c in node.children):
+                        break
+                    node = node.head
+                else:
+                    return True
+        return False
+
+    return [e for e in found if e.meaning.event_type != "REQUEST" or not made_by_protest(e)]
 
 
 def _hostile_request(ext: Extraction, lexicon: Lexicon) -> Extraction:
@@ -287,17 +314,30 @@ def _emergency_instruction(ext: Extraction) -> bool:
 # or wished for, not asserted: "blamed Israel for the bombing", "demanded an admission
 # that forces murdered ...".
 _CONTENT_TAKING_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN"})
+# events whose "for" phrase tells the actor's reason: "arrested for spying", "sanctioned for its support of"
+_GROUNDS_TAKING_TYPES = frozenset({"SANCTION", "COERCE"})
 _SIDE_DEPS = frozenset({"advcl", "npadvmod", "conj", "parataxis", "appos", "relcl"})
 
 
 def _mark_reported_content(found: list[Extraction]) -> list[Extraction]:
-    "Mark events inside the object of an ACCUSE/REQUEST/REJECT/THREATEN event as hypothetical."
+    """Mark as hypothetical the events inside the object of an ACCUSE/REQUEST/REJECT/THREATEN
+    event, and those that are the stated grounds of a sanction or arrest ("sanctions on the
+    Taliban for its support of bin Laden", "arrested for collaborating with Israel"): what the
+    actor alleges, not what the reporter tells as a fact."""
     frames = [e.trigger for e in found if e.meaning.event_type in _CONTENT_TAKING_TYPES]
-    if not frames:
+    grounds = [prep for e in found if e.meaning.event_type in _GROUNDS_TAKING_TYPES for prep in _grounds(e.trigger)]
+    if not frames and not grounds:
         return found
     return [replace(ext, hypothetical=True)
-            if not ext.hypothetical and any(_in_content(frame, ext.trigger) for frame in frames) else ext
+            if not ext.hypothetical and (any(_in_content(frame, ext.trigger) for frame in frames)
+                                         or any(prep.is_ancestor(ext.trigger) for prep in grounds)) else ext
             for ext in found]
+
+
+def _grounds(trigger: Token) -> list[Token]:
+    "The 'for' phrases that give the reason of a trigger or of the light verb it is the object of."
+    heads = [trigger] + ([trigger.head] if trigger.dep_ in ("dobj", "nsubjpass") else [])
+    return [c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "for"]
 
 
 def _in_content(frame: Token, tok: Token) -> bool:
@@ -352,7 +392,7 @@ class _SentenceCoder:
             return []  # "launched a mediation effort": the modifier carries the event
         trig = self._match_verb(verb)
         if trig is None:
-            return self.under_attack_events(verb) or self.demand_events(verb)
+            return self.under_attack_events(verb) or self.demand_events(verb) or self.dismissal_events(verb)
         if self._suppressed(verb) or self._denial(verb, trig):
             return []
         if trig.meaning.event_type == "MOBILIZE" and self._peacekeepers(verb):
@@ -469,13 +509,61 @@ class _SentenceCoder:
         return self._emit(trig, verb, f"{verb.text} ... must", roles, negated=self._negated(verb),
                           modality=self._modality(verb))
 
+    def dismissal_events(self, verb: Token) -> list[Extraction]:
+        """'X said that lifting the sanctions on Burma is out of the question': X rejects (CAMEO 12)
+        what the clause's subject names, of the actor it names; the dismissed act stays hypothetical."""
+        if verb.lemma_.lower() not in self.cls.speech:
+            return []
+        content = _child(verb, ("ccomp",))
+        if content is None or content.lemma_.lower() != "be":
+            return []
+        predicate = " ".join(t.lower_ for t in content.subtree if t.i > content.i and t.dep_ != "punct")
+        words = " ".join(c.lower_ for c in content.children if c.dep_ == "neg") + f" {predicate} "
+        phrase = next((p for p in sorted(self.cls.dismissals) if f" {p} " in f" {words}"), None)
+        if phrase is None or (self._negated(content) and not phrase.startswith("not ")):
+            return []  # "is not out of the question": not ruled out
+        dismissed = _child(content, ("nsubj", "csubj", "nsubjpass"))
+        subject, _ = self._subject(verb)
+        actors = self._actors_of(subject)
+        if dismissed is None or not actors:
+            return []
+        if self._mentions is None:
+            self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
+        left, right = dismissed.left_edge.idx, dismissed.right_edge.idx + len(dismissed.right_edge)
+        recipients = [m for m in self._mentions if left <= m.start < right][:1]
+        trig = Trigger(verb.lemma_.lower(), "V", (), EventType("REJECT", None, (), "120"), _DEMAND_WEIGHT)
+        roles = self._finish_roles(actors, recipients, trig)
+        return self._emit(trig, verb, f"{verb.text} ... {phrase}", roles, negated=False,
+                          modality=self._modality(verb))
+
     def _match_verb(self, verb: Token) -> Trigger | None:
         "The lexicon entry for a verb in its syntactic frame."
         prt = tuple(c.lemma_.lower() for c in verb.children if c.dep_ == "prt")
         preps = tuple(c.lemma_.lower() for c in verb.children if c.dep_ in ("prep", "agent", "dative"))
-        dobj = _child(verb, ("dobj",))
+        dobj = self._object(verb)
         return self.lex.match(verb.lemma_.lower(), "V", prt=prt, preps=preps,
                               dobj=dobj.lemma_.lower() if dobj is not None else None)
+
+    def _object(self, verb: Token) -> Token | None:
+        """A verb's direct object, or the noun spaCy made the subject of a clause after it
+        ("shortened by one hour the nightly curfew imposed after a coup toppled the government":
+        'curfew' as the subject of 'toppled'), when the verb takes that noun as a lexicon object."""
+        dobj = _child(verb, ("dobj",))
+        if dobj is not None or verb.lemma_.lower() in self._clause_takers:
+            return dobj
+        clause = _child(verb, ("ccomp",))
+        if clause is None or any(c.dep_ == "mark" for c in clause.children):
+            return None
+        subject = _child(clause, ("nsubj",))
+        if subject is None or not verb.i < subject.i < clause.i or subject.pos_ != "NOUN":
+            return None
+        trig = self.lex.match(verb.lemma_.lower(), "V", dobj=subject.lemma_.lower())
+        return subject if trig is not None and any(k == "dobj" and v != "*" for k, v in trig.constraints) else None
+
+    @property
+    def _clause_takers(self) -> frozenset[str]:
+        "Verbs whose clausal complement is what they say, think, intend or ask."
+        return self.cls.speech | self.cls.epistemic | self.cls.intent | self.cls.commitment | self.cls.request_governors
 
     def _suppressed(self, tok: Token) -> bool:
         "Whether a refusal or failure governs this trigger (then it did not happen)."
@@ -505,7 +593,7 @@ class _SentenceCoder:
             # "sent personnel to Bosnia to investigate": the purpose is carried out where they were sent
             recipients = [a for p in verb.head.children if p.dep_ == "prep" and p.lower_ in ("to", "into")
                           for a in self._actors_of(_child(p, ("pobj",)))]
-        return self._finish_roles(actors, recipients, trig)
+        return self._finish_roles(actors, recipients, trig, verb)
 
     def _subject(self, verb: Token) -> tuple[Token | None, Token | None]:
         "(actor token, passive subject token) of a verb, climbing through xcomp/conj/advcl."
@@ -534,6 +622,10 @@ class _SentenceCoder:
                 if obj is not None and self._actor(obj) is not None:
                     return obj, None  # object control: "urged Israel to accept"
             if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "continues ... by donating"
+                if tok.head.lower_ in ("for", "of"):  # "arrested five men for attacking", "accused X of helping"
+                    controller = _child(tok.head.head, ("dobj", "nsubjpass"))
+                    if controller is not None and controller.pos_ in ("NOUN", "PROPN", "PRON"):
+                        return controller, None
                 tok = tok.head.head
                 continue
             if tok.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "acomp") and tok.head is not tok:
@@ -546,7 +638,7 @@ class _SentenceCoder:
         "The recipient among a trigger's objects and recipient prepositions."
         kind = trig.meaning.event_type if trig is not None else None
         preps = _RECIPIENT_PREPS | (_FROM_PREP if kind in _FROM_TYPES else frozenset())
-        dobj = _child(head, ("dobj",))
+        dobj = self._object(head) if head.pos_ in ("VERB", "AUX") else _child(head, ("dobj",))
         if kind == "REQUEST" and dobj is not None and dobj.lemma_.lower() in _REFUGE_NOUNS:
             preps = preps | {"in"}  # "sought refuge in Germany": asked of Germany
         # "sent troops to X", "provided military intelligence to X": an object the trigger names
@@ -556,7 +648,7 @@ class _SentenceCoder:
         for dep in ("dobj", "dative", "attr"):
             if dep == "dobj" and kind == "MOBILIZE":
                 continue  # "mobilized reservists": the force, not the target
-            obj = _child(head, (dep,))
+            obj = dobj if dep == "dobj" else _child(head, (dep,))
             if obj is not None and dep == "dative" and obj.pos_ == "ADP":  # "gave X to Y": "to" is the dative
                 obj = _child(obj, ("pobj",))
             if obj is not None:
@@ -803,8 +895,10 @@ class _SentenceCoder:
         return out
 
     # ---- shared ------------------------------------------------------------
-    def _finish_roles(self, actors: list[Actor], recipients: list[Actor], trig: Trigger) -> _Roles:
-        "Drop self-directed recipients; fall back to the nearest other actor in the sentence."
+    def _finish_roles(self, actors: list[Actor], recipients: list[Actor], trig: Trigger,
+                      trigger: Token | None = None) -> _Roles:
+        """Drop self-directed recipients; fall back to the nearest other actor in the sentence,
+        outside the trigger's stated grounds ("arrested for collaborating with Israel": not Israel)."""
         recipients = [r for r in recipients if not any(_same(r, a) for a in actors)]
         if len(actors) > 1 and not recipients and (trig.meaning.event_type in _MUTUAL_TYPES
                                                    or trig.lemma in _MUTUAL_ASSAULTS):
@@ -816,7 +910,9 @@ class _SentenceCoder:
             actors = [Actor(text="", name=name, code=None, sector=sector)]
         fallback = False
         if actors and not recipients and trig.meaning.event_type not in _MONADIC_TYPES:
-            other = self._nearest_other_actor(actors)
+            grounds = _grounds(trigger) if trigger is not None else []
+            other = self._nearest_other_actor(actors, outside=[(p.left_edge.idx, p.right_edge.idx + len(p.right_edge))
+                                                               for p in grounds])
             if other is not None:
                 recipients, fallback = [other], True
         return _Roles(tuple(actors), tuple(recipients), fallback)
@@ -835,15 +931,16 @@ class _SentenceCoder:
         first_disaster, first_hostile = _first_marks(self.sent.doc, self.cls)
         return first_disaster < self.sent.end and not first_hostile < self.sent.end
 
-    def _nearest_other_actor(self, actors: list[Actor]) -> Actor | None:
-        "The actor mention closest to the actor whose country differs from every actor's."
+    def _nearest_other_actor(self, actors: list[Actor], outside: list[tuple[int, int]] = ()) -> Actor | None:
+        "The actor mention closest to the actor whose country differs from every actor's, outside these spans."
         codes = {a.code for a in actors if a.code}
         if self._mentions is None:
             self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
         mentions = self._mentions
         anchor = actors[0].start
         candidates = [m for m in mentions if m.code and m.code not in codes
-                      and not any(m.start < a.end and a.start < m.end for a in actors)]
+                      and not any(m.start < a.end and a.start < m.end for a in actors)
+                      and not any(start <= m.start < end for start, end in outside)]
         if not candidates:
             return None
         return min(candidates, key=lambda m: (abs(m.start - anchor), m.start))
@@ -962,8 +1059,12 @@ class _SentenceCoder:
         top = tok
         while top.dep_ == "conj" and top.head is not top:
             top = top.head
-        if top.dep_ == "advcl" and top.head.lemma_.lower() in self.cls.request_governors and _to_infinitive(top):
-            return "requested"  # "called on Arabs to unite and mobilize" parsed as a purpose clause
+        if top.dep_ == "advcl" and _to_infinitive(top):  # a complement parsed as a purpose clause
+            governor = top.head.lemma_.lower()
+            if governor in self.cls.request_governors:
+                return "requested"  # "called on Arabs to unite and mobilize"
+            if governor in self.cls.commitment and not self._negated(top.head):
+                return "intent"  # "have sworn to fight until ..."
         if (tok.dep_ == "ccomp" and not _separate_clause(tok) and (obj := _child(tok.head, ("dobj",))) is not None
                 and self._content_noun(obj)):
             return "governed"  # "reiterated its demand that Israel ease restrictions"

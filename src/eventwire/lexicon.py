@@ -66,6 +66,7 @@ class VerbClasses:
     worker_sectors: frozenset[str]
     phrasal_frames: frozenset[str]
     document_nouns: frozenset[str]
+    dismissals: frozenset[str]
 
 
 class Lexicon:

@@ -605,3 +605,78 @@ def test_events_force_used_on_protesters_tells_of_a_protest(lexicon):
             ("protesters", "protester", "NOUN", "NNS", 1, "dobj")]
     found = sorted((e.meaning.event_type, e.actor.sector) for e in code(rows, lexicon))
     assert found == [("ASSAULT", "GOV"), ("PROTEST", "CVL")]
+
+
+def test_events_grounds_of_an_arrest_are_alleged_and_done_by_the_arrested(lexicon):
+    # "Israel arrested Hamas for attacking Ukraine": the attack is Israel's allegation, by Hamas
+    lex = _lex_with(lexicon, ("arrest", "V", "COERCE", "173"), ("attack", "V", "ASSAULT", "190"))
+    rows = [("Israel", "Israel", "PROPN", "NNP", 1, "nsubj"), ("arrested", "arrest", "VERB", "VBD", 1, "ROOT"),
+            ("Hamas", "Hamas", "PROPN", "NNP", 1, "dobj"), ("for", "for", "ADP", "IN", 1, "prep"),
+            ("attacking", "attack", "VERB", "VBG", 3, "pcomp"), ("Ukraine", "Ukraine", "PROPN", "NNP", 4, "dobj")]
+    found = {e.meaning.event_type: e for e in code(rows, lex)}
+    assert (found["COERCE"].actor.code, found["COERCE"].recipient.code, found["COERCE"].hypothetical) == ("ISR", "PSE", False)
+    assert (found["ASSAULT"].actor.code, found["ASSAULT"].recipient.code, found["ASSAULT"].hypothetical) == ("PSE", "UKR", True)
+
+
+def test_events_recipient_fallback_skips_the_grounds(lexicon):
+    # "A missionary was arrested for helping Israel": the missionary, not Israel, was arrested
+    lex = _lex_with(lexicon, ("arrest", "V", "COERCE", "173"))
+    rows = [("A", "a", "DET", "DT", 1, "det"), ("missionary", "missionary", "NOUN", "NN", 3, "nsubjpass"),
+            ("was", "be", "AUX", "VBD", 3, "auxpass"), ("arrested", "arrest", "VERB", "VBN", 3, "ROOT"),
+            ("for", "for", "ADP", "IN", 3, "prep"), ("helping", "help", "VERB", "VBG", 4, "pcomp"),
+            ("Israel", "Israel", "PROPN", "NNP", 5, "dobj")]
+    (event,) = code(rows, lex)
+    assert event.meaning.event_type == "COERCE" and event.recipient is None
+
+
+@pytest.mark.parametrize("negated, expected", [(False, [("REJECT", "IRN", "ISR")]), (True, [])])
+def test_events_ruling_out_talks_is_a_rejection(lexicon, negated, expected):
+    # "Iran said talks with Israel are (not) out of the question"
+    lex = _lex_with(lexicon, ("talks", "N", "CONSULT", "040"))
+    rows = [("Iran", "Iran", "PROPN", "NNP", 1, "nsubj"), ("said", "say", "VERB", "VBD", 1, "ROOT"),
+            ("talks", "talks", "NOUN", "NNS", 5, "nsubj"), ("with", "with", "ADP", "IN", 2, "prep"),
+            ("Israel", "Israel", "PROPN", "NNP", 3, "pobj"), ("are", "be", "AUX", "VBP", 1, "ccomp")]
+    rows += [("not", "not", "PART", "RB", 5, "neg")] if negated else []
+    out = len(rows)
+    rows += [("out", "out", "ADP", "IN", 5, "prep"), ("of", "of", "ADP", "IN", out, "prep"),
+             ("the", "the", "DET", "DT", out + 3, "det"), ("question", "question", "NOUN", "NN", out + 1, "pobj")]
+    found = code(rows, lex)
+    assert [(e.meaning.event_type, e.actor.code, e.recipient.code) for e in found if e.meaning.event_type == "REJECT"] == expected
+    assert not any(e.meaning.event_type == "CONSULT" and not e.hypothetical for e in found) or negated
+
+
+@pytest.mark.parametrize("second_subject, expected", [
+    (None, ["PROTEST"]),                  # "Palestinians rioted demanding talks": the demand is the protest's
+    ("Israel", ["PROTEST", "REQUEST"]),  # "Palestinians rioted and Israel demanded talks": Israel's own demand
+])
+def test_events_a_protests_demand_is_part_of_the_protest(lexicon, second_subject, expected):
+    lex = _lex_with(lexicon, ("riot", "V", "PROTEST", "145"), ("demand", "V", "REQUEST", "100"))
+    rows = [("Palestinians", "Palestinians", "PROPN", "NNPS", 1, "nsubj"), ("rioted", "riot", "VERB", "VBD", 1, "ROOT")]
+    if second_subject is None:
+        rows += [("demanding", "demand", "VERB", "VBG", 1, "advcl"), ("talks", "talk", "NOUN", "NNS", 2, "dobj")]
+    else:
+        rows += [("and", "and", "CCONJ", "CC", 1, "cc"), (second_subject, second_subject, "PROPN", "NNP", 4, "nsubj"),
+                 ("demanded", "demand", "VERB", "VBD", 1, "conj"), ("talks", "talk", "NOUN", "NNS", 4, "dobj")]
+    assert sorted(e.meaning.event_type for e in code(rows, lex)) == expected
+
+
+@pytest.mark.parametrize("verb, lemma, expected", [
+    ("shortened", "shorten", ["CONCEDE"]),  # the curfew misparsed as the subject of the next clause
+    ("said", "say", []),                    # "Israel said the curfew toppled ...": a real complement clause
+])
+def test_events_object_misparsed_as_the_next_clauses_subject(lexicon, verb, lemma, expected):
+    lex = Lexicon([Trigger("shorten", "V", (("dobj", "curfew"),), EventType("CONCEDE", None, (), "0813"), 0.8),
+                   Trigger("say", "V", (("dobj", "curfew"),), EventType("AGREE", None, (), "030"), 0.8)],
+                  lexicon.classes)
+    rows = [("Israel", "Israel", "PROPN", "NNP", 1, "nsubj"), (verb, lemma, "VERB", "VBD", 1, "ROOT"),
+            ("the", "the", "DET", "DT", 3, "det"), ("curfew", "curfew", "NOUN", "NN", 4, "nsubj"),
+            ("toppled", "topple", "VERB", "VBD", 1, "ccomp"), ("Hamas", "Hamas", "PROPN", "NNP", 4, "dobj")]
+    assert [(e.meaning.event_type) for e in code(rows, lex)] == expected
+
+
+def test_events_sworn_to_attack_parsed_as_a_purpose_is_a_threat(lexicon):
+    # "Hamas swore to attack Israel", with "to attack" parsed as a purpose clause
+    rows = [("Hamas", "Hamas", "PROPN", "NNP", 1, "nsubj"), ("swore", "swear", "VERB", "VBD", 1, "ROOT"),
+            ("to", "to", "PART", "TO", 3, "aux"), ("attack", "attack", "VERB", "VB", 1, "advcl"),
+            ("Israel", "Israel", "PROPN", "NNP", 3, "dobj")]
+    assert [(e.meaning.event_type, e.actor.code, e.hypothetical) for e in code(rows, lexicon)] == [("THREATEN", "PSE", False)]
