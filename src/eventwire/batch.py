@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .config import Settings
 from .dedup import DuplicateIndex
-from .records import Article, Rejected
+from .records import Article, Coded, Rejected
 
 if TYPE_CHECKING:  # the parent of a pool never codes: it need not import spaCy
-    from .pipeline import Coded, Coder
+    from .pipeline import Coder
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +79,6 @@ def _code_chunk(chunk: list[Article | Rejected]) -> list[tuple | Rejected]:
 
 def _rejoin(chunk: list[Article | Rejected], result) -> Iterator[Coded | Rejected]:
     "The outcomes of a chunk, from what its worker sent back (one per item, in order)."
-    from .pipeline import Coded  # as unpickling whole Coded outcomes did: the parent imports spaCy once
-
     for item, outcome in zip(chunk, result.get(), strict=True):
         yield outcome if isinstance(outcome, Rejected) else Coded(item, outcome)
 

@@ -104,7 +104,7 @@ def code(ctx: click.Context, inputs: tuple[str, ...], output: str, workers: int 
     try:
         outcomes = code_parallel(_inputs(ctx, inputs), settings=settings, workers=workers or os.cpu_count() or 1)
         for outcome in _track(outcomes, inputs, label="coding"):
-            if isinstance(outcome, Rejected):  # else Coded (not imported: a pool's parent skips spaCy)
+            if isinstance(outcome, Rejected):  # else Coded
                 _report_rejected(outcome)
             else:
                 for _doc, events in outcome.documents:

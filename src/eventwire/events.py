@@ -549,10 +549,10 @@ class _SentenceCoder:
         ("shortened by one hour the nightly curfew imposed after a coup toppled the government":
         'curfew' as the subject of 'toppled'), when the verb takes that noun as a lexicon object."""
         dobj = _child(verb, ("dobj",))
-        if dobj is not None or verb.lemma_.lower() in self._clause_takers:
+        if dobj is not None:
             return dobj
         clause = _child(verb, ("ccomp",))
-        if clause is None or any(c.dep_ == "mark" for c in clause.children):
+        if clause is None or any(c.dep_ == "mark" for c in clause.children) or verb.lemma_.lower() in self._clause_takers:
             return None
         subject = _child(clause, ("nsubj",))
         if subject is None or not verb.i < subject.i < clause.i or subject.pos_ != "NOUN":

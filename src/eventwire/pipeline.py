@@ -5,7 +5,7 @@
         ...  # Coded(article, documents=[(cleaned Article, [Event, ...]), ...]) or Rejected
 
 ``code_stream`` parses paragraphs of many documents together with ``nlp.pipe``; the
-process pool in ``workers.py`` runs one Coder per process over chunks of the input.
+process pool in ``batch.py`` runs one Coder per process over chunks of the input.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -26,20 +26,12 @@ from .events import Extraction, extract_events
 from .lexicon import Lexicon
 from .nlp import Paragraph, load_pipeline, parse_paragraphs, split_paragraphs
 from .ontology import Ontology
-from .records import Actor, Article, Event, Place, Rejected
+from .records import Actor, Article, Coded, Event, Place, Rejected
 
 logger = logging.getLogger(__name__)
 
 # Documents parsed together in one nlp.pipe call; bounded so memory stays flat.
 _CHUNK_DOCS = 32
-
-
-@dataclass(frozen=True, slots=True)
-class Coded:
-    """One input article, cleaned into one or more documents, each with its events."""
-
-    article: Article
-    documents: tuple[tuple[Article, tuple[Event, ...]], ...]
 
 
 def split_outcomes(outcomes: Iterable[Coded | Rejected]) -> tuple[list[Article], list[Rejected], list[Event]]:

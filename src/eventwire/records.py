@@ -151,3 +151,11 @@ class Event:
             "section": self.section,
             "doc_kind": self.doc_kind,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """One input article, cleaned into one or more documents, each with its events."""
+
+    article: Article
+    documents: tuple[tuple[Article, tuple[Event, ...]], ...]

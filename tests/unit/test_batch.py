@@ -61,3 +61,26 @@ def test_batch_pool_matches_in_process_and_reads_a_bounded_window(settings, code
     assert got == expected
     assert [g[0] for g in got] == [("rejected" if k == 5 else f"doc{k:03d}") for k in range(n)]
     assert sum(len(g[1]) for g in got if g[0] != "rejected") > 0
+
+
+def test_batch_pool_parent_never_imports_spacy():
+    # the parent of a pool only reads, rejoins and writes: importing spaCy there cost it 1-1.6 s of CPU
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import sys
+        from eventwire import batch, cli
+        from eventwire.records import Article, Coded, Rejected
+
+        class Done:
+            def get(self):
+                return [((Article(id="a", text="x"), ()),), Rejected("b", "empty")]
+
+        out = list(batch._rejoin([Article(id="a", text="x"), Rejected("b", "empty")], Done()))
+        assert isinstance(out[0], Coded) and isinstance(out[1], Rejected), out
+        print("spacy" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
