@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from spacy.attrs import ENT_TYPE, ORTH, POS
+from spacy.attrs import ENT_TYPE, IDX, ORTH, POS
 from spacy.parts_of_speech import ADJ, NOUN, PROPN, VERB, X
 from spacy.tokens import Doc, Span, Token
 
@@ -744,28 +744,31 @@ def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazett
     document names. A name followed by another capitalized word is part of a longer name ("Coast
     Guard", "Green Party", "Hurricane Zeta")."""
     strings = doc.vocab.strings
-    table = doc.to_array([ORTH, POS]).tolist()  # no Token objects for the words that start nothing
+    # the range's words as plain lists: no Token or Span objects for the words that start nothing
+    table = doc.to_array([ORTH, POS, IDX])[lo:hi].tolist()
+    words = [strings[orth] for orth, _, _ in table]
+    text, base = doc[lo:hi].text, (table[0][2] if table else 0)  # not doc.text: built anew at each call
     i = lo
     while i < hi:
-        orth, pos = table[i]
-        text = strings[orth] if not taken[i - lo] and (pos == PROPN or pos in _FOREIGN_POS) else ""
-        if not text[:1].isupper() or (pos != PROPN and not _foreign_word(text)):
+        _, pos, _ = table[i - lo]
+        word = words[i - lo] if not taken[i - lo] and (pos == PROPN or pos in _FOREIGN_POS) else ""
+        if not word[:1].isupper() or (pos != PROPN and not _foreign_word(word)):
             i += 1
             continue
         match = None
         for n in range(min(MAX_NGRAM, hi - i), 0, -1):
-            span = doc[i: i + n]
-            if any(taken[k - lo] for k in range(i, i + n)) or not span[-1].text[:1].isupper():
+            last = i + n - 1 - lo
+            if any(taken[k - lo] for k in range(i, i + n)) or not words[last][:1].isupper():
                 continue
-            norm = normalize_name(span.text)
-            hits = gazetteer.lookup_normalized(norm)
+            name = text[table[i - lo][2] - base:table[last][2] - base + len(words[last])]
+            hits = gazetteer.lookup_normalized(normalize_name(name))
             if not hits:
                 continue
-            if i + n < hi and doc[i + n].pos_ == "PROPN" and doc[i + n].text[:1].isupper() \
+            if i + n < hi and table[last + 1][1] == PROPN and words[last + 1][:1].isupper() \
                     and not _is_place_noun(doc[i + n]):
                 break  # the start of a longer name the gazetteer does not know ("Tyumen Oblast" is none)
             if _big_enough(gazetteer, hits) or _context_area(gazetteer, hits, context):
-                match = (span, hits)
+                match = (doc[i: i + n], hits)
             break
         if match:
             yield match
