@@ -30,7 +30,7 @@ eval: install
 	$(BIN)/eventwire eval
 
 bench: install
-	$(BIN)/python bench/run.py --repeat 2
+	$(BIN)/python bench/run.py --per-corpus 0
 
 clean-db:
 	rm -f $(DB) $(DB).wal
