@@ -527,10 +527,8 @@ class _SentenceCoder:
         actors = self._actors_of(subject)
         if dismissed is None or not actors:
             return []
-        if self._mentions is None:
-            self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
-        left, right = dismissed.left_edge.idx, dismissed.right_edge.idx + len(dismissed.right_edge)
-        recipients = [m for m in self._mentions if left <= m.start < right][:1]
+        left, right = _char_extent(dismissed)
+        recipients = [m for m in self._sentence_mentions() if left <= m.start < right][:1]
         trig = Trigger(verb.lemma_.lower(), "V", (), EventType("REJECT", None, (), "120"), _DEMAND_WEIGHT)
         roles = self._finish_roles(actors, recipients, trig)
         return self._emit(trig, verb, f"{verb.text} ... {phrase}", roles, negated=False,
@@ -911,8 +909,7 @@ class _SentenceCoder:
         fallback = False
         if actors and not recipients and trig.meaning.event_type not in _MONADIC_TYPES:
             grounds = _grounds(trigger) if trigger is not None else []
-            other = self._nearest_other_actor(actors, outside=[(p.left_edge.idx, p.right_edge.idx + len(p.right_edge))
-                                                               for p in grounds])
+            other = self._nearest_other_actor(actors, outside=[_char_extent(p) for p in grounds])
             if other is not None:
                 recipients, fallback = [other], True
         return _Roles(tuple(actors), tuple(recipients), fallback)
@@ -934,9 +931,7 @@ class _SentenceCoder:
     def _nearest_other_actor(self, actors: list[Actor], outside: list[tuple[int, int]] = ()) -> Actor | None:
         "The actor mention closest to the actor whose country differs from every actor's, outside these spans."
         codes = {a.code for a in actors if a.code}
-        if self._mentions is None:
-            self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
-        mentions = self._mentions
+        mentions = self._sentence_mentions()
         anchor = actors[0].start
         candidates = [m for m in mentions if m.code and m.code not in codes
                       and not any(m.start < a.end and a.start < m.end for a in actors)
@@ -962,6 +957,12 @@ class _SentenceCoder:
                 out.append(Extraction(meaning, tok, text, actor, recipient, negated,
                                       hypothetical, round(min(1.0, c), 3)))
         return out
+
+    def _sentence_mentions(self) -> list[Actor]:
+        "Every actor mention of the sentence, found once."
+        if self._mentions is None:
+            self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
+        return self._mentions
 
     def _actors_of(self, tok: Token | None, *, conjuncts: bool = True) -> list[Actor]:
         "The actor(s) a noun phrase names: one per conjunct, pronouns resolved."
@@ -1012,9 +1013,7 @@ class _SentenceCoder:
 
     def _antecedent(self, tok: Token) -> Actor | None:
         "The actor a pronoun or 'the group' refers to: earlier sentences, then earlier in this one."
-        if self._mentions is None:
-            self._mentions = actors_mod.find_actor_mentions(self.sent, self.dictionary, when=self.when)
-        earlier = [m for m in self._mentions if m.end <= tok.idx]
+        earlier = [m for m in self._sentence_mentions() if m.end <= tok.idx]
         if callable(self.previous):
             self.previous = self.previous()
         return actors_mod.resolve_reference(tok, list(self.previous) + earlier, dictionary=self.dictionary)
@@ -1121,6 +1120,11 @@ def _separate_clause(node: Token) -> bool:
     "A 'ccomp' before its head across a colon: 'US throws out diplomats: Russia vows revenge' is two clauses."
     return node.dep_ == "ccomp" and node.i < node.head.i and any(
         t.text in (":", ";") for t in node.doc[node.i:node.head.i])
+
+
+def _char_extent(tok: Token) -> tuple[int, int]:
+    "The character offsets of a token's whole subtree."
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
 
 
 def _to_infinitive(verb: Token) -> bool:
