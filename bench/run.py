@@ -1,6 +1,6 @@
 """Throughput and memory of eventwire against bare spaCy parsing of the same documents.
 
-    python bench/run.py [--per-corpus 150] [--repeat 2] [--shared ../shared] [--out bench/results]
+    python bench/run.py [--per-corpus 150] [--repeat 2] [--only a,b] [--shared ../shared] [--out bench/results]
 
 Runs, each in its own process tree, on the same documents from ../shared/corpus
 (Wikinews, InSight Crime, MUC-4):
@@ -12,7 +12,8 @@ Runs, each in its own process tree, on the same documents from ../shared/corpus
 and prints documents/s, sentences/s, tokens/s (sentences and tokens as counted in (a)),
 CPU seconds of the process tree, peak RSS of the largest process and of the whole tree, the
 load average, and the ratios b/a (by wall clock and by CPU time) and c/b. With --repeat N,
-a, a2, b and c run N times interleaved and the fastest of each is kept.
+a, a2, b and c run N times interleaved and the fastest of each is kept, and b/a is also printed
+round by round (each from an (a) and a (b) run made back to back). --only a,b makes just those runs.
 Speed lives here, never in timed tests.
 """
 
@@ -105,7 +106,10 @@ def main() -> None:
     parser.add_argument("--out", default=str(REPO / "bench" / "results"))
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each measurement this many times, interleaved, and keep the fastest "
-                             "(a shared machine's speed drifts by 20%% between runs)")
+                             "(a shared machine's speed drifts by 20%% between runs); b/a is also given "
+                             "round by round, from an (a) and a (b) run back to back")
+    parser.add_argument("--only", default="a,a2,b,c,d",
+                        help="the runs to make, of a, a2, b, c, d (default all; 'a,b' for b/a alone)")
     args = parser.parse_args()
     shared = Path(args.shared)
     if not (shared / "corpus").is_dir():
@@ -124,6 +128,9 @@ def main() -> None:
                     n += 1
     exe = [sys.executable, "-m", "eventwire"]
     bare = [sys.executable, "-c", _BARE, str(docs)]
+    wanted = set(args.only.split(","))
+    if not wanted <= {"a", "a2", "b", "c", "d"} or "a" not in wanted:
+        raise SystemExit("--only takes a comma-separated subset of a,a2,b,c,d that includes a (the baseline)")
     commands = {
         "a_bare_spacy": bare,
         # the machine's own ceiling for two processes: two bare parses of the same documents at once
@@ -131,16 +138,24 @@ def main() -> None:
         "b_code_workers1": exe + ["code", str(docs), "-o", str(work / "w1.jsonl"), "--workers", "1"],
         "c_code_workers2": exe + ["code", str(docs), "-o", str(work / "w2.jsonl"), "--workers", "2"],
     }
+    commands = {name: cmd for name, cmd in commands.items() if name.split("_")[0] in wanted}
     runs: dict[str, dict] = {}
+    rounds: list[float] = []  # b/a of each round: (a) and (b) run minutes apart, under the same drift
     for _ in range(max(1, args.repeat)):
+        this: dict[str, dict] = {}
         for name, cmd in commands.items():
-            result = measure(cmd)
+            result = this[name] = measure(cmd)
             if name not in runs or result["seconds"] < runs[name]["seconds"]:
                 runs[name] = result
-    runs["d_ingest_workers2"] = measure(exe + ["ingest", str(docs), "--db", str(work / "bench.duckdb"), "--workers", "2"])
+        if "b_code_workers1" in this:
+            rounds.append(this["a_bare_spacy"]["seconds"] / this["b_code_workers1"]["seconds"])
+    if "d" in wanted:
+        runs["d_ingest_workers2"] = measure(exe + ["ingest", str(docs), "--db", str(work / "bench.duckdb"),
+                                                   "--workers", "2"])
     counts = json.loads(runs["a_bare_spacy"]["stdout"])
-    same = (work / "w1.jsonl").read_bytes() == (work / "w2.jsonl").read_bytes()
-    events = sum(1 for _ in open(work / "w1.jsonl", encoding="utf-8"))
+    outputs = [work / f"w{k}.jsonl" for k in (1, 2) if (work / f"w{k}.jsonl").exists()]
+    same = len(outputs) == 2 and outputs[0].read_bytes() == outputs[1].read_bytes()
+    events = sum(1 for _ in open(outputs[0], encoding="utf-8")) if outputs else None
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [f"eventwire benchmark on {counts['docs']} documents, {counts['sentences']} sentences, "
              f"{counts['tokens']} tokens ({machine})",
@@ -151,22 +166,27 @@ def main() -> None:
         lines.append(f"{name:<20}{s:>9.1f}{r['cpu_seconds']:>8.1f}{counts['docs'] / s:>9.1f}"
                      f"{counts['sentences'] / s:>9.1f}{counts['tokens'] / s:>10.0f}{r['peak_rss_mb']:>9.0f}"
                      f"{r['tree_rss_mb']:>9.0f}{r['load']:>6.1f}")
-    a, b, c = (runs[k]["seconds"] for k in ("a_bare_spacy", "b_code_workers1", "c_code_workers2"))
-    a_cpu, b_cpu = (runs[k]["cpu_seconds"] for k in ("a_bare_spacy", "b_code_workers1"))
-    lines.append(f"ratio b/a (throughput, code --workers 1 vs bare spaCy): {a / b:.2f} wall, {a_cpu / b_cpu:.2f} CPU")
-    a2 = runs["a2_bare_spacy_x2"]["seconds"]
-    lines.append(f"ratio c/b (throughput, --workers 2 vs --workers 1): {b / c:.2f} wall; this machine's ceiling "
-                 f"for two processes (2a/a2, two bare parses at once): {2 * a / a2:.2f}")
+    a, a_cpu = runs["a_bare_spacy"]["seconds"], runs["a_bare_spacy"]["cpu_seconds"]
+    if "b_code_workers1" in runs:
+        b, b_cpu = runs["b_code_workers1"]["seconds"], runs["b_code_workers1"]["cpu_seconds"]
+        lines.append(f"ratio b/a (throughput, code --workers 1 vs bare spaCy): {a / b:.2f} wall, {a_cpu / b_cpu:.2f} CPU"
+                     + (f"; round by round {', '.join(f'{r:.2f}' for r in rounds)}" if len(rounds) > 1 else ""))
+    if "b_code_workers1" in runs and "c_code_workers2" in runs:
+        ceiling = (f"; this machine's ceiling for two processes (2a/a2, two bare parses at once): "
+                   f"{2 * a / runs['a2_bare_spacy_x2']['seconds']:.2f}" if "a2_bare_spacy_x2" in runs else "")
+        lines.append(f"ratio c/b (throughput, --workers 2 vs --workers 1): "
+                     f"{runs['b_code_workers1']['seconds'] / runs['c_code_workers2']['seconds']:.2f} wall{ceiling}")
     lines.append("load: 1-minute load average around the run; above the core count, other processes "
                  "shared the CPU and wall-clock figures are pessimistic (CPU seconds are not)")
-    lines.append(f"events: {events}; --workers 1 and 2 outputs identical: {same}")
+    if events is not None:
+        lines.append(f"events: {events}" + (f"; --workers 1 and 2 outputs identical: {same}" if len(outputs) == 2 else ""))
     report = "\n".join(lines)
     print(report)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "latest.txt").write_text(report + "\n")
     (out_dir / "latest.json").write_text(json.dumps(
-        {"machine": machine, "counts": counts, "events": events, "identical": same,
+        {"machine": machine, "counts": counts, "events": events, "identical": same, "b_over_a_rounds": rounds,
          "runs": {k: {kk: vv for kk, vv in v.items() if kk != "stdout"} for k, v in runs.items()}}, indent=2))
 
 

@@ -54,6 +54,7 @@ from .records import Actor
 
 logger = logging.getLogger(__name__)
 
+_MEMO_LIMIT = 200_000  # distinct phrases remembered by a dictionary's memo, then it starts afresh
 MAX_NAME_WORDS = 8  # longest dictionary phrase tried at one position (Phoenix names rarely exceed 8)
 _NOMINAL = {"NOUN", "PROPN"}
 # Lower-case particles inside Arabic, Dutch, Spanish ... names, skipped when matching
@@ -145,6 +146,14 @@ class ActorDictionary:
         # people by (first, last) word and by last word: "Carlos Menem" -> Carlos Saul Menem
         self._by_first_last: dict[tuple[str, str], list[_Entry]] = {}
         self._by_last: dict[str, list[_Entry]] = {}
+        self._sector_memo: dict[tuple[str, ...], str | None] = {}  # agent_sector's answers (not pickled)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_sector_memo"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._sector_memo = {}
 
     @classmethod
     def load(cls, data_dir: Path, *, cache_dir: str | None = None) -> "ActorDictionary":
@@ -280,12 +289,19 @@ class ActorDictionary:
         """Sector of a generic noun phrase ('security forces' -> COP), trying singular forms."""
         if not words:
             return None
+        memo = self._sector_memo
+        if words in memo:
+            return memo[words]
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
         last = words[-1]
+        found = None
         for form in (last, _singular(last)):
-            sector = self._agents.get((*words[:-1], form))
-            if sector:
-                return sector
-        return None
+            found = self._agents.get((*words[:-1], form))
+            if found:
+                break
+        memo[words] = found or None
+        return found or None
 
     def kind_of(self, name: str) -> str | None:
         """'person', 'organisation', 'country' or None for an Actor.name."""
@@ -509,12 +525,14 @@ def _title_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) ->
     return None
 
 
-def _bounds(token: Token, extra: list[Token]) -> tuple[int, int]:
-    "Token index range of the phrase: head's tight modifiers plus the given extra subtrees."
-    idx = [t.i for t in _phrase_tokens(token)]
+def _bounds(token: Token, extra: list[Token], phrase: list[Token] | None = None,
+            entity: list[Token] | None = None) -> tuple[int, int]:
+    """Token index range of the phrase: head's tight modifiers plus the given extra subtrees
+    (``phrase`` and ``entity``: the head's _phrase_tokens and _entity_tokens, when known)."""
+    idx = [t.i for t in (_phrase_tokens(token) if phrase is None else phrase)]
     for t in extra:
         idx.extend(s.i for s in t.subtree)
-    idx.extend(t.i for t in _entity_tokens(token))
+    idx.extend(t.i for t in (_entity_tokens(token) if entity is None else entity))
     lo, hi = min(idx), max(idx)
     while lo < token.i and token.doc[lo].is_punct:
         lo += 1
@@ -574,7 +592,7 @@ def _resolve_phrase(token: Token, dictionary: ActorDictionary, when: dt.date | N
     if (agent is not None and modifier is None and not related) or _ethnic(phrase):
         place = _country_in(token, dictionary, when, depth)
         extra += [place[0]] if place else []
-    lo, hi = _bounds(token, extra)
+    lo, hi = _bounds(token, extra, phrase, entity)
     text = token.doc[lo:hi + 1].text
     start, end = token.doc[lo].idx, token.doc[hi].idx + len(token.doc[hi].text)
 
@@ -669,8 +687,25 @@ def _affiliated(entry: _Entry, code: str | None, sector: str | None, title: tupl
     return aff_code, aff_sector if kind == "organisation" else None
 
 
+# Mentions already found, per parsed Doc: a sentence's mentions are asked for by its own events
+# and again, as antecedents, by the next sentences' pronouns. (start, end, date) -> (dictionary, mentions)
+_MENTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def find_actor_mentions(span: Span, dictionary: ActorDictionary, *, when: dt.date | None = None) -> list[Actor]:
-    """Every actor mentioned in a sentence, outermost phrases only, ordered by position."""
+    """Every actor mentioned in a sentence, outermost phrases only, ordered by position (memoized per Doc)."""
+    memo = _MENTIONS.get(span.doc)
+    if memo is None:
+        memo = _MENTIONS[span.doc] = {}
+    key = (span.start, span.end, when)
+    hit = memo.get(key)
+    if hit is None or hit[0] is not dictionary:
+        hit = memo[key] = (dictionary, tuple(_find_mentions(span, dictionary, when)))
+    return list(hit[1])
+
+
+def _find_mentions(span: Span, dictionary: ActorDictionary, when: dt.date | None) -> list[Actor]:
+    "The body of find_actor_mentions."
     found: list[Actor] = []
     for token in span:
         if token.pos_ and token.pos_ not in _NOMINAL:

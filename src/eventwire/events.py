@@ -27,6 +27,9 @@ import weakref
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from spacy.attrs import DEP, ENT_TYPE, POS
+from spacy.parts_of_speech import AUX, NOUN, PROPN, VERB
+from spacy.strings import get_string_id
 from spacy.tokens import Span, Token
 
 from . import actors as actors_mod
@@ -64,6 +67,10 @@ _PLACE_AGENT_TYPES = frozenset({"SANCTION", "ASSAULT", "AID", "MOBILIZE", "COERC
 # events that need no recipient to be complete
 _MONADIC_TYPES = frozenset({"PROTEST", "MOBILIZE", "RETREAT"})
 _HALT_WEIGHT = 0.8
+_SCAN_ATTRS = [POS, DEP, ENT_TYPE]
+_ROOT = get_string_id("ROOT")
+_NOT_EVENT_ENTITIES = frozenset(map(get_string_id, ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT")))
+_UNDER_VERBS = frozenset({"come", "be"})  # "came under fire", "was under attack"
 # events two actors do to each other when both are the subject ("X and Y met", "X and Y clashed")
 _MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 _MUTUAL_ASSAULTS = frozenset({"clash", "fight", "battle", "skirmish"})
@@ -117,13 +124,18 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
     found: list[Extraction] = []
     if headline:
         found.extend(coder.headline_events())
-    for tok in sentence:
-        if tok.i in coder.used or tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
+    doc = sentence.doc
+    # the sentence's tags as plain ints: a Token only for the words that may carry an event
+    for i, (pos, dep, ent_type) in enumerate(doc.to_array(_SCAN_ATTRS)[sentence.start:sentence.end].tolist(),
+                                              start=sentence.start):
+        if i in coder.used or ent_type in _NOT_EVENT_ENTITIES:
             continue
-        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
-            found.extend(coder.verbal_events(tok))
-        elif tok.pos_ in ("NOUN", "PROPN") and lexicon.has(tok.lemma_.lower(), "N"):
-            found.extend(coder.nominal_events(tok))
+        if pos == VERB or (pos == AUX and dep == _ROOT):
+            found.extend(coder.verbal_events(doc[i]))
+        elif pos == NOUN or pos == PROPN:
+            tok = doc[i]
+            if lexicon.has(tok.lemma_.lower(), "N"):
+                found.extend(coder.nominal_events(tok))
     found.extend(coder.protester_events(found))
     found = _fold_protest_demands(found)
     found = [_hostile_request(ext, lexicon) for ext in found]
@@ -376,7 +388,8 @@ class _SentenceCoder:
         self.previous = previous
         self.used: set[int] = set()
         self.denials: list[Token] = []  # verbs of denied accusations ("rejected claims that ...")
-        self.question = sentence.text.rstrip().endswith("?")
+        last = next((t for t in reversed(sentence) if not t.is_space), None)
+        self.question = last is not None and last.text.rstrip().endswith("?")
         self._actor_cache: dict[int, Actor | None] = {}
         self._mentions: list[Actor] | None = None
 
@@ -384,6 +397,8 @@ class _SentenceCoder:
     def verbal_events(self, verb: Token) -> list[Extraction]:
         "Events whose trigger is this verb (or a light verb's event noun)."
         lemma = verb.lemma_.lower()
+        if not self.lex.has(lemma, "V") and lemma not in _UNDER_VERBS and lemma not in self.cls.speech:
+            return []  # no entry, no 'came under fire', no 'said ... must': nothing below can match
         dobj = _child(verb, ("dobj", "attr"))
         if lemma in self.cls.light and dobj is not None and self.lex.has(dobj.lemma_.lower(), "N"):
             return []  # the noun carries the event; nominal_events handles it with this verb
@@ -438,7 +453,7 @@ class _SentenceCoder:
     def under_attack_events(self, verb: Token) -> list[Extraction]:
         """"Planes came under small arms fire", "the convoy came under attack": the subject is the
         target, the attacker unnamed (ACLED's unidentified armed group) unless "from"/"by" names it."""
-        if verb.lemma_.lower() not in ("come", "be") or verb.i in self.used:
+        if verb.lemma_.lower() not in _UNDER_VERBS or verb.i in self.used:
             return []
         for prep in verb.children:
             if prep.dep_ != "prep" or prep.lower_ != "under":

@@ -129,6 +129,15 @@ class Gazetteer:
     countries: dict[str, int] = field(default_factory=dict, repr=False)  # ISO3 -> entry index
     # variant_key -> hits; built by load (and cached with the rest), else on the first variant lookup
     _variants: dict[str, tuple[tuple[int, bool], ...]] = field(default_factory=dict, repr=False, compare=False)
+    # the first word of every normalized name; built by load (and cached), else on the first question
+    _first_words: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def may_start(self, word: str) -> bool:
+        """Whether some name begins with this normalized word ("san" of "san miguel"): a name
+        cannot start at a word that begins none, whatever follows it."""
+        if not self._first_words:
+            self._first_words.update(norm.split(" ", 1)[0] for norm in self.index)
+        return word in self._first_words
 
     def variant_hits(self, key: str) -> tuple[tuple[int, bool], ...]:
         """Places whose name has this spelling key ("salahadin"), building the key index once."""
@@ -196,6 +205,7 @@ def _build(base: Path) -> Gazetteer:
     logger.debug("gazetteer: %d places, %d names, %d demonyms", len(entries), len(frozen), len(demonyms))
     gazetteer = Gazetteer(tuple(entries), frozen, demonyms, countries)
     gazetteer._index_variants()
+    gazetteer.may_start("")  # builds the first-word set, cached with the rest
     return gazetteer
 
 
@@ -756,6 +766,9 @@ def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazett
             i += 1
             continue
         match = None
+        if not _may_start(gazetteer, word, table, i - lo, hi - lo):
+            i += 1
+            continue
         for n in range(min(MAX_NGRAM, hi - i), 0, -1):
             last = i + n - 1 - lo
             if any(taken[k - lo] for k in range(i, i + n)) or not words[last][:1].isupper():
@@ -778,6 +791,16 @@ def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazett
 
 
 _FOREIGN_POS = {NOUN, ADJ, X, VERB}
+
+
+def _may_start(gazetteer: Gazetteer, word: str, table: list, k: int, n: int) -> bool:
+    """Whether a name may start at word k of a range (``table``: its (orth, pos, idx) rows). A word
+    set off by a space gives every n-gram from it the same first normalized word; one glued to the
+    next ("U.S" + ".") may not, and is always tried."""
+    if k + 1 < n and table[k + 1][2] == table[k][2] + len(word):
+        return True
+    first = normalize_name(word).split(" ", 1)[0]
+    return not first or gazetteer.may_start(first)
 
 
 def _foreign_word(text: str) -> bool:

@@ -129,16 +129,12 @@ class Coder:
         when = article.published
         context = geo.build_context((doc for _, doc in parsed), self.gazetteer)
         recent: list = []  # the sentences before this one; pronouns reach back a few of them
-        found: dict[tuple[int, int], list[Actor]] = {}
 
         def previous() -> list[Actor]:
-            "Actors of the recent sentences, found only when a pronoun asks (cached per sentence)."
+            "Actors of the recent sentences, found only when a pronoun asks (memoized per sentence)."
             out: list[Actor] = []
             for sent in recent:
-                key = (id(sent.doc), sent.start)
-                if key not in found:
-                    found[key] = find_actor_mentions(sent, self.dictionary, when=when)
-                out.extend(found[key])
+                out.extend(find_actor_mentions(sent, self.dictionary, when=when))
             return out[-20:]
 
         events: dict[str, Event] = {}
