@@ -136,8 +136,12 @@ class Gazetteer:
         """Whether some name begins with this normalized word ("san" of "san miguel"): a name
         cannot start at a word that begins none, whatever follows it."""
         if not self._first_words:
-            self._first_words.update(norm.split(" ", 1)[0] for norm in self.index)
+            self._index_first_words()
         return word in self._first_words
+
+    def _index_first_words(self) -> None:
+        "Collect the first word of every name (load does it, and the cache keeps it)."
+        self._first_words.update(norm.split(" ", 1)[0] for norm in self.index)
 
     def variant_hits(self, key: str) -> tuple[tuple[int, bool], ...]:
         """Places whose name has this spelling key ("salahadin"), building the key index once."""
@@ -205,7 +209,7 @@ def _build(base: Path) -> Gazetteer:
     logger.debug("gazetteer: %d places, %d names, %d demonyms", len(entries), len(frozen), len(demonyms))
     gazetteer = Gazetteer(tuple(entries), frozen, demonyms, countries)
     gazetteer._index_variants()
-    gazetteer.may_start("")  # builds the first-word set, cached with the rest
+    gazetteer._index_first_words()
     return gazetteer
 
 
@@ -762,13 +766,11 @@ def _match_bare(doc: Doc, lo: int, hi: int, taken: list[bool], gazetteer: Gazett
     while i < hi:
         _, pos, _ = table[i - lo]
         word = words[i - lo] if not taken[i - lo] and (pos == PROPN or pos in _FOREIGN_POS) else ""
-        if not word[:1].isupper() or (pos != PROPN and not _foreign_word(word)):
+        if not word[:1].isupper() or (pos != PROPN and not _foreign_word(word)) \
+                or not _may_start(gazetteer, word, table, i - lo, hi - lo):
             i += 1
             continue
         match = None
-        if not _may_start(gazetteer, word, table, i - lo, hi - lo):
-            i += 1
-            continue
         for n in range(min(MAX_NGRAM, hi - i), 0, -1):
             last = i + n - 1 - lo
             if any(taken[k - lo] for k in range(i, i + n)) or not words[last][:1].isupper():
