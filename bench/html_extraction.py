@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from eventwire import clean  # noqa: E402
+from eventwire.text import clean  # noqa: E402
 from eventwire.config import Settings  # noqa: E402
 from eventwire.errors import ArticleRejected  # noqa: E402
 from eventwire.records import Article  # noqa: E402

@@ -41,10 +41,10 @@ READ_MIX = (("events", 0.4), ("event", 0.4), ("stats", 0.2))  # a dashboard user
 def build_store(samples: Path, db_path: str) -> list[dict]:
     "Code the samples into a store; return them as POST /documents bodies."
     from eventwire.config import Settings
-    from eventwire.ingest import read_inputs
-    from eventwire.pipeline import Coder, split_outcomes
+    from eventwire.text.reading import read_inputs
+    from eventwire.run.pipeline import Coder, split_outcomes
     from eventwire.records import Article
-    from eventwire.store import Store
+    from eventwire.store.core import Store
 
     settings = Settings.load()
     coder = Coder.load(settings)

@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from eventwire.ingest import read_inputs
-from eventwire.nlp import split_paragraphs
-from eventwire.pipeline import Coder
+from eventwire.text.reading import read_inputs
+from eventwire.coding.nlp import split_paragraphs
+from eventwire.run.pipeline import Coder
 from eventwire.records import Coded
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

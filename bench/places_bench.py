@@ -15,9 +15,9 @@ import platform
 import time
 from pathlib import Path
 
-from eventwire import geo
-from eventwire.nlp import parse_paragraphs, split_paragraphs
-from eventwire.pipeline import Coder
+from eventwire.coding.geo import gazetteer as geo
+from eventwire.coding.nlp import parse_paragraphs, split_paragraphs
+from eventwire.run.pipeline import Coder
 from eventwire.records import Article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "wikinews_vanatteveldt" / "wikinews_2019_2020.jsonl"

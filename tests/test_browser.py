@@ -31,9 +31,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def sample_db(coder, samples_dir, settings, tmp_path_factory) -> str:
     "The repository's samples coded into a store."
-    from eventwire.ingest import read_inputs
-    from eventwire.pipeline import split_outcomes
-    from eventwire.store import Store
+    from eventwire.text.reading import read_inputs
+    from eventwire.run.pipeline import split_outcomes
+    from eventwire.store.core import Store
 
     articles, rejected, events = split_outcomes(coder.code_stream(read_inputs([samples_dir], settings=settings)))
     path = str(tmp_path_factory.mktemp("browser") / "samples.duckdb")
@@ -47,7 +47,7 @@ def server(sample_db):
     "uvicorn serving the app on a free loopback port, in a thread."
     import uvicorn
 
-    from eventwire.api import create_app
+    from eventwire.serve.api import create_app
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -128,7 +128,7 @@ def test_cli_ingest_links_syndicated_copies_and_counts_one_story(runner, tmp_pat
     path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
     db = str(tmp_path / "w.duckdb")
     assert runner.invoke(main, ["ingest", str(path), "--db", db, "--workers", "1"]).exit_code == 0
-    from eventwire.store import Store
+    from eventwire.store.core import Store
 
     with Store.open(db) as store:
         assert store.duplicate_of() == {"wire-b": "wire-a"}

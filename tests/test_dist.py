@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from eventwire.dist import event_from_row, event_row, read_events, run_to_parquet
+from eventwire.run.distributed import event_from_row, event_row, read_events, run_to_parquet
 from eventwire.records import Actor, Event, Place
 
 pytestmark = pytest.mark.slow
@@ -60,7 +60,7 @@ def local_run(few_documents, settings, tmp_path_factory):
 def test_dist_local_engine_matches_code(local_run, few_documents, coder):
     out, counts = local_run
     expected = []
-    from eventwire.ingest import read_inputs
+    from eventwire.text.reading import read_inputs
 
     for outcome in coder.code_stream(read_inputs([str(few_documents)], settings=coder.settings)):
         for _doc, events in getattr(outcome, "documents", ()):
@@ -72,8 +72,8 @@ def test_dist_local_engine_matches_code(local_run, few_documents, coder):
 
 
 def test_dist_ingest_parquet_loads_store(local_run, settings, tmp_path):
-    from eventwire.dist import ingest_parquet
-    from eventwire.store import Store
+    from eventwire.run.distributed import ingest_parquet
+    from eventwire.store.core import Store
 
     out, counts = local_run
     db = str(tmp_path / "x.duckdb")

@@ -29,7 +29,7 @@ def python_blocks(section: str) -> list[str]:
 
 
 def test_docs_python_api_examples_run(tmp_path, monkeypatch, settings):
-    from eventwire.batch import ingest_items
+    from eventwire.run.ingest import ingest_items
     from eventwire.records import Article
 
     blocks = python_blocks("Python API")

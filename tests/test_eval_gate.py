@@ -16,7 +16,7 @@ BASELINE = Path(__file__).parent / "golden" / "eval_baseline.json"
 
 @pytest.fixture(scope="module")
 def report(shared_dir, coder):
-    from eventwire.eval import run_eval
+    from eventwire.evaluation.events import run_eval
 
     return run_eval(shared_dir, coder=coder)
 

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from eventwire.config import Settings
-from eventwire.ingest import read_inputs
-from eventwire.pipeline import Coded
+from eventwire.text.reading import read_inputs
+from eventwire.run.pipeline import Coded
 from eventwire.records import Article, Rejected
 
 SENTENCES = ["Russian troops shelled Kharkiv on Monday.", "Police arrested twelve protesters in Lagos.",

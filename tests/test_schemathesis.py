@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance  # noqa: E402
 
-from eventwire.api import create_app  # noqa: E402
-from eventwire.store import Store  # noqa: E402
+from eventwire.serve.api import create_app  # noqa: E402
+from eventwire.store.core import Store  # noqa: E402
 
 from eventwire.records import Actor, Article, Event, Place  # noqa: E402
 
@@ -37,9 +37,14 @@ def _event(doc_id: str, actor: Actor, recipient: Actor, event_type: str, quad_cl
                  cameo="18", score=-9.0 if quad_class == 4 else 1.0, coder_version="test")
 
 
-def _no_coder(docs: list[dict]):
-    "POST /documents never gets this far without the token."
-    raise AssertionError("the coder ran without a valid token")
+class _NoCoding:
+    """POST /documents never gets this far without the token; /places finds no place."""
+
+    def code_records(self, records: list[dict]):
+        raise AssertionError("the coder ran without a valid token")
+
+    def places(self, article) -> list[dict]:
+        return []
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +58,7 @@ def api_schema(tmp_path_factory):
             [Article(id=d, text=TEXT, title=f"Title {d}", published=dt.date(2024, 8, 6)) for d in ("d1", "d2")], [],
             [_event("d1", isr, pse, "ASSAULT", 4, 1, Place("Gaza", "Gaza", "PSE", lat=31.5, lon=34.47)),
              _event("d2", chn, usa, "CONSULT", 1, 6, None)])
-    app = create_app(path, token="schemathesis-token", coder=_no_coder)
+    app = create_app(path, token="schemathesis-token", coding=_NoCoding())
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

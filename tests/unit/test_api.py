@@ -9,10 +9,10 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from eventwire.api import STATIC_DIR, create_app
+from eventwire.serve.api import STATIC_DIR, create_app
 from eventwire.errors import InputError
 from eventwire.records import Actor, Article, Event, Place, Rejected
-from eventwire.store import Store
+from eventwire.store.core import Store
 
 VERSION = "eventwire test+0"
 ISR = Actor("Israel", "Israel", "ISR", "GOV")
@@ -52,7 +52,7 @@ def db_path(seeded_db, tmp_path):
 @pytest.fixture()
 def client(db_path, monkeypatch):
     monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
-    with TestClient(create_app(db_path, token=TOKEN, coder=fake_coder)) as c:
+    with TestClient(create_app(db_path, token=TOKEN, coding=FAKE_CODING)) as c:
         yield c
 
 
@@ -70,6 +70,19 @@ def make_event(doc_id: str, text: str, *, actor=ISR, recipient=HAMAS, event_type
         sentence=text[:end], sentence_start=0, sentence_end=end, section="text", trigger="struck",
         negated=False, hypothetical=False, confidence=0.8, quad_class=quad_class, cameo="18", score=score,
         coder_version=VERSION)
+
+
+class _FakeCoding:
+    """The API's coder seam: POST /documents codes with ``fake_coder``."""
+
+    def code_records(self, records: list[dict]):
+        return fake_coder(records)
+
+    def places(self, article) -> list[dict]:
+        return []
+
+
+FAKE_CODING = _FakeCoding()
 
 
 def fake_coder(docs: list[dict]):
@@ -248,14 +261,14 @@ def test_api_post_needs_token(client):
 
 def test_api_post_disabled_without_token(db_path, monkeypatch):
     monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
-    with TestClient(create_app(db_path, coder=fake_coder)) as c:
+    with TestClient(create_app(db_path, coding=FAKE_CODING)) as c:
         response = c.post("/documents", json={"id": "p1", "text": "x"}, headers={"Authorization": "Bearer x"})
     assert response.status_code == 403 and "disabled" in response.json()["detail"]
 
 
 def test_api_token_from_environment(db_path, monkeypatch):
     monkeypatch.setenv("EVENTWIRE_API_TOKEN", "from-env")
-    with TestClient(create_app(db_path, coder=fake_coder)) as c:
+    with TestClient(create_app(db_path, coding=FAKE_CODING)) as c:
         ok = c.post("/documents", json={"id": "p1", "text": "Israel struck Hamas."},
                     headers={"Authorization": "Bearer from-env"})
     assert ok.status_code == 200
@@ -303,14 +316,15 @@ def test_api_vendored_assets_are_small_and_licensed():
 def test_api_places_of_a_stored_document(tmp_path, coder):
     from fastapi.testclient import TestClient
 
-    from eventwire.api import create_app
     from eventwire.records import Article
-    from eventwire.store import Store
+    from eventwire.run.pipeline import SharedCoder
+    from eventwire.serve.api import create_app
+    from eventwire.store.core import Store
 
     db = str(tmp_path / "p.duckdb")
     with Store.open(db) as store:
         store.write_batch([Article(id="p1", text="Protesters marched in Nairobi and Mombasa on Friday.")], [], [])
-    client = TestClient(create_app(db))
+    client = TestClient(create_app(db, coding=SharedCoder(coder.settings, coder=coder)))
     places = client.get("/places", params={"doc_id": "p1"}).json()
     assert {p["country"] for p in places} == {"KEN"}
     assert {p["text"] for p in places} >= {"Nairobi", "Mombasa"}

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from eventwire import batch
-from eventwire.batch import code_parallel
+from eventwire.run import pool as batch
+from eventwire.run.pool import code_parallel
 from eventwire.records import Article, Rejected
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,8 @@ def test_batch_pool_parent_never_imports_spacy():
 
     script = textwrap.dedent("""
         import sys
-        from eventwire import batch, cli
+        from eventwire import cli
+        from eventwire.run import pool as batch
         from eventwire.records import Article, Coded, Rejected
 
         class Done:

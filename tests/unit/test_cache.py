@@ -11,8 +11,10 @@ import shutil
 
 import pytest
 
-from eventwire import cache, geo, lexicon
-from eventwire.actors import ActorDictionary
+from eventwire.coding import cache
+from eventwire.coding.geo import gazetteer as geo
+from eventwire.coding import lexicon
+from eventwire.coding.actors import ActorDictionary
 from eventwire.config import DATA_DIR, Settings
 
 
@@ -57,7 +59,7 @@ def test_cache_corrupt_file_is_rebuilt_and_overwritten(tmp_path, caplog):
     _toy(tmp_path, tmp_path / "c", calls)
     (path,) = (tmp_path / "c").glob("toy-*.pickle")
     path.write_bytes(path.read_bytes()[:20])  # a torn write
-    with caplog.at_level("INFO", logger="eventwire.cache"):
+    with caplog.at_level("INFO", logger="eventwire.coding.cache"):
         assert _toy(tmp_path, tmp_path / "c", calls) == {"built": 2}
     assert "unreadable" in caplog.text
     assert pickle.loads(path.read_bytes()) == {"built": 2}
@@ -132,7 +134,7 @@ _TEXTS = [
 
 @pytest.mark.slow
 def test_cache_coding_with_a_warm_cache_equals_coding_without(tmp_path, monkeypatch):
-    from eventwire.pipeline import Coder
+    from eventwire.run.pipeline import Coder
 
     base = Settings.load()
     off = Coder.load(dataclasses.replace(base, cache_dir="off"))

@@ -1,4 +1,4 @@
-"""Unit tests for eventwire.clean: page segmentation, captions, teasers, HTML, language, normalisation."""
+"""Unit tests for eventwire.text.clean: page segmentation, captions, teasers, HTML, language, normalisation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.clean import (_is_credit, _is_junk, caption_date, clean_article, detect_language,
+from eventwire.text.clean import (_is_credit, _is_junk, caption_date, clean_article, detect_language,
                              normalise_text)
 from eventwire.config import Settings
 from eventwire.errors import ArticleRejected
@@ -16,7 +16,7 @@ from eventwire.records import Article
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
 SHARED = REPO.parent / "shared"
-SETTINGS = Settings()
+SETTINGS = Settings.load()
 
 BODY = ("Ruritanian and Elbonian officials signed an agreement in Velm on Tuesday to reopen the border. "
         "The deal allows cargo traffic to resume next week, officials said.")
@@ -240,7 +240,7 @@ def test_clean_language_english_and_short_text():
 
 def test_clean_long_text_cut_at_paragraph(caplog):
     text = "\n\n".join(f"Paragraph {i} says the talks went on in Velm." for i in range(50))
-    (doc,) = _clean(text, title="Given", settings=Settings(max_chars=200))
+    (doc,) = _clean(text, title="Given", settings=Settings.load(overrides={"max_chars": 200}))
     assert len(doc.text) <= 200 and doc.text.endswith("in Velm.")
     assert "cut" in caplog.text
 
@@ -356,7 +356,7 @@ def test_clean_given_metadata_wins():
 
 # ---- over-long unpunctuated runs ------------------------------------------------------------------
 def test_clean_splits_a_5000_word_unpunctuated_run():
-    from eventwire.nlp import split_paragraphs
+    from eventwire.coding.nlp import split_paragraphs
 
     words = " ".join(["the", "troops", "and", "rebels", "of", "town"][i % 6] for i in range(5000))
     (main,) = _clean(f"Rebels attacked\n\n{WIRE_BODY}\n\n{words}")
@@ -368,7 +368,7 @@ def test_clean_splits_a_5000_word_unpunctuated_run():
 
 
 def test_clean_split_long_runs_keeps_punctuated_text():
-    from eventwire.clean import split_long_runs
+    from eventwire.text.clean import split_long_runs
 
     prose = " ".join(["Troops fired."] * 400)
     assert split_long_runs(prose, max_words=10) == prose

@@ -1,4 +1,4 @@
-"""Unit tests for eventwire.dates: temporal expressions resolved against publication."""
+"""Unit tests for eventwire.coding.dates: temporal expressions resolved against publication."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
-from eventwire import dates
+from eventwire.coding import dates
+from eventwire.text import datelines
 
 PUB = dt.date(2024, 8, 15)  # a Thursday
 
@@ -84,7 +85,7 @@ def test_dates_hand_built_doc_without_model():
     ("The talks went on for hours.", 2024, None),
 ])
 def test_dates_parse_dateline(text, year, expected):
-    assert dates.parse_dateline(text, year=year) == expected
+    assert datelines.parse_dateline(text, year=year) == expected
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -94,7 +95,7 @@ def test_dates_parse_dateline(text, year, expected):
     ("https://example.com/news/story", None),
 ])
 def test_dates_date_from_url(url, expected):
-    assert dates.date_from_url(url) == expected
+    assert datelines.date_from_url(url) == expected
 
 
 @settings(max_examples=60, deadline=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.dedup import DedupOptions, DuplicateIndex, find_duplicates, minhash, normalised_hash, shingles, _seeds
+from eventwire.text.dedup import DedupOptions, DuplicateIndex, find_duplicates, minhash, normalised_hash, shingles, _seeds
 from eventwire.records import Article
 
 # A made-up wire story and its re-runs (no real news text).

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from eventwire import eval as ev
+from eventwire.evaluation import events as ev
 from eventwire.errors import InputError
-from eventwire.records import Actor, Article, Event
+from eventwire.records import Actor, Article, Coded, Event
 
 CAMEO = {"AGREE": "057", "REQUEST": "020", "ASSAULT": "190", "PROTEST": "141", "COERCE": "173",
          "CONSULT": "040", "REJECT": "120", "ACCUSE": "112", "AID": "070"}
@@ -212,7 +212,7 @@ class FakeCoder:
         return events
 
     def code_article(self, article):
-        return [(article, self.code_text(article.text))]
+        return Coded(article, ((article, tuple(self.code_text(article.text))),))
 
 
 def write_shared(root: Path) -> Path:
@@ -257,7 +257,7 @@ def test_eval_missing_files_and_folder(tmp_path):
 
 
 def test_eval_reliability_bins_count_each_event_once_and_high_share():
-    from eventwire.eval import reliability
+    from eventwire.evaluation.events import reliability
 
     judged = [(0.2, False), (0.55, True), (0.8, True), (0.85, False), (0.9, True), (1.0, True)]
     rel = reliability(judged)

@@ -1,12 +1,14 @@
-"""Unit tests for eventwire.eval_geo: the place scoring rules and the annotation files."""
+"""Unit tests for eventwire.evaluation.places: the place scoring rules and the annotation files."""
 
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 
-from eventwire import eval_geo
+from eventwire.evaluation import places as eval_geo
+from eventwire.run.pipeline import Placed
 
 
 def _g(start, end, kind="place", **kw):
@@ -82,15 +84,14 @@ def _fake_places(monkeypatch, tmp_path, heldout_rows):
     found = {"dev-1": [(0, 6, "IRN", 1, 35.69, 51.42), (11, 16, "FRA", 2, 48.85, 2.35)],
              "ho-1": [(0, 4, "PER", 3, -12.04, -77.03), (6, 10, "PER", 4, None, None), (15, 19, "USA", 5, 0.0, 0.0)]}
 
-    def fake_records(articles, *, coder):
+    def fake_records(articles):
         for article in articles:
-            yield article, [{"doc_id": article.id, "start": s, "end": e, "kind": "place", "country": c,
+            yield Placed(article, [{"doc_id": article.id, "start": s, "end": e, "kind": "place", "country": c,
                              "geonameid": gid, "lat": lat, "lon": lon, "text": article.text[s:e]}
-                            for s, e, c, gid, lat, lon in found[article.id]]
+                            for s, e, c, gid, lat, lon in found[article.id]])
 
     monkeypatch.setattr(eval_geo, "ANNOTATIONS", ann)
-    monkeypatch.setattr(eval_geo.geo, "iter_places_records", fake_records)
-    return shared
+    return shared, SimpleNamespace(places_stream=fake_records)
 
 
 def test_eval_geo_eval_places_reports_heldout_block_beside_dev(monkeypatch, tmp_path):
@@ -100,7 +101,7 @@ def test_eval_geo_eval_places_reports_heldout_block_beside_dev(monkeypatch, tmp_
                 "country": "PER"},
                {"doc_id": "ho-1", "start": 15, "end": 19, "kind": "place", "feature": "city", "geonameid": 6,
                 "country": "NOR", "lat": 59.91, "lon": 10.75}]
-    r = eval_geo.eval_places(_fake_places(monkeypatch, tmp_path, heldout), coder=None)
+    r = eval_geo.eval_places(*_fake_places(monkeypatch, tmp_path, heldout))
     # the top level is the dev file only, as tests/golden/eval_baseline.json expects
     assert (r["status"], r["documents"], r["gold"], r["recall"], r["country"], r["exact"]) == ("ok", 1, 2, 1.0, 1.0, 1.0)
     h = r["heldout"]
@@ -115,7 +116,7 @@ def test_eval_geo_eval_places_reports_heldout_block_beside_dev(monkeypatch, tmp_
 
 
 def test_eval_geo_eval_places_skips_heldout_block_without_file(monkeypatch, tmp_path):
-    r = eval_geo.eval_places(_fake_places(monkeypatch, tmp_path, None), coder=None)
+    r = eval_geo.eval_places(*_fake_places(monkeypatch, tmp_path, None))
     assert r["status"] == "ok" and r["recall"] == 1.0
     assert r["heldout"]["status"] == "skipped" and eval_geo.PLACES_HELDOUT in r["heldout"]["reason"]
     assert any(line.startswith("heldout") and "skipped" in line for line in eval_geo.format_places(r))

@@ -6,9 +6,9 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from eventwire import events as events_mod
+from eventwire.coding.events import coder as events_mod
 from eventwire.config import DATA_DIR
-from eventwire.lexicon import Lexicon, Trigger, read_verb_classes
+from eventwire.coding.lexicon import Lexicon, Trigger, read_verb_classes
 from eventwire.records import Actor, EventType
 
 _ACTORS = {"israel": ("Israel", "ISR", "GOV"), "israeli": ("Israel", "ISR", None), "hamas": ("Hamas", "PSE", "REB"), "iran": ("Iran", "IRN", "GOV"),

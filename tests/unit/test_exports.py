@@ -10,9 +10,9 @@ import pyarrow.dataset as ds
 import pytest
 
 from eventwire.errors import InputError
-from eventwire.exports import GDELT_COLUMNS, export_events
+from eventwire.store.exports import GDELT_COLUMNS, export_events
 from eventwire.records import Actor, Article, Event, Place
-from eventwire.store import Store
+from eventwire.store.core import Store
 
 ISR = Actor("Israel", "Israel", "ISR", "GOV")
 HAMAS = Actor("Hamas", "Hamas", "PSE", "REB")

@@ -1,4 +1,4 @@
-"""Unit tests for eventwire.geo: the offline gazetteer, place mentions and event locations."""
+"""Unit tests for eventwire.coding.geo.gazetteer: the offline gazetteer, place mentions and event locations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from eventwire import geo
+from eventwire.coding.geo import gazetteer as geo
 from eventwire.config import DATA_DIR
 
 
@@ -115,7 +115,7 @@ def test_geo_find_mentions_kinds(nlp, gazetteer, text, word, kind, country):
 
 def test_geo_places_records_offsets_index_the_text_as_given(coder):
     text = "Friday, January 4, 2019 \n\n\nA fire in Koszalin, Poland killed five.\n\n\nPoland mourned."
-    records = geo.places_records(text, coder=coder)
+    records = coder.places_text(text)
     assert records and all(text[r["start"]:r["end"]] == r["text"] for r in records)
     assert {"Koszalin", "Poland"} <= {r["text"] for r in records}
     assert next(r for r in records if r["text"] == "Poland")["geonameid"] == 798544

@@ -1,4 +1,4 @@
-"""Unit tests for the geoparsing recall mechanisms of eventwire.geo (issue 9), on hand-built Docs.
+"""Unit tests for the geoparsing recall mechanisms of eventwire.coding.geo.gazetteer (issue 9), on hand-built Docs.
 
 Each Doc is built by hand (words, heads, deps, POS, entities) so the tests pin the rules, not the model.
 """
@@ -9,7 +9,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from eventwire import geo
+from eventwire.coding.geo import gazetteer as geo
 from eventwire.config import DATA_DIR
 
 

@@ -1,4 +1,4 @@
-"""Unit tests for eventwire.ingest: every input format, gz, folders, stdin, encodings, rejections."""
+"""Unit tests for eventwire.text.reading: every input format, gz, folders, stdin, encodings, rejections."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ import pytest
 
 from eventwire.config import Settings
 from eventwire.errors import InputError
-from eventwire.ingest import article_from_record, parse_published, read_inputs
+from eventwire.text.reading import article_from_record, parse_published, read_inputs
 from eventwire.records import Article, Rejected
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
 SHARED = REPO.parent / "shared"
-SETTINGS = Settings()
+SETTINGS = Settings.load()
 
 TEXT = "Officials from Ruritania met Elbonian envoys in Velm on Tuesday to discuss the border."
 
@@ -93,7 +93,7 @@ def test_ingest_jsonl_gz(tmp_path):
 
 def test_ingest_jsonl_overlong_line_rejected_and_stream_goes_on(tmp_path):
     path = _jsonl(tmp_path / "long.jsonl", [{"id": "big", "text": "x " * 200}, {"id": "small", "text": TEXT[:50]}])
-    items = _read(path, settings=Settings(max_chars=10))  # limit: 100 bytes a line
+    items = _read(path, settings=Settings.load(overrides={"max_chars": 10}))  # limit: 100 bytes a line
     assert isinstance(items[0], Rejected) and "longer than" in items[0].reason
     assert items[1].id == "small"
 
@@ -169,8 +169,8 @@ def test_ingest_rejects_binary_and_empty(tmp_path, data, reason):
 def test_ingest_large_file_is_truncated_with_warning(tmp_path, caplog):
     path = tmp_path / "huge.txt"
     path.write_bytes(("é" + "a" * 9).encode() * 100)  # 1,100 bytes, multibyte chars throughout
-    with caplog.at_level(logging.WARNING, logger="eventwire.ingest"):
-        (article,) = _read(path, settings=Settings(max_chars=50))  # limit: 500 bytes
+    with caplog.at_level(logging.WARNING, logger="eventwire.text.reading"):
+        (article,) = _read(path, settings=Settings.load(overrides={"max_chars": 50}))  # limit: 500 bytes
     assert len(article.text.encode()) <= 500 and article.text.startswith("éaaa")
     assert "read only" in caplog.text
 
@@ -284,7 +284,7 @@ def test_ingest_shared_feeds():
 
 # ---- field mapping, WARC, counting, huge inputs ---------------------------------------------------
 def test_ingest_field_map_renames_and_dotted_paths(tmp_path):
-    from eventwire.ingest import FieldMap
+    from eventwire.text.reading import FieldMap
 
     path = tmp_path / "dump.jsonl"
     path.write_text(json.dumps({"key": "k1", "body": "Troops entered the town.", "headline": "Town taken",
@@ -298,7 +298,7 @@ def test_ingest_field_map_renames_and_dotted_paths(tmp_path):
 
 
 def test_ingest_field_map_record_without_mapped_text_is_rejected(tmp_path):
-    from eventwire.ingest import FieldMap
+    from eventwire.text.reading import FieldMap
 
     path = tmp_path / "dump.jsonl"
     path.write_text(json.dumps({"id": "a", "content": ""}) + "\n", encoding="utf-8")
@@ -346,7 +346,7 @@ def test_ingest_warc_broken_archive_is_rejected(tmp_path):
 
 
 def test_ingest_count_inputs(tmp_path):
-    from eventwire.ingest import count_inputs
+    from eventwire.text.reading import count_inputs
 
     (tmp_path / "a.jsonl").write_text('{"id": 1, "text": "x"}\n\n{"id": 2, "text": "y"}\n', encoding="utf-8")
     (tmp_path / "b.txt").write_text("text", encoding="utf-8")

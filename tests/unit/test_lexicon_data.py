@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eventwire.config import DATA_DIR
-from eventwire.ontology import Ontology
+from eventwire.coding.ontology import Ontology
 
 COLUMNS = ["lemma", "pos", "pattern", "event_type", "mode", "contexts", "cameo", "weight"]
 REPO = Path(__file__).resolve().parents[2]

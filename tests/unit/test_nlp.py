@@ -1,6 +1,6 @@
 import pytest
 
-from eventwire.nlp import split_paragraphs
+from eventwire.coding.nlp import split_paragraphs
 from eventwire.records import Article
 
 

@@ -41,7 +41,7 @@ def test_nlp_rules_fast_components_match_spacy(nlp, settings):
 def test_nlp_rules_unknown_pattern_keeps_spacy_ruler(settings):
     import spacy
 
-    from eventwire.nlp import _FastAttributeRuler
+    from eventwire.coding.nlp import _FastAttributeRuler
 
     ruler = spacy.load(settings.spacy_model).get_pipe("attribute_ruler")
     assert _FastAttributeRuler.build(ruler) is not None

@@ -1,11 +1,11 @@
-"""Tests for eventwire.ontology: the PLOVER ontology, CAMEO mapping and scores."""
+"""Tests for eventwire.coding.ontology: the PLOVER ontology, CAMEO mapping and scores."""
 
 from __future__ import annotations
 
 import pytest
 
 from eventwire.config import DATA_DIR
-from eventwire.ontology import Ontology
+from eventwire.coding.ontology import Ontology
 
 TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
          "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")

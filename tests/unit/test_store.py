@@ -9,7 +9,7 @@ import pytest
 
 from eventwire.errors import InputError
 from eventwire.records import Actor, Article, Event, Place, Rejected
-from eventwire.store import Store, content_hash, encode_cursor
+from eventwire.store.core import Store, content_hash, encode_cursor
 
 VERSION = "eventwire test+0"
 ISR = Actor("Israel", "Israel", "ISR", "GOV")
@@ -38,7 +38,7 @@ def make_event(doc_id: str, text: str, *, actor=ISR, recipient=HAMAS, event_type
         date_precision="day", location=location, sentence=sentence, sentence_start=start,
         sentence_end=end, section="text", trigger="struck", negated=negated,
         hypothetical=hypothetical, confidence=confidence, quad_class=quad_class, cameo="18",
-        score=score, coder_version=VERSION, extra={"pattern": "nsubj-dobj"})
+        score=score, coder_version=VERSION)
 
 
 @pytest.fixture()
@@ -296,7 +296,7 @@ def test_store_actors_table_follows_rewrites(store):
 
 
 def test_store_runs_and_inputs(store):
-    from eventwire.store import StoredInput
+    from eventwire.store.core import StoredInput
 
     run = store.start_run(kind="ingest", coder_version="eventwire 0.1.0+abc123")
     a = make_article("page", "Israel struck Hamas.")
@@ -361,7 +361,7 @@ def _tables(path) -> dict:
 
 
 def test_store_ingest_skips_unchanged_and_recode_keeps_event_ids(tmp_path, settings):
-    from eventwire.batch import ingest_items, recode_store
+    from eventwire.run.ingest import ingest_items, recode_store
     from eventwire.config import coder_version
 
     db = str(tmp_path / "ew.duckdb")

@@ -1,7 +1,7 @@
 """The REST API and the dashboard, over one DuckDB store.
 
-    app = create_app("eventwire.duckdb")                 # token from $EVENTWIRE_API_TOKEN
-    app = create_app(":memory:", token="s3cret", coder=my_coder)
+    app = create_app("eventwire.duckdb", settings=settings, coding=SharedCoder(settings))  # token from $EVENTWIRE_API_TOKEN
+    app = create_app(":memory:", token="s3cret", coding=my_coding)   # any object with code_records() and places()
 
 Routes (all GET routes are read-only; see ``create_app``):
 
@@ -41,18 +41,19 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
+import pycountry
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-import pycountry
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .config import __version__
-from .errors import ArticleRejected, ConfigError, EventwireError, InputError
-from .store import Store, encode_cursor
+from ..config import Settings, __version__
+from ..errors import ArticleRejected, ConfigError, EventwireError, InputError
+from ..records import Article, Event, Rejected
+from ..store.core import Store, encode_cursor
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,14 @@ TREND_MIN_VARIANCE = 0.25  # weekly variance floor, so that 0 events before and 
 MAP_MAX_POINTS = 5000  # points per /map response; the country counts always cover every event
 _STATUS = {InputError: 400, ArticleRejected: 422, ConfigError: 500}
 
-Coder = Callable[[list[dict]], tuple[list, list, list]]
+
+
+class Coding(Protocol):
+    """What the API needs of a coder: POST /documents and GET /places (``run.pipeline.SharedCoder``)."""
+
+    def code_records(self, records: list[dict]) -> tuple[list[Article], list[Rejected], list[Event]]: ...
+
+    def places(self, article: Article) -> list[dict]: ...
 
 
 class PlaceOut(BaseModel):
@@ -399,12 +407,14 @@ def _session(request: Request) -> Iterator[Store]:
 Session = Annotated[Store, Depends(_session)]
 
 
-def create_app(db_path: str, *, token: str | None = None, coder: Coder | None = None,
-               read_only: bool = False) -> FastAPI:
-    """The FastAPI app over the store at ``db_path``; POST /documents needs ``token`` and ``coder``."""
+def create_app(db_path: str, *, settings: Settings | None = None, token: str | None = None,
+               coding: Coding | None = None, read_only: bool = False) -> FastAPI:
+    """The FastAPI app over the store at ``db_path``; POST /documents needs ``token`` and ``coding``,
+    GET /places ``coding``. ``settings`` (default: ``Settings.load()``) sets the store's event merging."""
     if token is None:
         token = os.environ.get("EVENTWIRE_API_TOKEN") or None
-    store = Store.open(db_path, read_only=read_only)
+    settings = settings or Settings.load()
+    store = Store.open(db_path, read_only=read_only, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -469,22 +479,16 @@ def create_app(db_path: str, *, token: str | None = None, coder: Coder | None = 
             raise HTTPException(404, f"no document {doc_id!r}")
         return DocumentOut(**row)
 
-    place_coder: dict = {}
-
-    @app.get("/places", response_model=list[PlaceOut], responses=_errors(404))
+    @app.get("/places", response_model=list[PlaceOut], responses=_errors(404, 503))
     def get_places(doc_id: str, db: Session) -> list[PlaceOut]:
         """Every place mention in a stored document's cleaned text, resolved (as `eventwire places`)."""
-        from .geo import places_records
-        from .pipeline import Coder as PipelineCoder
-        from .records import Article
-
         row = db.document(doc_id)
         if row is None:
             raise HTTPException(404, f"no document {doc_id!r}")
-        if "coder" not in place_coder:
-            place_coder["coder"] = PipelineCoder.load()
+        if coding is None:
+            raise HTTPException(503, "this server has no coder: GET /places is unavailable")
         article = Article(id=doc_id, text=row.get("text") or "")
-        return [PlaceOut(**r) for r in places_records(article, coder=place_coder["coder"])]
+        return [PlaceOut(**r) for r in coding.places(article)]
 
     @app.get("/dyads/{a}/{b}/series", response_model=DyadSeries)
     def dyad_series(a: str, b: str, db: Session, freq: Freq = "week", directed: bool = True) -> DyadSeries:
@@ -530,12 +534,12 @@ def create_app(db_path: str, *, token: str | None = None, coder: Coder | None = 
     def post_documents(body: DocumentIn | list[DocumentIn], db: Session,
                        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> IngestResult:
         _check_token(token, credentials.credentials if credentials else None)
-        if coder is None:
+        if coding is None:
             raise HTTPException(503, "this server has no coder: POST /documents is unavailable")
         docs = body if isinstance(body, list) else [body]
         if len(docs) > MAX_POST_DOCUMENTS:
             raise HTTPException(413, f"at most {MAX_POST_DOCUMENTS} documents per request")
-        articles, rejected, events = coder([d.model_dump(exclude_none=True) for d in docs])
+        articles, rejected, events = coding.code_records([d.model_dump(exclude_none=True) for d in docs])
         db.write_batch(articles, rejected, events)
         logger.info("POST /documents: %d coded, %d rejected, %d mentions", len(articles), len(rejected), len(events))
         return IngestResult(documents=len(articles), mentions=len(events),

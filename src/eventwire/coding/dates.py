@@ -4,9 +4,7 @@ INTERFACE:
 
     resolve_date(sentence: Span, trigger: Token | None, published: date | None)
         -> tuple[date | None, str]       # (date, precision: day|week|month|year|publication)
-    parse_dateline(text: str, *, year: int | None = None) -> date | None
-        # "KHAN YOUNIS, Aug 14 (Reuters) -", Wikinews "Friday, January 4, 2019", "2024-08-15"
-    date_from_url(url: str) -> date | None     # ".../2024/08/15/...", "...20240815..."
+    estimate_publication(texts, *, floor: date) -> date   # an undated article read forward from its photo
 
 With no temporal clue the event gets the publication date and precision "publication";
 with no publication date either, (None, "publication"). Regexes cover the common forms;
@@ -20,26 +18,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable
 
 from spacy.tokens import Span, Token
 
+from ..records import Article
+from ..text.datelines import DAY_PATTERN as _DAY
+from ..text.datelines import MONTH_PATTERN as _MONTH
+from ..text.datelines import MONTHS as _MONTHS
+from ..text.datelines import WEEKDAY_PATTERN as _WD
+from ..text.datelines import YEAR_PATTERN as _YEAR
+from ..text.datelines import safe_date as _safe_date
+
 logger = logging.getLogger(__name__)
 
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
-    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
-}
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "several": 3, "a few": 3}
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d{2})"
-_WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUM = r"(?P<num>\d{1,2}|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _FUTURE_HEADS = {"plan", "schedule", "expect", "set", "due", "go", "intend", "prepare", "aim", "hope", "want", "vow", "pledge", "promise", "threaten"}
@@ -57,14 +54,6 @@ class _Pattern:
 def _compile(text: str) -> re.Pattern:
     "Case-insensitive, word-bounded."
     return re.compile(r"(?<![\w-])" + text + r"(?![\w-])", re.IGNORECASE)
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    "A date, or None when the numbers make none."
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _month_day(m: re.Match, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
@@ -344,49 +333,6 @@ def _is_future(trigger: Token) -> bool:
     return False
 
 
-_DATELINE_PATTERNS = (
-    re.compile(r"^\s*(?P<year>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<day>[0-3]\d)"),
-    re.compile(rf"^\s*(?:{_WD},?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(rf"^\s*(?:{_WD},?\s+)?{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
-    # WASHINGTON, Nov. 20, 2024 (AP) —  /  KHAN YOUNIS, Aug 14 (Reuters) -
-    re.compile(rf"^\s*[A-Z][A-Za-z .'’/-]{{1,60}},(?:\s+[A-Z][A-Za-z .'-]{{1,40}},)?\s+(?i:{_MONTH})\s+{_DAY}(?:,?\s+{_YEAR})?"
-               r"\s*(?:\([^)]{1,40}\)|[-–—:])"),
-)
-
-
-def parse_dateline(text: str, *, year: int | None = None) -> dt.date | None:
-    """The date at the head of a story: wire dateline, Wikinews date line, or ISO date."""
-    head = text[:200]
-    for pattern in _DATELINE_PATTERNS:
-        m = pattern.match(head)
-        if not m:
-            continue
-        if "m" in m.groupdict():
-            return _safe_date(int(m["year"]), int(m["m"]), int(m["day"]))
-        found_year = int(m["year"]) if m["year"] else year
-        if found_year is None:
-            return None
-        return _safe_date(found_year, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"]))
-    return None
-
-
-_URL_DATES = (
-    re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<m>[01]?\d)/(?P<day>[0-3]?\d)(?:/|$)"),
-    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
-    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<m>[01]\d)(?P<day>[0-3]\d)(?!\d)"),
-)
-
-
-def date_from_url(url: str) -> dt.date | None:
-    """A publication date written into a URL path ('/2024/08/15/', '20240815')."""
-    for pattern in _URL_DATES:
-        for m in pattern.finditer(url):
-            when = _safe_date(int(m["year"]), int(m["m"]), int(m["day"]))
-            if when is not None:
-                return when
-    return None
-
-
 # An article's photo is taken at most this many days before the article's own
 # "on Thursday" (wire photos are same-day or next-day; a week covers weekly magazines).
 _FLOOR_WINDOW_DAYS = 7
@@ -406,3 +352,26 @@ def estimate_publication(texts: Iterable[str], *, floor: dt.date) -> dt.date:
             if expr.precision == "day" and floor <= expr.when <= horizon and expr.when > best:
                 best = expr.when
     return best
+
+
+def date_undated_page(docs: list[Article]) -> list[Article]:
+    """An undated main article takes a publication date from its own dated photo caption.
+
+    Only captions before the first teaser belong to the article; the date is read forward
+    from the photo's (see ``estimate_publication``).
+    """
+    main = docs[0]
+    if main.published is not None or main.kind != "article":
+        return docs
+    own_photos = []
+    for doc in docs[1:]:
+        if doc.kind == "teaser":
+            break
+        if doc.kind == "caption" and doc.published is not None:
+            own_photos.append(doc.published)
+    if not own_photos:
+        return docs
+    texts = [t for t in (main.title, main.text) if t]
+    published = estimate_publication(texts, floor=max(own_photos))
+    logger.info("%s: no publication date; estimated %s from its photo caption", main.id, published)
+    return [replace(main, published=published), *docs[1:]]

@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from . import records
-from .config import __version__
+from .. import records
+from ..config import __version__
 
 logger = logging.getLogger(__name__)
 

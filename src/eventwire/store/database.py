@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from .errors import EventwireError
-from .store import Store
+from ..errors import EventwireError
+from .core import Store
 
 _SERIES_SCHEMA = pa.schema([("period", pa.date32()), ("events", pa.int64()), ("quad1", pa.int64()),
                             ("quad2", pa.int64()), ("quad3", pa.int64()), ("quad4", pa.int64()),

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import ConfigError
+from ..records import EventType
 from . import cache
-from .errors import ConfigError
-from .records import EventType
 
 logger = logging.getLogger(__name__)
 

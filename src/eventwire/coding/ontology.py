@@ -30,7 +30,7 @@ from typing import Mapping
 
 import yaml
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,14 @@ class Ontology:
             if value is not None:
                 return value
         return info.goldstein_mean if info.goldstein_mean is not None else info.plover_score
+
+    @staticmethod
+    def mode_at_place(event_type: str, mode: str | None, *, place_country: str | None,
+                      parties: tuple[str | None, ...]) -> str | None:
+        "CAMEO 044: a meeting with no mode held in a country of neither party is 'third-party'."
+        if event_type == "CONSULT" and not mode and place_country and place_country not in parties:
+            return "third-party"
+        return mode
 
     def plover_for_cameo(self, cameo: str) -> CameoMeaning | None:
         "PLOVER (type, mode, contexts) of a CAMEO code or its nearest listed parent; None if dropped."

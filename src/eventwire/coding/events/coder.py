@@ -32,10 +32,10 @@ from spacy.parts_of_speech import AUX, NOUN, PROPN, VERB
 from spacy.strings import get_string_id
 from spacy.tokens import Span, Token
 
-from . import actors as actors_mod
-from .actors import ActorDictionary
-from .lexicon import Lexicon, Trigger
-from .records import Actor, EventType
+from ...records import Actor, EventType
+from .. import actors as actors_mod
+from ..actors import ActorDictionary
+from ..lexicon import Lexicon, Trigger
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,9 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from .dates import date_from_url
-from .records import Article, Rejected
+from ..records import Article, Rejected
+from .datelines import date_from_url, parse_published
+from .decoding import Unreadable, decode_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,6 @@ def _starts_like_warc(path: Path) -> bool:
 
 def _response(record, *, origin: str, limit: int) -> Article | Rejected | None:
     "One WARC response record, or None when it is not an HTML page."
-    from .ingest import decode_bytes, parse_published, _Unreadable
 
     url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
     doc_id = hashlib.sha1(url.encode("utf-8")).hexdigest()[:16] if url else origin
@@ -83,7 +83,7 @@ def _response(record, *, origin: str, limit: int) -> Article | Rejected | None:
         data = data[:limit]
     try:
         html = _decode(data, content_type, decode_bytes)
-    except _Unreadable as exc:
+    except Unreadable as exc:
         return Rejected(doc_id, exc.reason, origin)
     if not html.strip():
         return Rejected(doc_id, "empty", origin)

@@ -31,8 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from .errors import InputError
-from .store import Store
+from ..errors import InputError
+from .core import Store
 
 logger = logging.getLogger(__name__)
 

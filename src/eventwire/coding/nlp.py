@@ -28,9 +28,9 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from .config import Settings
-from .errors import ConfigError
-from .records import Article
+from ..config import Settings
+from ..errors import ConfigError
+from ..records import Article
 
 logger = logging.getLogger(__name__)
 

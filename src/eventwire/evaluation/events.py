@@ -48,9 +48,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from . import eval_geo
-from .errors import ArticleRejected, InputError
-from .records import Article, Event
+from ..errors import InputError
+from ..records import Article, Event, Rejected
+from . import places as eval_geo
 
 logger = logging.getLogger(__name__)
 
@@ -585,19 +585,19 @@ def eval_sample(shared_dir: Path, coder) -> dict:
     published = parse_published(markdown)
     article = _read_page(page, coder)
     article = replace(article, published=published or article.published)
-    try:
-        documents = coder.code_article(article)
-    except ArticleRejected as exc:
-        return {"status": "ok", "rejected": exc.reason, "must": {"hits": 0, "n": 0}, "should": {"hits": 0, "n": 0},
+    outcome = coder.code_article(article)
+    if isinstance(outcome, Rejected):
+        return {"status": "ok", "rejected": outcome.reason, "must": {"hits": 0, "n": 0}, "should": {"hits": 0, "n": 0},
                 "rows": [], "not_events": {"phrases": [], "violations": []},
                 "teaser_dates": {"published": None, "misdated": []}}
+    documents = [(doc, list(events)) for doc, events in outcome.documents]
     return {"status": "ok", "file": SAMPLE_FILE, **score_sample(markdown, documents, published=published)}
 
 
 def _read_page(path: Path, coder) -> Article:
     "The page as ingest reads it (plain Article when ingest is unavailable)."
     try:
-        from .ingest import read_inputs
+        from ..text.reading import read_inputs
 
         for item in read_inputs([str(path)], settings=coder.settings):
             if isinstance(item, Article):

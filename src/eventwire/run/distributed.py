@@ -32,9 +32,9 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from .config import Settings
-from .errors import ConfigError, InputError
-from .records import Actor, Article, Event, Place, Rejected
+from ..config import Settings
+from ..errors import ConfigError, InputError
+from ..records import Actor, Article, Event, Place, Rejected
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _outcome_rows(outcomes: Iterable) -> tuple[list[dict], list[dict]]:
 def read_records(paths: Iterable[str], *, settings: Settings) -> Iterator[Article | Rejected]:
     """Documents from Parquet files (columns id, text and any of title, published, url, source, html)
     and from everything ``eventwire code`` reads, in the order given."""
-    from .ingest import article_from_record, read_inputs
+    from ..text.reading import article_from_record, read_inputs
 
     for path in paths:
         if _is_parquet(path):
@@ -178,7 +178,7 @@ def _clear(root: Path) -> None:
 
 def _run_local(inputs: list[str], *, root: Path, settings: Settings, workers: int) -> dict:
     "The local process pool, writing Parquet as results arrive (bounded memory)."
-    from .batch import code_parallel
+    from .pool import code_parallel
 
     counts = {"documents": 0, "rejected": 0, "events": 0}
     events: list[dict] = []
@@ -226,24 +226,20 @@ class CodeBatch:
 
 def clean_batch(batch: pa.Table, *, settings: Settings) -> pa.Table:
     "Ray Data task: a batch of input records -> document rows (cleaning only, no parsing)."
-    from .clean import clean_article
-    from .errors import ArticleRejected
+    from .pipeline import clean_stream
 
     rows = []
-    for item in _articles(batch):
-        if isinstance(item, Rejected):
-            rows.append(document_row(item))
-            continue
-        try:
-            rows.extend(document_row(doc) for doc in clean_article(item, settings=settings))
-        except ArticleRejected as exc:
-            rows.append(document_row(Rejected(item.id, exc.reason, item.origin)))
+    for outcome in clean_stream(_articles(batch), settings=settings):
+        if isinstance(outcome, Rejected):
+            rows.append(document_row(outcome))
+        else:
+            rows.extend(document_row(doc) for doc in outcome.documents)
     return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
 
 
 def _articles(batch: pa.Table) -> list[Article | Rejected]:
     "Input records of a Ray batch as Articles (or rejections)."
-    from .ingest import article_from_record
+    from ..text.reading import article_from_record
 
     out = []
     for k, row in enumerate(batch.to_pylist()):
@@ -336,8 +332,8 @@ def read_events(root: str | Path) -> list[Event]:
 
 def ingest_parquet(root: str | Path, *, db_path: str, settings: Settings, batch_documents: int = 64) -> dict:
     """Load a run's documents and events into the DuckDB store with Store.write_batch; returns counts."""
-    from .config import coder_version as current_version
-    from .store import Store
+    from ..config import coder_version as current_version
+    from ..store.core import Store
 
     root = Path(root)
     if not (root / "documents").is_dir():

@@ -49,8 +49,8 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from ..records import Actor
 from . import cache
-from .records import Actor
 
 logger = logging.getLogger(__name__)
 

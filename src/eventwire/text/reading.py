@@ -34,8 +34,6 @@ content are rejected ("pdf", "image", "binary file"). A file is read only up to
 from __future__ import annotations
 
 import codecs
-import datetime as dt
-import email.utils
 import gzip
 import hashlib
 import io
@@ -50,9 +48,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from .config import Settings
-from .errors import InputError
-from .records import Article, Rejected
+from ..config import Settings
+from ..errors import InputError
+from ..records import Article, Rejected
+from .datelines import parse_published
+from .decoding import Unreadable, check_binary, decode_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -66,33 +66,10 @@ _WARC = {".warc"}
 _BINARY_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 _KNOWN = _JSONL | _TEXT | _HTML | _FEED | _JSON | _WARC
 
-# Bytes from the start of a file that the binary sniffer looks at (enough for any magic number
-# and a fair sample of text; the share thresholds below are taken over this window).
-_SNIFF_BYTES = 8192
-# Above this share of control characters (not \t \n \r \f) in the decoded sample, content is not
-# text. Real text has none; legacy files carry a few stray \x1a or \x0c, so allow 5%.
-_MAX_CONTROL_SHARE = 0.05
 # Stdin is spooled to disk beyond this many bytes while we check whether it is JSONL.
 _SPOOL_BYTES = 8 * 1024 * 1024
 
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
-_BINARY_MAGIC = (b"PK\x03\x04", b"\x7fELF", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"MZ", b"\xd0\xcf\x11\xe0")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _TAG = re.compile(r"<(?:p|div|br|a|span|img|ul|ol|li|b|i|em|strong|h[1-6]|table|style|script)\b[^>]*>", re.I)
-
-
-class _Unreadable(Exception):
-    """Content that is not text; ``reason`` is the rejection reason."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +171,9 @@ def _read_file(path: Path, *, limit: int, explicit: bool, fields: FieldMap) -> I
         yield Rejected(doc_id, f"unreadable: {exc.strerror or exc}", origin)
         return
     try:
-        _check_binary(data)
+        check_binary(data)
         text = decode_bytes(data)
-    except _Unreadable as exc:
+    except Unreadable as exc:
         yield Rejected(doc_id, exc.reason, origin)
         return
     if not text.strip():
@@ -269,84 +246,6 @@ def _read_bounded(path: Path, *, limit: int) -> bytes:
         logger.warning("%s: larger than %d bytes, read only that much", path, limit)
         data = data[:limit]
     return data
-
-
-def _check_binary(data: bytes) -> None:
-    "Raise _Unreadable for PDF, images and other binary content."
-    head = data[:_SNIFF_BYTES]
-    if head.lstrip()[:5] == b"%PDF-" or head[:4] == b"%PDF":
-        raise _Unreadable("pdf")
-    if head.startswith(_IMAGE_MAGIC):
-        raise _Unreadable("image")
-    if any(head.startswith(bom) for bom, _ in _BOMS):
-        return
-    if head.startswith(_BINARY_MAGIC):
-        raise _Unreadable("binary file")
-    if b"\x00" in head and _utf16_without_bom(head) is None:
-        raise _Unreadable("binary file")
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    "The UTF-16 codec of BOM-less text whose NUL bytes sit all on one side, else None."
-    even, odd = head[0::2], head[1::2]
-    # ASCII-range text in UTF-16 has a NUL in nearly every high byte; 90% leaves room for
-    # a few non-Latin characters and no room for random binary data.
-    if odd and odd.count(0) / len(odd) > 0.9 and even.count(0) == 0:
-        return "utf-16-le"
-    if even and even.count(0) / len(even) > 0.9 and odd.count(0) == 0:
-        return "utf-16-be"
-    return None
-
-
-def decode_bytes(data: bytes) -> str:
-    """Text from bytes: BOM, then UTF-8, then charset-normalizer; raises _Unreadable."""
-    text = _decode(data)
-    sample = text[:_SNIFF_BYTES]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f" or ch == "\ufffd")
-    if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
-        raise _Unreadable("binary file")
-    return text
-
-
-def _decode(data: bytes) -> str:
-    "Decode by BOM, UTF-16 NUL pattern, UTF-8 (tolerating a cut last character), charset-normalizer."
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
-    utf16 = _utf16_without_bom(data[:_SNIFF_BYTES]) if b"\x00" in data[:_SNIFF_BYTES] else None
-    if utf16:
-        return data.decode(utf16, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and exc.reason.startswith("unexpected end"):
-            return data[: exc.start].decode("utf-8")  # the read limit cut a character in two
-    return _decode_legacy(data)
-
-
-def _decode_legacy(data: bytes) -> str:
-    "Guess a legacy encoding; prefer cp1252 when it is among the plausible ones."
-    from charset_normalizer import from_bytes
-
-    matches = from_bytes(data[: 256 * 1024])
-    best = matches.best()
-    if best is None:
-        raise _Unreadable("binary file")
-    # On short Western texts charset-normalizer often ties cp1252 with cp1250/mac_roman and
-    # the like; cp1252 is by far the most common legacy encoding of English news.
-    candidates = {m.encoding for m in matches}
-    encoding = "cp1252" if "cp1252" in candidates and best.encoding != "cp1252" and _cp1252_ok(data) else best.encoding
-    logger.debug("decoded as %s", encoding)
-    return data.decode(encoding, errors="replace")
-
-
-def _cp1252_ok(data: bytes) -> bool:
-    "Whether the bytes decode as cp1252 without undefined code points."
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # ---- JSONL and records --------------------------------------------------------------------
@@ -438,32 +337,6 @@ def _opt_str(value) -> str | None:
     if isinstance(value, str) and value.strip():
         return value.strip()
     return None
-
-
-def parse_published(value) -> dt.date | None:
-    """A date from an ISO date/datetime string (``Z`` allowed) or an RFC 822 date; else None."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-    except ValueError:
-        pass
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if match:
-        try:
-            return dt.date(*map(int, match.groups()))
-        except ValueError:
-            return None
-    try:
-        return email.utils.parsedate_to_datetime(value).date()
-    except (TypeError, ValueError, IndexError):
-        logger.debug("unparsed publication date %r", value)
-        return None
 
 
 # ---- feeds and JSON files ------------------------------------------------------------------
@@ -623,9 +496,9 @@ def _read_stdin(stream: IO, *, limit: int, fields: FieldMap) -> Iterator[Article
         logger.warning("stdin: larger than %d bytes, read only that much", limit)
         data = data[:limit]
     try:
-        _check_binary(data)
+        check_binary(data)
         text = decode_bytes(data)
-    except _Unreadable as exc:
+    except Unreadable as exc:
         yield Rejected("stdin", exc.reason, "stdin")
         return
     if not text.strip():

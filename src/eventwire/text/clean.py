@@ -60,12 +60,13 @@ import unicodedata
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from . import dates
-from .config import Settings
-from .errors import ArticleRejected
-from .htmltext import html_to_text, is_html_page as _is_html_page
+from ..config import Settings
+from ..errors import ArticleRejected
+from ..records import Article
+from . import datelines
+from .htmltext import html_to_text
+from .htmltext import is_html_page as _is_html_page
 from .language import detect_language
-from .records import Article
 
 logger = logging.getLogger(__name__)
 
@@ -214,8 +215,8 @@ def _read_page(article: Article, *, settings: Settings) -> tuple[str | None, dt.
 
 def _date_from_text(body: str, *, url: str | None) -> dt.date | None:
     "Publication date from a dateline at the head of the text, else from the URL."
-    from_url = dates.date_from_url(url) if url else None
-    return dates.parse_dateline(body, year=from_url.year if from_url else None) or from_url
+    from_url = datelines.date_from_url(url) if url else None
+    return datelines.parse_dateline(body, year=from_url.year if from_url else None) or from_url
 
 
 def source_from_url(url: str | None) -> str | None:

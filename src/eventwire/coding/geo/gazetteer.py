@@ -7,7 +7,7 @@ INTERFACE:
     place = locate_event(sentence: Span, trigger: Token, gazetteer, *, context: DocContext | None) -> Place | None
     places = find_places(doc_or_span, gazetteer, *, context=None) -> list[Place]   # every place mention
     mentions = find_mentions(doc, gazetteer, *, context=None) -> list[PlaceMention]  # + adjectives, metonyms
-    records = places_records(text_or_article, *, coder) -> list[dict]   # `eventwire places`, GET /places
+    records = mention_records(doc_id, parsed, gazetteer) -> list[dict]  # the `eventwire places` records
 
 Metonyms used as actors ("Washington said", "Tel Aviv would continue") are not locations.
 Kinds (Place.precision): country, admin1, admin2 (counties, parishes, second-level provinces),
@@ -36,8 +36,8 @@ from spacy.attrs import ENT_TYPE, IDX, ORTH, POS
 from spacy.parts_of_speech import ADJ, NOUN, PROPN, VERB, X
 from spacy.tokens import Doc, Span, Token
 
-from . import cache
-from .records import Place
+from ...records import Actor, Place
+from .. import cache
 
 logger = logging.getLogger(__name__)
 
@@ -867,21 +867,8 @@ def _to_place(entry: Entry, text: str, start: int, end: int) -> Place:
                  start=start, end=end)
 
 
-# ---------------------------------------------------------------------------- place records
-_GIVEN_TEXT = re.compile(r"\.jsonl(?:\.gz)?:\d+$")
 _FEATURE_CLASS = {"country": "A", "admin1": "A", "admin2": "A", "region": "L", "city": "P",
                   "site": "S"}  # GeoNames feature classes
-
-
-def place_documents(article, *, settings) -> list:
-    """The texts whose mentions are listed: a JSONL record's (or API caller's) text as given, so outside
-    scorers can align offsets; pages and HTML go through clean.py (teasers and captions apart)."""
-    from . import clean
-
-    if article.html is None and (article.origin is None or article.origin == "api"
-                                 or _GIVEN_TEXT.search(article.origin)):
-        return [article]
-    return clean.clean_article(article, settings=settings)
 
 
 def mention_records(doc_id: str, parsed: list, gazetteer: Gazetteer) -> list[dict]:
@@ -904,35 +891,13 @@ def _record(doc_id: str, mention: PlaceMention, offset: int) -> dict:
             "confidence": mention.confidence}
 
 
-def iter_places_records(articles: Iterable, *, coder, batch_docs: int = 32):
-    """(document, records) for each text of each article, parsing ``batch_docs`` documents per nlp.pipe."""
-    from dataclasses import replace
-
-    from .nlp import parse_paragraphs, split_paragraphs
-
-    pending: list = []
-
-    def flush():
-        paragraphs = [p for doc in pending for p in split_paragraphs(doc)]
-        by_doc: dict[str, list] = {}
-        for paragraph, parsed in parse_paragraphs(coder.nlp, paragraphs, settings=coder.settings):
-            by_doc.setdefault(paragraph.doc_id, []).append((paragraph, parsed))
-        for doc in pending:
-            yield doc, mention_records(doc.id, by_doc.get(doc.id, []), coder.gazetteer)
-        pending.clear()
-
-    for article in articles:
-        for doc in place_documents(article, settings=coder.settings):
-            pending.append(replace(doc, title=None))  # offsets refer to the text field only
-            if len(pending) >= batch_docs:
-                yield from flush()
-    if pending:
-        yield from flush()
-
-
-def places_records(text_or_article, *, coder) -> list[dict]:
-    """Every place mention of a text (or an Article's text as given), one dict each (GET /places)."""
-    from .records import Article
-
-    article = text_or_article if isinstance(text_or_article, Article) else Article(id="doc", text=text_or_article)
-    return [record for _, records in iter_places_records([article], coder=coder) for record in records]
+def plausible_place(place: Place, actor: Actor, sent, *, headline: bool) -> bool:
+    """Reject a place that is the actor's own words ("US pressures ..."), and in a headline
+    any place not introduced by a preposition (headline parses are too loose to trust)."""
+    if place.start >= 0 and actor.start >= 0 and place.start < actor.end and actor.start < place.end:
+        return False
+    if headline:
+        doc = sent.doc
+        first = next((t for t in sent if t.idx >= place.start), None)
+        return first is not None and first.i > 0 and doc[first.i - 1].pos_ == "ADP"
+    return True

@@ -67,14 +67,13 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from .errors import InputError
-from .records import Article, Event, Rejected
+from ..config import Settings
+from ..errors import InputError, StoreError
+from ..records import Article, Event, Rejected
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "2"
-DEDUP_DAYS = 1  # Settings.dedup_days default: two reports a day apart are one event
-DEDUP_KM = 50.0  # Settings.dedup_km default: about a city and its suburbs
 _FREQS = ("day", "week", "month", "quarter", "year")
 _EARTH_KM = 6371.0
 
@@ -244,7 +243,7 @@ class Store:
     """A DuckDB event store; open it with ``Store.open(path)``."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, lock: threading.Lock,
-                 dedup_days: int = DEDUP_DAYS, dedup_km: float = DEDUP_KM, owner: bool = True):
+                 dedup_days: int, dedup_km: float, owner: bool = True):
         self._con = con
         self._lock = lock
         self._dedup_days = dedup_days
@@ -255,13 +254,18 @@ class Store:
     # -- opening and closing -------------------------------------------------
 
     @classmethod
-    def open(cls, path: str = ":memory:", *, read_only: bool = False, dedup_days: int = DEDUP_DAYS,
-             dedup_km: float = DEDUP_KM) -> Store:
-        """Open (and create the schema of) a store; use it as a context manager."""
+    def open(cls, path: str = ":memory:", *, read_only: bool = False, dedup_days: int | None = None,
+             dedup_km: float | None = None) -> Store:
+        """Open (and create the schema of) a store; use it as a context manager.
+
+        ``dedup_days`` and ``dedup_km`` (how mentions merge into events) default to the settings'."""
+        defaults = Settings.defaults()
+        dedup_days = defaults.dedup_days if dedup_days is None else dedup_days
+        dedup_km = defaults.dedup_km if dedup_km is None else dedup_km
         try:
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
-            raise InputError(f"cannot open store {path}: {exc}") from exc
+            raise StoreError(f"cannot open store {path}: {exc}") from exc
         if not read_only:
             for statement in (*_SCHEMA, *_MIGRATIONS):
                 con.execute(statement)
@@ -880,7 +884,7 @@ def _mention_row(e: Event) -> dict:
         "location_precision": loc.precision if loc else None,
         "location_geonameid": loc.geonameid if loc else None,
         "quad_class": e.quad_class, "cameo": e.cameo, "score": e.score, "doc_kind": e.doc_kind,
-        "extra": json.dumps(e.extra, sort_keys=True, default=str) if e.extra else None,
+        "extra": None,  # kept in the schema (version 2); no stage writes it
     }
 
 

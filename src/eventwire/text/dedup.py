@@ -30,7 +30,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .records import Article
+from ..records import Article
 
 _WORD = re.compile(r"\w+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)

@@ -1,0 +1,344 @@
+"""The only runner: the order of the stages, and where a record's failure becomes its rejection.
+
+    ingest -> clean -> nlp -> actors -> events -> dates -> geo -> parties -> codes
+
+Three runs share it:
+
+    coder = Coder.load(settings)                         # everything coding needs, once per process
+    for outcome in coder.code_stream(articles): ...      # Coded(article, ((document, events), ...)) | Rejected
+    for outcome in clean_stream(articles, settings=s):   # Cleaned(article, documents) | Rejected (no model)
+    for outcome in coder.places_stream(articles): ...    # Placed(document, records) | Rejected
+
+``code_stream`` parses the paragraphs of many documents together with ``nlp.pipe``; the
+process pool (``run/pool.py``) and Ray (``run/distributed.py``) run one Coder per process over
+chunks of the input. Stages raise ``ArticleRejected(reason)``; this module alone turns it into
+a ``Rejected`` record, and turns any other exception a stage raises on one record into the
+rejection ``internal: ExceptionType`` (logged with the id and traceback): one bad record costs
+that record, never the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, Iterator, TypeVar
+
+from spacy.tokens import Doc
+
+from ..coding import dates, parties
+from ..coding.actors import ActorDictionary, find_actor_mentions
+from ..coding.events.coder import Extraction, extract_events
+from ..coding.geo import gazetteer as geo
+from ..coding.lexicon import Lexicon
+from ..coding.nlp import Paragraph, load_pipeline, parse_paragraphs, split_paragraphs
+from ..coding.ontology import Ontology
+from ..config import Settings, coder_version
+from ..errors import ArticleRejected
+from ..records import Actor, Article, Coded, Event, Rejected, event_id
+from ..text import clean
+from ..text.reading import article_from_record
+
+logger = logging.getLogger(__name__)
+
+# Documents parsed together in one nlp.pipe call; bounded so memory stays flat.
+_CHUNK_DOCS = 32
+# A JSONL record's text (and an API caller's) is listed by `places` as given, so outside
+# scorers can align offsets; pages and HTML are cleaned first.
+_GIVEN_TEXT = re.compile(r"\.jsonl(?:\.gz)?:\d+$")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """One input article and the documents cleaning made of it (article, teasers, captions)."""
+
+    article: Article
+    documents: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """One document (text as listed) and its place-mention records, as `eventwire places` writes them."""
+
+    document: Article
+    records: tuple[dict, ...]
+
+
+def guarded(item_id: str, origin: str | None, step: Callable[[], T]) -> T | Rejected:
+    """``step()``, or the rejection of the record it works on: its reason, or ``internal: Type``."""
+    try:
+        return step()
+    except ArticleRejected as exc:
+        logger.info("rejected %s: %s", item_id, exc.reason)
+        return Rejected(item_id, exc.reason, origin)
+    except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the batch
+        logger.error("%s: internal error, record rejected: %s: %s", item_id, type(exc).__name__, exc,
+                     exc_info=True)
+        return Rejected(item_id, f"internal: {type(exc).__name__}", origin)
+
+
+def clean_stream(items: Iterable[Article | Rejected], *, settings: Settings) -> Iterator[Cleaned | Rejected]:
+    """Clean each article into its documents, in input order; rejections pass through."""
+    for item in items:
+        yield item if isinstance(item, Rejected) else _clean_one(item, settings)
+
+
+def _clean_one(article: Article, settings: Settings) -> Cleaned | Rejected:
+    "One article cleaned; an undated page dated from its own photo caption."
+    return guarded(article.id, article.origin, lambda: Cleaned(
+        article, tuple(dates.date_undated_page(clean.clean_article(article, settings=settings)))))
+
+
+def split_outcomes(outcomes: Iterable[Coded | Rejected]) -> tuple[list[Article], list[Rejected], list[Event]]:
+    "The cleaned documents, rejections and events of a stream of outcomes, as a store writes them."
+    articles: list[Article] = []
+    rejected: list[Rejected] = []
+    events: list[Event] = []
+    for outcome in outcomes:
+        if isinstance(outcome, Coded):
+            for doc, coded in outcome.documents:
+                articles.append(doc)
+                events.extend(coded)
+        else:
+            rejected.append(outcome)
+    return articles, rejected, events
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    "Lists of up to ``size`` items, in order."
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class Coder:
+    """Everything coding needs, loaded once per process, and the runs over it."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.nlp = load_pipeline(settings.spacy_model)
+        # the built dictionaries come from the disk cache when their files are unchanged (coding/cache.py)
+        self.lexicon = Lexicon.load(settings.data_path, cache_dir=settings.cache_dir)
+        self.dictionary = ActorDictionary.load(settings.data_path, cache_dir=settings.cache_dir)
+        self.ontology = Ontology.load(settings.data_path)
+        self.gazetteer = geo.Gazetteer.load(settings.data_path, cache_dir=settings.cache_dir)
+        self.version = coder_version(settings.data_path)
+
+    @classmethod
+    def load(cls, settings: Settings) -> Coder:
+        "Build a coder from the settings built once at startup."
+        return cls(settings)
+
+    # ---- runs ---------------------------------------------------------------
+    def code_stream(self, items: Iterable[Article | Rejected]) -> Iterator[Coded | Rejected]:
+        """Clean, parse and code articles in input order; rejections pass through."""
+        for chunk in _chunks(items, _CHUNK_DOCS):
+            yield from self._code_chunk(chunk)
+
+    def code_article(self, article: Article) -> Coded | Rejected:
+        """Clean and code one article."""
+        (outcome,) = self._code_chunk([article])
+        return outcome
+
+    def code_text(self, text: str, *, published: dt.date | None = None, doc_id: str = "doc",
+                  title: str | None = None, kind: str = "article") -> list[Event]:
+        """Code a string as one already-clean document (no page segmentation)."""
+        article = Article(id=doc_id, text=text, title=title, published=published)
+        events = self._code_document(article, _parsed_of(self._parse([article]), doc_id))
+        return [e if e.doc_kind == kind else replace(e, doc_kind=kind) for e in events]
+
+    def code_stored(self, doc: Article) -> list[Event]:
+        "The events of one stored (already clean) document, as ingest coded it."
+        return self.code_text(doc.text, published=doc.published, doc_id=doc.id, title=doc.title, kind=doc.kind)
+
+    def places_stream(self, items: Iterable[Article | Rejected]) -> Iterator[Placed | Rejected]:
+        """Every place mention of each document, resolved; rejections pass through."""
+        for chunk in _chunks(self._place_documents(items), _CHUNK_DOCS):
+            documents = [d for d in chunk if not isinstance(d, Rejected)]
+            parsed = self._parse(documents)
+            for doc in chunk:
+                if isinstance(doc, Rejected):
+                    yield doc
+                    continue
+                records = guarded(doc.id, doc.origin, lambda: geo.mention_records(
+                    doc.id, _parsed_of(parsed, doc.id), self.gazetteer))
+                yield records if isinstance(records, Rejected) else Placed(doc, tuple(records))
+
+    def places_text(self, text_or_article: str | Article) -> list[dict]:
+        """Every place mention of a text (or an Article's text as given), one dict each (GET /places)."""
+        article = (text_or_article if isinstance(text_or_article, Article)
+                   else Article(id="doc", text=text_or_article))
+        return [r for p in self.places_stream([article]) if isinstance(p, Placed) for r in p.records]
+
+    def parse_texts(self, texts: Iterable[str]) -> Iterator[Doc]:
+        "Bare parses of texts, in order (the dates evaluation asks sentences of them)."
+        return self.nlp.pipe(texts, batch_size=self.settings.batch_size)
+
+    # ---- stages -------------------------------------------------------------
+    def _place_documents(self, items: Iterable[Article | Rejected]) -> Iterator[Article | Rejected]:
+        "The texts whose mentions `places` lists (titles left out: offsets refer to the text)."
+        for item in items:
+            if isinstance(item, Rejected):
+                yield item
+            elif item.html is None and (item.origin is None or item.origin == "api"
+                                        or _GIVEN_TEXT.search(item.origin)):
+                yield replace(item, title=None)
+            else:
+                cleaned = _clean_one(item, self.settings)
+                if isinstance(cleaned, Rejected):
+                    yield cleaned
+                else:
+                    yield from (replace(doc, title=None) for doc in cleaned.documents)
+
+    def _parse(self, documents: list[Article]) -> dict[str, list[tuple[Paragraph, Doc]] | _ParseFailed]:
+        """The parsed paragraphs of each document, all parsed in one ``nlp.pipe``.
+
+        When the batch fails, each document is parsed alone, so that the one that breaks the
+        parser is the only one left without a parse (coding it then rejects it alone).
+        """
+        paragraphs = [p for doc in documents for p in split_paragraphs(doc)]
+        by_doc: dict[str, list[tuple[Paragraph, Doc]] | _ParseFailed] = {}
+        try:
+            for paragraph, doc in parse_paragraphs(self.nlp, paragraphs, settings=self.settings):
+                by_doc.setdefault(paragraph.doc_id, []).append((paragraph, doc))  # type: ignore[union-attr]
+            return by_doc
+        except Exception as exc:  # noqa: BLE001 - isolate the document that broke the batch
+            if len(documents) == 1:
+                logger.error("%s: parse failed: %s: %s", documents[0].id, type(exc).__name__, exc)
+                return {documents[0].id: _ParseFailed(exc)}
+            logger.warning("a parse batch of %d documents failed; parsing them one by one", len(documents))
+        by_doc = {}
+        for document in documents:
+            by_doc.update(self._parse([document]))
+        return by_doc
+
+    def _code_chunk(self, chunk: list[Article | Rejected]) -> list[Coded | Rejected]:
+        "Clean every article of a chunk, parse all their paragraphs in one pipe, then code."
+        cleaned = list(clean_stream(chunk, settings=self.settings))
+        documents = [doc for entry in cleaned if isinstance(entry, Cleaned) for doc in entry.documents]
+        parsed = self._parse(documents)
+        out: list[Coded | Rejected] = []
+        for entry in cleaned:
+            if isinstance(entry, Rejected):
+                out.append(entry)
+                continue
+            article = entry.article
+            out.append(guarded(article.id, article.origin, lambda: Coded(article, tuple(
+                (doc, tuple(self._code_document(doc, _parsed_of(parsed, doc.id))))
+                for doc in entry.documents))))
+        return out
+
+    def _code_document(self, article: Article, parsed: list[tuple[Paragraph, Doc]]) -> list[Event]:
+        "Events of one cleaned document from its parsed paragraphs."
+        when = article.published
+        context = geo.build_context((doc for _, doc in parsed), self.gazetteer)
+        recent: list = []  # the sentences before this one; pronouns reach back a few of them
+
+        def previous() -> list[Actor]:
+            "Actors of the recent sentences, found only when a pronoun asks (memoized per sentence)."
+            out: list[Actor] = []
+            for sent in recent:
+                out.extend(find_actor_mentions(sent, self.dictionary, when=when))
+            return out[-20:]
+
+        events: dict[str, Event] = {}
+        for paragraph, doc in parsed:
+            for sent in doc.sents:
+                if len(sent) > self.settings.max_sentence_tokens:
+                    logger.info("%s: sentence of %d tokens not coded", article.id, len(sent))
+                    continue
+                extractions = extract_events(sent, lexicon=self.lexicon, dictionary=self.dictionary,
+                                             when=when, headline=paragraph.section == "title",
+                                             previous=previous)
+                triggers = frozenset(e.trigger.i for e in extractions)
+                for ext in extractions:
+                    if ext.confidence < self.settings.min_confidence:
+                        continue
+                    event = self._finish(article, paragraph, sent, ext, context,
+                                         others=triggers - {ext.trigger.i})
+                    events.setdefault(event.event_id, event)
+                recent.append(sent)
+                del recent[:-3]
+        return list(events.values())
+
+    def _finish(self, article: Article, paragraph: Paragraph, sent, ext: Extraction,
+                context: geo.DocContext, *, others: frozenset[int] = frozenset()) -> Event:
+        "Attach date, place, parties' countries, codes and ids to one extraction, in that order."
+        headline = paragraph.section == "title"
+        when, precision = dates.resolve_date(sent, ext.trigger, article.published, others=others)
+        place = geo.locate_event(sent, ext.trigger, self.gazetteer, context=context)
+        if place is not None and not geo.plausible_place(place, ext.actor, sent, headline=headline):
+            place = None
+        meaning = ext.meaning
+        actor, recipient = parties.fill_countries(ext.actor, ext.recipient, event_type=meaning.event_type,
+                                                  place=place, context=context)
+        mode = self.ontology.mode_at_place(meaning.event_type, meaning.mode,
+                                           place_country=place.country if place else None,
+                                           parties=(actor.code, recipient.code if recipient else None))
+        cameo = meaning.cameo or self.ontology.cameo_for(meaning.event_type, mode)
+        start = paragraph.start + sent.start_char
+        end = paragraph.start + sent.end_char
+        return Event(
+            event_id=event_id(article.id, paragraph.section, start, end, meaning.event_type, actor, recipient),
+            doc_id=article.id, event_type=meaning.event_type, mode=mode, contexts=meaning.contexts,
+            actor=actor, recipient=recipient, date=when, date_precision=precision, location=place,
+            sentence=sent.text, sentence_start=start, sentence_end=end, section=paragraph.section,
+            trigger=ext.trigger_text, negated=ext.negated, hypothetical=ext.hypothetical,
+            confidence=ext.confidence, quad_class=self.ontology.quad_class(meaning.event_type),
+            cameo=cameo, score=self.ontology.score(meaning.event_type, mode, cameo=cameo),
+            coder_version=self.version, doc_kind=article.kind,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _ParseFailed:
+    """The parse of a document that broke the parser: coding it raises the parser's error."""
+
+    exc: Exception
+
+
+def _parsed_of(parsed: dict, doc_id: str) -> list[tuple[Paragraph, Doc]]:
+    "A document's parsed paragraphs; raises the parser's error when its parse failed."
+    found = parsed.get(doc_id, [])
+    if isinstance(found, _ParseFailed):
+        raise found.exc
+    return found
+
+
+class SharedCoder:
+    """The coder a server shares between requests: built from the served settings on first use.
+
+        coding = SharedCoder(settings)            # nothing loaded yet
+        articles, rejected, events = coding.code_records([{"id": "a", "text": "..."}])
+        records = coding.places(Article(id="a", text="..."))
+    """
+
+    def __init__(self, settings: Settings, *, coder: Coder | None = None):
+        self.settings = settings
+        self._coder = coder
+        self._lock = threading.Lock()
+
+    def coder(self) -> Coder:
+        "The Coder, loaded once (the first caller waits for the model)."
+        with self._lock:
+            if self._coder is None:
+                self._coder = Coder.load(self.settings)
+            return self._coder
+
+    def code_records(self, records: list[dict]) -> tuple[list[Article], list[Rejected], list[Event]]:
+        "Code records of the contract's document shape, as ingest stores them."
+        items = [article_from_record(r, origin="api") for r in records]
+        return split_outcomes(self.coder().code_stream(items))
+
+    def places(self, article: Article) -> list[dict]:
+        "Every place mention of a document's text, resolved."
+        return self.coder().places_text(article)
