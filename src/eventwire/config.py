@@ -35,6 +35,7 @@ class Settings:
     min_confidence: float
     dedup_days: int
     dedup_km: float
+    document_timeout: float
     data_dir: str
     cache_dir: str  # built dictionaries and gazetteer (coding/cache.py): "" the default place, "off" none
 

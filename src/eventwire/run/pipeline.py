@@ -50,6 +50,11 @@ _CHUNK_DOCS = 32
 _GIVEN_TEXT = re.compile(r"\.jsonl(?:\.gz)?:\d+$")
 
 T = TypeVar("T")
+StageHook = Callable[[str, int, int], None]  # (stage, article index, weight): see Coder.code_stream
+
+
+def _no_stage(stage: str, index: int, weight: int) -> None:
+    "No one listens to the stages."
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +93,9 @@ def clean_stream(items: Iterable[Article | Rejected], *, settings: Settings) -> 
 
 
 def _clean_one(article: Article, settings: Settings) -> Cleaned | Rejected:
-    "One article cleaned; an undated page dated from its own photo caption."
-    return guarded(article.id, article.origin, lambda: Cleaned(
-        article, tuple(dates.date_undated_page(clean.clean_article(article, settings=settings)))))
+    "One article cleaned into its documents (the text stage alone)."
+    return guarded(article.id, article.origin,
+                   lambda: Cleaned(article, tuple(clean.clean_article(article, settings=settings))))
 
 
 def split_outcomes(outcomes: Iterable[Coded | Rejected]) -> tuple[list[Article], list[Rejected], list[Event]]:
@@ -139,10 +144,17 @@ class Coder:
         return cls(settings)
 
     # ---- runs ---------------------------------------------------------------
-    def code_stream(self, items: Iterable[Article | Rejected]) -> Iterator[Coded | Rejected]:
-        """Clean, parse and code articles in input order; rejections pass through."""
+    def code_stream(self, items: Iterable[Article | Rejected], *,
+                    on_stage: StageHook | None = None) -> Iterator[Coded | Rejected]:
+        """Clean, parse and code articles in input order; rejections pass through.
+
+        ``on_stage(stage, index, weight)`` is called as each stage starts: ``clean`` and ``code``
+        with the article's index in ``items``, ``parse`` with the first index of the chunk parsed
+        and the number of articles in it (the worker pool's watchdog listens)."""
+        offset = 0
         for chunk in _chunks(items, _CHUNK_DOCS):
-            yield from self._code_chunk(chunk)
+            yield from self._code_chunk(chunk, on_stage=on_stage, offset=offset)
+            offset += len(chunk)
 
     def code_article(self, article: Article) -> Coded | Rejected:
         """Clean and code one article."""
@@ -221,16 +233,31 @@ class Coder:
             by_doc.update(self._parse([document]))
         return by_doc
 
-    def _code_chunk(self, chunk: list[Article | Rejected]) -> list[Coded | Rejected]:
+    def _clean_dated(self, article: Article) -> Cleaned | Rejected:
+        "Cleaning for coding: an undated page takes its date from its own photo caption (coding.dates)."
+        cleaned = _clean_one(article, self.settings)
+        if isinstance(cleaned, Rejected):
+            return cleaned
+        return guarded(article.id, article.origin, lambda: replace(
+            cleaned, documents=tuple(dates.date_undated_page(list(cleaned.documents)))))
+
+    def _code_chunk(self, chunk: list[Article | Rejected], *, on_stage: StageHook | None = None,
+                    offset: int = 0) -> list[Coded | Rejected]:
         "Clean every article of a chunk, parse all their paragraphs in one pipe, then code."
-        cleaned = list(clean_stream(chunk, settings=self.settings))
+        stage = on_stage or _no_stage
+        cleaned = []
+        for k, item in enumerate(chunk):
+            stage("clean", offset + k, 1)
+            cleaned.append(item if isinstance(item, Rejected) else self._clean_dated(item))
         documents = [doc for entry in cleaned if isinstance(entry, Cleaned) for doc in entry.documents]
+        stage("parse", offset, len(chunk))
         parsed = self._parse(documents)
         out: list[Coded | Rejected] = []
-        for entry in cleaned:
+        for k, entry in enumerate(cleaned):
             if isinstance(entry, Rejected):
                 out.append(entry)
                 continue
+            stage("code", offset + k, 1)
             article = entry.article
             out.append(guarded(article.id, article.origin, lambda: Coded(article, tuple(
                 (doc, tuple(self._code_document(doc, _parsed_of(parsed, doc.id))))

@@ -5,6 +5,14 @@
 Chunks of articles go to workers in a bounded window of tasks, collected in order, so ``--workers``
 never changes the output. Small inputs are coded in-process: starting a worker costs a model load.
 Importing this module does not import spaCy: the parent of a pool never codes.
+
+A time budget per document (``Settings.document_timeout`` seconds): each worker reports every stage
+it starts (cleaning article i, parsing the chunk, coding article i). When a stage outlives its
+budget (the parse of a chunk gets the budget once per article), the parent kills the worker and
+starts a fresh one; the article being cleaned or coded is rejected with reason ``timeout`` and the
+rest of its chunk is coded again; a chunk whose parse stalled is coded again one article at a time,
+which finds the article to reject. A worker that dies (killed, out of memory) is handled the same
+way, its article rejected as ``internal: worker died``.
 """
 from __future__ import annotations
 
@@ -12,7 +20,10 @@ import collections
 import itertools
 import logging
 import multiprocessing as mp
-from typing import TYPE_CHECKING, Iterable, Iterator
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..config import Settings
 from ..records import Article, Coded, Rejected
@@ -37,18 +48,180 @@ def code_parallel(items: Iterable[Article | Rejected], *, settings: Settings, wo
         local = coder or load_coder(settings)
         yield from local.code_stream(itertools.chain(head, items))
         return
-    chunks = chunked(itertools.chain(head, items), _CHUNK)
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(workers, initializer=init_worker, initargs=(settings,)) as pool:
-        # A bounded window of tasks, not imap: imap's feeder thread reads the whole input
-        # ahead into memory, which a stream of millions of articles cannot afford.
-        pending: collections.deque = collections.deque()
+    with _Pool(settings, size=workers) as pool:
+        yield from pool.code(chunked(itertools.chain(head, items), _CHUNK))
+
+
+@dataclass
+class _Task:
+    """One chunk of input in its place in the output order; split into parts when its parse stalled."""
+
+    items: list
+    outcomes: list | None = None
+    parts: list[_Task] = field(default_factory=list)
+
+    def done(self) -> bool:
+        "Whether every outcome of the chunk is known."
+        return self.outcomes is not None or bool(self.parts) and all(p.done() for p in self.parts)
+
+    def results(self) -> list:
+        "The chunk's outcomes (Coded | Rejected), in input order."
+        if self.outcomes is not None:
+            return self.outcomes
+        return [o for part in self.parts for o in part.results()]
+
+
+class _Worker:
+    """One worker process, its pipe, the tasks sent to it in order and the deadline of its stage."""
+
+    def __init__(self, ctx, settings: Settings, loader: Callable[[Settings], Coder]):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, settings, loader), daemon=True)
+        self.process.start()
+        child.close()
+        self.queue: collections.deque[_Task] = collections.deque()
+        self.stage: tuple[str, int] | None = None  # (stage, article index) of the first task
+        self.deadline: float | None = None
+
+    def send(self, task: _Task) -> None:
+        "Queue a task on this worker."
+        self.queue.append(task)
+        self.conn.send(task.items)
+
+    def stop(self, *, kill: bool = False) -> None:
+        "End the process: politely, or at once."
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        self.process.join(timeout=None if kill else 10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class _Pool:
+    """Worker processes with a watchdog: a stuck document costs itself, never the run."""
+
+    def __init__(self, settings: Settings, *, size: int, loader: Callable[[Settings], Coder] | None = None):
+        self.settings = settings
+        self.loader = loader or load_coder  # a module-level function: it travels to the workers by name
+        self.ctx = mp.get_context("spawn")
+        self.workers = [_Worker(self.ctx, settings, self.loader) for _ in range(size)]
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for worker in self.workers:
+            worker.stop(kill=exc[0] is not None)
+
+    def code(self, chunks: Iterator[list]) -> Iterator[Coded | Rejected]:
+        """The outcomes of every chunk, in order, keeping at most ``_IN_FLIGHT`` tasks per worker."""
+        pending: collections.deque[_Task] = collections.deque()
         for chunk in chunks:
-            pending.append((chunk, pool.apply_async(_code_chunk, (chunk,))))
-            if len(pending) >= workers * _IN_FLIGHT:
-                yield from _rejoin(*pending.popleft())
+            task = _Task(chunk)
+            pending.append(task)
+            self._least_busy().send(task)
+            while len(pending) >= len(self.workers) * _IN_FLIGHT:
+                yield from self._drain(pending)
         while pending:
-            yield from _rejoin(*pending.popleft())
+            yield from self._drain(pending)
+
+    def _least_busy(self) -> _Worker:
+        "The worker with the fewest queued tasks."
+        return min(self.workers, key=lambda w: len(w.queue))
+
+    def _drain(self, pending: collections.deque[_Task]) -> Iterator[Coded | Rejected]:
+        "Wait for messages until the oldest task is done; yield the done tasks at the head, in order."
+        while not pending[0].done():
+            self._step()
+        while pending and pending[0].done():
+            task = pending.popleft()
+            for item, outcome in zip(task.items, task.results(), strict=True):
+                yield outcome if isinstance(outcome, Rejected) else Coded(item, outcome)
+
+    def _step(self) -> None:
+        "Handle one round of worker messages, or the expiry of the earliest deadline."
+        now = time.monotonic()
+        deadlines = [w.deadline for w in self.workers if w.deadline is not None]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        ready = wait([w.conn for w in self.workers if w.queue], timeout=timeout)
+        for worker in [w for w in self.workers if w.conn in ready]:
+            try:
+                self._receive(worker, worker.conn.recv())
+            except (EOFError, OSError):
+                self._replace(worker, reason="internal: worker died")
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.deadline is not None and worker.deadline <= now:
+                self._replace(worker, reason="timeout")
+
+    def _receive(self, worker: _Worker, message: tuple) -> None:
+        "A stage started, a task finished, or the worker could not code at all."
+        kind = message[0]
+        if kind == "stage":
+            _, stage, index, weight = message
+            worker.stage = (stage, index)
+            worker.deadline = time.monotonic() + self.settings.document_timeout * max(1, weight)
+        elif kind == "done":
+            task = worker.queue.popleft()
+            task.outcomes = message[1]
+            worker.stage = worker.deadline = None
+        else:  # "error": the worker cannot code (a missing model): the run cannot go on
+            raise message[1]
+
+    def _replace(self, worker: _Worker, *, reason: str) -> None:
+        "Kill a stuck or dead worker, start a fresh one, and send its tasks again without the culprit."
+        stage, queue = worker.stage, list(worker.queue)
+        worker.stop(kill=True)
+        fresh = _Worker(self.ctx, self.settings, self.loader)
+        self.workers[self.workers.index(worker)] = fresh
+        if not queue:
+            return
+        first, rest = queue[0], queue[1:]
+        if stage is not None and stage[0] != "parse":
+            item = first.items[stage[1]]
+            logger.warning("%s: %s while %s; rejected", getattr(item, "id", "?"), reason,
+                           "cleaning" if stage[0] == "clean" else "coding")
+            first.items = list(first.items)
+            first.items[stage[1]] = Rejected(item.id, reason, item.origin)
+            fresh.send(first)
+        elif len(first.items) == 1:
+            item = first.items[0]
+            logger.warning("%s: %s while parsing; rejected", getattr(item, "id", "?"), reason)
+            first.outcomes = [item if isinstance(item, Rejected) else Rejected(item.id, reason, item.origin)]
+        else:
+            logger.warning("a chunk of %d articles stalled (%s) while parsing: coding them one by one",
+                           len(first.items), reason)
+            first.parts = [_Task([item]) for item in first.items]
+            for part in first.parts:
+                fresh.send(part)
+        for task in rest:
+            fresh.send(task)
+
+
+def _serve(conn, settings: Settings, loader: Callable[[Settings], Coder]) -> None:
+    "A worker process: load the coder, then code each chunk received, reporting every stage it starts."
+    coder, error = None, None
+    try:
+        coder = loader(settings)
+    except Exception as exc:  # noqa: BLE001 - sent to the parent, which stops the run with it
+        error = exc
+
+    def report(stage: str, index: int, weight: int = 1) -> None:
+        conn.send(("stage", stage, index, weight))
+
+    while (items := conn.recv()) is not None:
+        if error is not None:
+            conn.send(("error", error))
+            continue
+        outcomes = coder.code_stream(items, on_stage=report)
+        conn.send(("done", [o if isinstance(o, Rejected) else o.documents for o in outcomes]))
 
 
 def chunked(items: Iterator, size: int) -> Iterator[list]:
@@ -82,16 +255,5 @@ def worker_coder() -> Coder:
     return _coder
 
 
-def _code_chunk(chunk: list[Article | Rejected]) -> list[tuple | Rejected]:
-    """Code one chunk in a worker: each outcome's documents, or its rejection. Not the input
-    articles, which the parent holds: a third of what a chunk of JSONL records sent back."""
-    return [outcome if isinstance(outcome, Rejected) else outcome.documents
-            for outcome in worker_coder().code_stream(chunk)]
-
-
-def _rejoin(chunk: list[Article | Rejected], result) -> Iterator[Coded | Rejected]:
-    "The outcomes of a chunk, from what its worker sent back (one per item, in order)."
-    for item, outcome in zip(chunk, result.get(), strict=True):
-        yield outcome if isinstance(outcome, Rejected) else Coded(item, outcome)
 
 
