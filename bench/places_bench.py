@@ -15,7 +15,7 @@ import platform
 import time
 from pathlib import Path
 
-from eventwire.coding.geo import gazetteer as geo
+from eventwire.coding import geo
 from eventwire.coding.nlp import parse_paragraphs, split_paragraphs
 from eventwire.run.pipeline import Coder
 from eventwire.records import Article

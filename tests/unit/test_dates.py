@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from spacy.tokens import Doc
 
 from eventwire.coding import dates
 from eventwire.text import datelines
@@ -66,13 +64,12 @@ def test_dates_past_event_never_after_publication(nlp):
     assert got == (PUB, "publication")
 
 
-def test_dates_hand_built_doc_without_model():
-    nlp = spacy.blank("en")
+def test_dates_hand_built_doc_without_model(make_doc):
     words = ["Troops", "shelled", "the", "city", "on", "Friday", "."]
-    doc = Doc(nlp.vocab, words=words, heads=[1, 1, 3, 1, 1, 4, 1],
-              deps=["nsubj", "ROOT", "det", "dobj", "prep", "pobj", "punct"],
-              tags=["NNS", "VBD", "DT", "NN", "IN", "NNP", "."],
-              pos=["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN", "PUNCT"])
+    doc = make_doc(words, heads=[1, 1, 3, 1, 1, 4, 1],
+                   deps=["nsubj", "ROOT", "det", "dobj", "prep", "pobj", "punct"],
+                   tags=["NNS", "VBD", "DT", "NN", "IN", "NNP", "."],
+                   pos=["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN", "PUNCT"])
     assert dates.resolve_date(doc[:], doc[1], PUB) == (dt.date(2024, 8, 9), "day")
 
 
@@ -102,9 +99,8 @@ def test_dates_date_from_url(url, expected):
 @given(published=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)),
        phrase=st.sampled_from(["on Monday", "on Sunday", "last Friday", "yesterday", "two weeks ago",
                                "last month", "last year", "on Jan. 6", "on December 31", "earlier this month"]))
-def test_dates_never_after_publication_for_past_events(published, phrase):
-    nlp = spacy.blank("en")
+def test_dates_never_after_publication_for_past_events(make_doc, published, phrase):
     words = ["Troops", "attacked", "the", "town", *phrase.split(), "."]
-    doc = Doc(nlp.vocab, words=words, tags=["NNS", "VBD", "DT", "NN"] + ["NN"] * (len(words) - 4))
+    doc = make_doc(words, tags=["NNS", "VBD", "DT", "NN"] + ["NN"] * (len(words) - 4))
     when, _ = dates.resolve_date(doc[:], doc[1], published)
     assert when is not None and when <= published

@@ -1,13 +1,10 @@
-"""Unit tests for eventwire.coding.geo.gazetteer: the offline gazetteer, place mentions and event locations."""
+"""Unit tests for eventwire.coding.geo: the offline gazetteer, place mentions and event locations."""
 
 from __future__ import annotations
 
-
 import pytest
-import spacy
-from spacy.tokens import Doc
 
-from eventwire.coding.geo import gazetteer as geo
+from eventwire.coding import geo
 from eventwire.config import DATA_DIR
 
 
@@ -92,11 +89,10 @@ def test_geo_find_places_skips_metonyms(nlp, gazetteer):
     assert doc.text[place.start:place.end] == "Tehran"
 
 
-def test_geo_metonym_hand_built_doc(gazetteer):
-    nlp = spacy.blank("en")
-    doc = Doc(nlp.vocab, words=["Moscow", "warned", "Kyiv", "."], heads=[1, 1, 1, 1],
-              deps=["nsubj", "ROOT", "dobj", "punct"], pos=["PROPN", "VERB", "PROPN", "PUNCT"],
-              lemmas=["Moscow", "warn", "Kyiv", "."], ents=["B-GPE", "O", "B-GPE", "O"])
+def test_geo_metonym_hand_built_doc(make_doc, gazetteer):
+    doc = make_doc(["Moscow", "warned", "Kyiv", "."], heads=[1, 1, 1, 1],
+                   deps=["nsubj", "ROOT", "dobj", "punct"], pos=["PROPN", "VERB", "PROPN", "PUNCT"],
+                   lemmas=["Moscow", "warn", "Kyiv", "."], ents=["B-GPE", "O", "B-GPE", "O"])
     assert [p.name for p in geo.find_places(doc, gazetteer)] == ["Kyiv"]
     assert len(geo.find_places(doc, gazetteer, include_metonyms=True)) == 2
 

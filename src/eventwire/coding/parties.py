@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..records import Actor, Place
-from .geo.gazetteer import DocContext
+from .geo import DocContext
 
 # Event types that mostly happen inside one country: a role-only party ("activists",
 # "protesters", "police") of such an event shares the country of the other party.
