@@ -714,7 +714,7 @@ def _find_mentions(span: Span, dictionary: ActorDictionary, when: dt.date | None
             continue
         actor = resolve_actor(token, dictionary, when=when)
         if actor is not None and _is_place(token, actor, dictionary):
-            continue  # "protesters in Nairobi": a location, which geo.py codes
+            continue  # "protesters in Nairobi": a location, which coding/geo codes
         if actor is not None:
             found.append(actor)
     outer = [a for a in found
