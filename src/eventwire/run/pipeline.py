@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from ..coding import dates, parties
 from ..coding.actors import ActorDictionary, find_actor_mentions
-from ..coding.events.coder import Extraction, extract_events
+from ..coding.events import Extraction, extract_events
 from ..coding.geo import gazetteer as geo
 from ..coding.lexicon import Lexicon
 from ..coding.nlp import Paragraph, load_pipeline, parse_paragraphs, split_paragraphs
