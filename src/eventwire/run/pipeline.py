@@ -28,10 +28,9 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from spacy.tokens import Doc
 
-from ..coding import dates, parties
+from ..coding import dates, geo, parties
 from ..coding.actors import ActorDictionary, find_actor_mentions
-from ..coding.events.coder import Extraction, extract_events
-from ..coding import geo
+from ..coding.events import Extraction, extract_events
 from ..coding.lexicon import Lexicon
 from ..coding.nlp import Paragraph, load_pipeline, parse_paragraphs, split_paragraphs
 from ..coding.ontology import Ontology
