@@ -42,7 +42,6 @@ def _build_doc(words, *, vocab=None, spaces=None, **columns):
     """A spaCy ``Doc`` built by hand, no model: ``words`` plus any of ``Doc``'s own keyword columns
     (``heads`` as absolute indices, ``deps``, ``pos``, ``tags``, ``lemmas``, ``ents`` as IOB strings,
     ``sent_starts``). ``spaces`` default: a space after each word unless the next is punctuation."""
-    import spacy
     from spacy.tokens import Doc
 
     words = list(words)

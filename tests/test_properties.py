@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from eventwire.config import Settings
 from eventwire.text.reading import read_inputs
 from eventwire.run.pipeline import Coded
 from eventwire.records import Article, Rejected
