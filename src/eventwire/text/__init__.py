@@ -1,0 +1,2 @@
+"""The text layer: reading inputs (files, feeds, WARC, stdin), bytes to text, HTML to text, cleaning pages
+into documents, language, dates written on a page, near-duplicates. Imports nothing above records/config."""
