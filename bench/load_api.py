@@ -44,7 +44,7 @@ def build_store(samples: Path, db_path: str) -> list[dict]:
     from eventwire.text.reading import read_inputs
     from eventwire.run.pipeline import Coder, split_outcomes
     from eventwire.records import Article
-    from eventwire.store.core import Store
+    from eventwire.store import Store
 
     settings = Settings.load()
     coder = Coder.load(settings)

@@ -33,7 +33,7 @@ def sample_db(coder, samples_dir, settings, tmp_path_factory) -> str:
     "The repository's samples coded into a store."
     from eventwire.text.reading import read_inputs
     from eventwire.run.pipeline import split_outcomes
-    from eventwire.store.core import Store
+    from eventwire.store import Store
 
     articles, rejected, events = split_outcomes(coder.code_stream(read_inputs([samples_dir], settings=settings)))
     path = str(tmp_path_factory.mktemp("browser") / "samples.duckdb")

@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance  # noqa: E402
 
 from eventwire.serve.api import create_app  # noqa: E402
-from eventwire.store.core import Store  # noqa: E402
+from eventwire.store import Store  # noqa: E402
 
 from eventwire.records import Actor, Article, Event, Place  # noqa: E402
 

@@ -9,10 +9,10 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from eventwire.serve.api import STATIC_DIR, create_app
 from eventwire.errors import InputError
 from eventwire.records import Actor, Article, Event, Place, Rejected
-from eventwire.store.core import Store
+from eventwire.serve.api import STATIC_DIR, create_app
+from eventwire.store import Store
 
 VERSION = "eventwire test+0"
 ISR = Actor("Israel", "Israel", "ISR", "GOV")
@@ -319,7 +319,7 @@ def test_api_places_of_a_stored_document(tmp_path, coder):
     from eventwire.records import Article
     from eventwire.run.pipeline import SharedCoder
     from eventwire.serve.api import create_app
-    from eventwire.store.core import Store
+    from eventwire.store import Store
 
     db = str(tmp_path / "p.duckdb")
     with Store.open(db) as store:
@@ -329,3 +329,21 @@ def test_api_places_of_a_stored_document(tmp_path, coder):
     assert {p["country"] for p in places} == {"KEN"}
     assert {p["text"] for p in places} >= {"Nairobi", "Mombasa"}
     assert client.get("/places", params={"doc_id": "nope"}).status_code == 404
+
+
+def test_api_sorts_are_the_stores():
+    from typing import get_args
+
+    from eventwire.serve.models import EventSort
+    from eventwire.store import SORTS
+
+    assert get_args(EventSort) == SORTS
+
+
+def test_api_write_to_a_read_only_store_is_a_store_error(db_path, monkeypatch):
+    monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
+    with TestClient(create_app(db_path, token=TOKEN, coding=FAKE_CODING, read_only=True)) as c:
+        response = c.post("/documents", json={"id": "p1", "text": "Israel struck Hamas."},
+                          headers={"Authorization": f"Bearer {TOKEN}"})
+        assert response.status_code == 500 and response.json()["error"] == "StoreError"
+        assert c.get("/summary").json()["documents"] == 2

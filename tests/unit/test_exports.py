@@ -12,7 +12,7 @@ import pytest
 from eventwire.errors import InputError
 from eventwire.store.exports import GDELT_COLUMNS, export_events
 from eventwire.records import Actor, Article, Event, Place
-from eventwire.store.core import Store
+from eventwire.store import Store
 
 ISR = Actor("Israel", "Israel", "ISR", "GOV")
 HAMAS = Actor("Hamas", "Hamas", "PSE", "REB")

@@ -9,7 +9,7 @@ import pytest
 
 from eventwire.errors import InputError
 from eventwire.records import Actor, Article, Event, Place, Rejected
-from eventwire.store.core import Store, content_hash, encode_cursor
+from eventwire.store import Store, StoredInput, content_hash, encode_cursor
 
 VERSION = "eventwire test+0"
 ISR = Actor("Israel", "Israel", "ISR", "GOV")
@@ -56,6 +56,11 @@ def write_docs(store, specs):
             events.append(make_event(doc_id, text, **ev))
     store.write_batch(articles, [], events, coder_version=VERSION)
     return articles, events
+
+
+def _rows(store, sql):
+    "Dict rows of a raw query, through the store's public query runner."
+    return store.query_arrow(sql).read_all().to_pylist()
 
 
 def counts(store):
@@ -286,18 +291,16 @@ def test_store_actors_table_follows_rewrites(store):
         ("d3", "Israel struck Hamas again.", {}, {}),
     ])
     write_docs(store, [("d3", "The US struck Hamas.", {"actor": USA}, {})])  # d3 rewritten: ISR -> USA
-    rows = {r["code"]: r for r in store._rows("SELECT * FROM actors")}
+    rows = {r["code"]: r for r in _rows(store, "SELECT * FROM actors")}
     assert (rows["ISR"]["mentions"], rows["ISR"]["as_actor"]) == (1, 1)
     assert (rows["USA"]["mentions"], rows["USA"]["as_actor"], rows["USA"]["as_recipient"]) == (2, 1, 1)
     assert rows["PSE"]["sector"] == "REB" and rows["PSE"]["as_recipient"] == 2
-    before = store._rows("SELECT * FROM actors ORDER BY actor_key")
+    before = _rows(store, "SELECT * FROM actors ORDER BY actor_key")
     store.rebuild_actors()
-    assert store._rows("SELECT * FROM actors ORDER BY actor_key") == before
+    assert _rows(store, "SELECT * FROM actors ORDER BY actor_key") == before
 
 
 def test_store_runs_and_inputs(store):
-    from eventwire.store.core import StoredInput
-
     run = store.start_run(kind="ingest", coder_version="eventwire 0.1.0+abc123")
     a = make_article("page", "Israel struck Hamas.")
     b = make_article("page#caption", "Israel struck Hamas at night.")
@@ -311,7 +314,7 @@ def test_store_runs_and_inputs(store):
                       inputs=[StoredInput("page", "h2", ("page",))])
     assert store.known_doc_ids() == {"page"}
     assert counts(store)[2] == 1
-    (row,) = store._rows("SELECT * FROM runs")
+    (row,) = _rows(store, "SELECT * FROM runs")
     assert (row["run_id"], row["kind"], row["dictionary_hash"], row["documents"], row["events"]) == \
         (run, "ingest", "abc123", 3, 3)
     assert store.events()[0]["coder_version"] == VERSION  # the version on the mention
@@ -343,7 +346,7 @@ def test_store_migrates_schema_1(tmp_path):
     con.close()
     with Store.open(path) as s:
         write_docs(s, [("d1", "Israel struck Hamas.", {}, {})])
-        runs = s._rows("SELECT run_id, kind, events FROM runs ORDER BY run_id")
+        runs = _rows(s, "SELECT run_id, kind, events FROM runs ORDER BY run_id")
     assert runs == [{"run_id": 1, "kind": None, "events": 1}, {"run_id": 2, "kind": "write", "events": 1}]
 
 
@@ -361,8 +364,8 @@ def _tables(path) -> dict:
 
 
 def test_store_ingest_skips_unchanged_and_recode_keeps_event_ids(tmp_path, settings):
-    from eventwire.run.ingest import ingest_items, recode_store
     from eventwire.config import coder_version
+    from eventwire.run.ingest import ingest_items, recode_store
 
     db = str(tmp_path / "ew.duckdb")
     docs = [Article(id=f"d{i}", text=text, published=dt.date(2024, 8, i + 1), source="wire")
@@ -388,8 +391,90 @@ def test_store_ingest_skips_unchanged_and_recode_keeps_event_ids(tmp_path, setti
     assert recode_store(db, settings=settings)["documents"] == 1
     current = coder_version(settings.data_path)
     with Store.open(db, read_only=True) as s:
-        assert {r["coder_version"] for r in s._rows("SELECT coder_version FROM mentions")} == {current}
+        assert {r["coder_version"] for r in _rows(s, "SELECT coder_version FROM mentions")} == {current}
         assert s.unchanged_inputs(current).keys() == {"d0", "d1", "d2"}
-        kinds = [r["kind"] for r in s._rows("SELECT kind FROM runs ORDER BY run_id")]
+        kinds = [r["kind"] for r in _rows(s, "SELECT kind FROM runs ORDER BY run_id")]
     assert kinds == ["ingest", "ingest", "recode", "recode", "recode"]
     assert _tables(db) == before
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "most_reported", "most_negative"])
+def test_store_sorted_pages_cover_everything_once(store, sort):
+    specs = [(f"d{i}", f"Israel struck Hamas ({i}).",
+              {"date": None if i % 5 == 0 else dt.date(2024, 8, 1) + dt.timedelta(days=3 * (i % 4)),
+               "score": None if i % 3 == 0 else -float(i % 4), "actor": Actor(f"A{i}", f"A{i}", None, "GOV")}, {})
+             for i in range(11)]
+    write_docs(store, specs)
+    everything = store.events(limit=None, sort=sort)
+    pages, cursor = [], None
+    while True:
+        page = store.events(limit=4, cursor=cursor, sort=sort)
+        pages += page
+        if len(page) < 4:
+            break
+        cursor = encode_cursor(page[-1], sort=sort)
+    assert pages == everything and len(everything) == 11
+    if sort == "oldest":
+        assert [r["date"] for r in everything][-2:] == [None, None]  # undated last, as in newest
+
+
+def test_store_cursor_belongs_to_its_sort_and_sort_is_checked(store):
+    write_docs(store, [("d1", "Israel struck Hamas.", {}, {}),
+                       ("d2", "Israel hit Hamas.", {"date": dt.date(2024, 9, 1)}, {})])
+    (first,) = store.events(limit=1)
+    with pytest.raises(InputError, match="sort=oldest"):
+        store.events(sort="oldest", cursor=encode_cursor(first))
+    with pytest.raises(InputError, match="invalid cursor"):
+        store.events(cursor=encode_cursor(first, sort="most_reported"))
+    with pytest.raises(InputError, match="sort must be one of"):
+        store.events(sort="random")
+
+
+def test_store_map_points_country_counts_and_trend_counts(store):
+    write_docs(store, [
+        ("d1", "Israel struck Hamas in Gaza.", {}, {}),
+        ("d2", "China met the US.", {"actor": CHN, "recipient": USA, "event_type": "CONSULT", "quad_class": 1,
+                                     "location": Place("Beijing", "Beijing", "CHN"), "date": dt.date(2024, 8, 20)}, {}),
+    ])
+    (point,) = store.map_points()  # only located events are points
+    assert (point["actor"], point["recipient"], point["lat"], point["lon"]) == ("ISR", "PSE", 31.5, 34.47)
+    assert store.map_points(either="china") == []
+    counts = {row["country"]: (row["events"], row["quad1"], row["quad4"]) for row in store.country_counts()}
+    assert counts == {"PSE": (1, 0, 1), "CHN": (1, 1, 0)}
+    assert [row["country"] for row in store.country_counts(event_type="consult")] == ["CHN"]
+    trends = store.trend_counts(weeks=1, baseline_weeks=4)
+    assert trends["as_of"] == dt.date(2024, 8, 20)  # the latest asserted event, of any quad class
+    assert trends["countries"] == [{"unit": "PSE", "week": 2, "n": 1}]  # conflict events only
+    assert trends["dyads"] == [{"unit": "ISR > PSE", "actor": "ISR", "recipient": "PSE", "week": 2, "n": 1}]
+    with Store.open(":memory:") as empty:
+        assert empty.trend_counts(weeks=4, baseline_weeks=12) == {"as_of": None, "countries": [], "dyads": []}
+
+
+def test_store_open_says_why_and_what_to_do(tmp_path):
+    import subprocess
+    import sys
+
+    from eventwire.errors import StoreError
+
+    not_duckdb = tmp_path / "notes.duckdb"
+    not_duckdb.write_text("these are notes, not a database\n" * 200)
+    with pytest.raises(StoreError, match="not a DuckDB database"):
+        Store.open(str(not_duckdb))
+    with pytest.raises(StoreError, match="no store there.*eventwire ingest"):
+        Store.open(str(tmp_path / "missing.duckdb"), read_only=True)
+    held = tmp_path / "held.duckdb"
+    Store.open(str(held)).close()
+    script = f"import duckdb, sys; con = duckdb.connect({str(held)!r}); print('ready', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError, match=rf"another process \(PID {holder.pid}\) holds it.*stop it"):
+            Store.open(str(held))
+        with pytest.raises(StoreError, match=rf"PID {holder.pid}\) is writing to it.*stop it"):
+            Store.open(str(held), read_only=True)
+    finally:
+        holder.communicate("")
+    with Store.open(str(held), read_only=True) as s:  # free again
+        assert s.events() == []
+        with pytest.raises(StoreError, match="cannot write to store"):
+            write_docs(s, [("d1", "Israel struck Hamas.", {}, {})])

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 from ..config import Settings, coder_version
 from ..records import Article, Rejected
-from ..store.core import Store, StoredInput, input_hash
+from ..store import Store, StoredInput, input_hash
 from ..text.dedup import DuplicateIndex
 from . import pool
 from .pool import chunked, code_parallel
