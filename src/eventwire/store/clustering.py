@@ -1,25 +1,39 @@
-"""Mentions into events: which stored mentions report one event, and the events table rows.
+"""Mentions into events: which stored mentions report one real-world event, and the events table rows.
 
-INTERFACE:
+INTERFACE (inside the writer's transaction):
 
     dyad_key(event_type, actor_code, actor_name, recipient_code, recipient_name) -> str
-    recompute_events(con, touched, *, stale, dedup_days, dedup_km)
-        # inside the writer's transaction: re-cluster the mentions near each touched
-        # (dyad_key, date), rewrite their events, drop ``stale`` event ids
+    assign_events(con, rows, *, dedup_days, dedup_km) -> set[str]
+        # each new mentions row (in arrival order) gets its ``event_id``: the compatible open
+        # event of its window, else a new event named after the mention; returns the events touched
+    rebuild_events(con, event_ids)
+        # rewrite the rows of these events from their mentions (dropping events left with none)
 
-Deduplication: mentions with the same ``dyad_key`` (event type + actor code/name + recipient
-code/name) are clustered greedily in (date, mention_id) order; a mention joins the first
-open cluster whose every member is within ``dedup_days`` of it and at a compatible place
-(both have coordinates: within ``dedup_km``; else the same country; a missing place is
-compatible with any). After each batch the clusters of every dyad the batch touched are
-recomputed from scratch, so the result depends only on what is stored, never on the order
-of batches, and re-ingesting keeps event ids stable: an event keeps its id when new mentions
-join it; a new event takes the smallest free mention id of its cluster.
+One real-world event, one row. A new mention joins an event when (``compatible``):
+- the event type is the same;
+- the dates match: within ``dedup_days``, or the coarser date's period (week, month, year)
+  holds the other; undated joins only undated;
+- the dyads are compatible, side by side (actor with actor, recipient with recipient): the same
+  code, or one the parent of the other (SOM and SOM+MIL: a code without a sector is the parent of
+  the same code with one), or one side missing; codeless parties compare by name. At least one side
+  must agree on something present in both: two mentions that share only missing sides are not
+  merged;
+- the places agree (both with coordinates: within ``dedup_km``; else the same country; else the
+  same place name) or one is missing.
+
+A mention is compared with each candidate event's representative (its root: the most confident
+asserted mention, ties to the smallest id), never with all its members, and candidates come from
+the events of the mention's type whose actor or recipient shares its country code, within the date
+window: the cost of a batch follows the batch, not the story's history, and memory stays flat as a
+story grows. New mentions are taken one by one in arrival order, so a given stream of documents
+gives the same events however it is cut into batches (a crashed ingest, rerun, equals a clean run).
+An event keeps its id (the mention id of the mention that opened it) while it has mentions; the
+event rows (counts, first and last seen, the place, the earliest date) are recomputed in SQL from
+their mentions.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass
@@ -27,173 +41,254 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from .schema import DATE, EVENT_SCHEMA, STR, insert_rows
+from .schema import STR
 
 _EARTH_KM = 6371.0
+# How far apart two dates may be when one of them is only known to a week, a month or a year
+# (the candidate window of the SQL look-up; the exact test is _dates_match).
+_PERIOD_DAYS = {"week": 7, "month": 31, "year": 366}
 
 
 def dyad_key(event_type: str, actor_code: str | None, actor_name: str | None,
              recipient_code: str | None, recipient_name: str | None) -> str:
-    "The deduplication key: event type, actor and recipient (codes and folded names)."
+    "The exact dyad of a mention: event type, actor and recipient (codes and folded names)."
     parts = [event_type, actor_code or "", (actor_name or "").casefold(),
              recipient_code or "", (recipient_name or "").casefold()]
     return "\x1f".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
-class _Mention:
-    """The fields clustering and event aggregation read from one stored mention."""
+class Party:
+    """One side of a dyad as merging compares it: country-level code, sector, folded name."""
 
-    mention_id: str
-    doc_id: str
-    date: dt.date | None
-    country: str | None
-    lat: float | None
-    lon: float | None
-    place: str | None
-    row: dict
-    published: dt.date | None
-    source: str | None
-    story: str | None = None  # the document this one near-duplicates, else itself
+    code: str | None
+    sector: str | None
+    name: str | None
 
+    @classmethod
+    def of(cls, row: dict, side: str) -> Party:
+        "The actor or recipient of a mentions row."
+        name = row.get(f"{side}_name")
+        return cls(row.get(f"{side}_code") or None, row.get(f"{side}_sector") or None,
+                   name.casefold() if name else None)
 
-def recompute_events(con: duckdb.DuckDBPyConnection, touched: set[tuple[str, dt.date | None]], *,
-                     stale: set[str], dedup_days: int, dedup_km: float) -> None:
-    """Re-cluster the mentions near each touched (dyad, date) and rewrite their events.
-
-    Within one dyad, mentions whose dates are more than ``dedup_days`` from every earlier
-    one start a fresh run that no earlier cluster can reach, so the greedy clustering of
-    a whole dyad is the union of its runs' clusterings: only the runs within
-    ``dedup_days`` of a touched date (and the undated mentions of a touched dyad) change.
-    ``stale`` names the events of deleted mentions, which are dropped too.
-    """
-    if not touched:
-        return
-    con.register("_touched", pa.Table.from_pylist(
-        [{"dyad_key": k, "date": d} for k, d in sorted(touched, key=lambda kd: (kd[0], kd[1] or dt.date.min))],
-        schema=pa.schema([("dyad_key", STR), ("date", DATE)])))
-    by_key = _touched_mentions(con, dedup_days)
-    existing = {r[0] for r in con.execute(
-        "SELECT event_id FROM events WHERE dyad_key IN (SELECT dyad_key FROM _touched)").fetchall()}
-    clusters = [(key, cluster) for key, members in by_key.items()
-                for cluster in _cluster(members, days=dedup_days, km=dedup_km)]
-    stale = stale | {m.row["event_id"] for _key, cluster in clusters for m in cluster}
-    ids = _event_ids(clusters, existing=existing, kept=existing - stale)  # untouched clusters keep theirs
-    event_rows = [_event_row(key, cluster, event_id=event_id) for (key, cluster), event_id in zip(clusters, ids)]
-    assignments = [{"mention_id": m.mention_id, "event_id": event_id}
-                   for (_key, cluster), event_id in zip(clusters, ids)
-                   for m in cluster if m.row["event_id"] != event_id]
-    _write_events(con, event_rows, assignments=assignments, stale=stale)
-    con.unregister("_touched")
+    @property
+    def missing(self) -> bool:
+        "No code and no name."
+        return not self.code and not self.name
 
 
-def _touched_mentions(con: duckdb.DuckDBPyConnection, days: int) -> dict[str, list[_Mention]]:
-    "The mentions of the runs near the registered ``_touched`` (dyad, date) pairs, per dyad, in order."
+def _sides_agree(a: Party, b: Party) -> bool | None:
+    "True when two parties are the same (or parent and child), False when they clash, None when one is missing."
+    if a.missing or b.missing:
+        return None
+    if a.code and b.code:
+        if a.code != b.code:
+            return False
+        return not (a.sector and b.sector and a.sector != b.sector)  # SOM is the parent of SOM+MIL
+    if a.code or b.code:  # a coded party against a codeless one: the names must say the same
+        return bool(a.name and b.name and a.name == b.name)
+    return a.name == b.name
+
+
+def _dates_match(a: dict, b: dict, days: int) -> bool:
+    "Same day within ``days``, or the coarser date's week, month or year holds the other."
+    da, db = a["date"], b["date"]
+    if da is None or db is None:
+        return da is None and db is None
+    if abs((da - db).days) <= days:
+        return True
+    for coarse, fine in ((a, b), (b, a)):
+        precision = coarse.get("date_precision")
+        if precision == "year" and coarse["date"].year == fine["date"].year:
+            return True
+        if precision == "month" and (coarse["date"].year, coarse["date"].month) == \
+                (fine["date"].year, fine["date"].month):
+            return True
+        if precision == "week" and 0 <= (fine["date"] - coarse["date"]).days < 7:
+            return True
+    return False
+
+
+def _places_agree(a: dict, b: dict, km: float) -> bool:
+    "Both with coordinates: within ``km``; else the same country; else the same place name; a missing place agrees."
+    if None not in (a["location_lat"], a["location_lon"], b["location_lat"], b["location_lon"]):
+        return _haversine_km(a["location_lat"], a["location_lon"], b["location_lat"], b["location_lon"]) <= km
+    if a["location_country"] and b["location_country"]:
+        return a["location_country"] == b["location_country"]
+    if a["location_name"] and b["location_name"] and not (a["location_country"] or b["location_country"]):
+        return a["location_name"].casefold() == b["location_name"].casefold()
+    return True
+
+
+def compatible(mention: dict, root: dict, *, days: int, km: float) -> bool:
+    "Whether a mention reports the event whose representative mention is ``root``."
+    if mention["event_type"] != root["event_type"] or not _dates_match(mention, root, days):
+        return False
+    sides = [_sides_agree(Party.of(mention, s), Party.of(root, s)) for s in ("actor", "recipient")]
+    if False in sides or True not in sides:
+        return False
+    return _places_agree(mention, root, km)
+
+
+def _root_key(row: dict) -> tuple:
+    "The order in which a mention represents its event: asserted first, most confident, smallest id."
+    return (bool(row["negated"] or row["hypothetical"]), -(row["confidence"] or 0.0), row["mention_id"])
+
+
+def _roots(row: dict) -> set[str]:
+    "What a mention's look-up goes by: each side's code, or for a codeless side its lower-cased name."
+    keys = set()
+    for side in ("actor", "recipient"):
+        code, name = row.get(f"{side}_code"), row.get(f"{side}_name")
+        if code:
+            keys.add(code)
+        elif name:
+            keys.add("n:" + name.lower())
+    return keys
+
+
+@dataclass
+class _Open:
+    """An event a batch may add to: its id and its current representative mention."""
+
+    event_id: str
+    root: dict
+
+
+def assign_events(con: duckdb.DuckDBPyConnection, rows: list[dict], *, dedup_days: int,
+                  dedup_km: float) -> set[str]:
+    """Set each new mentions row's ``event_id`` (rows in arrival order); returns the event ids touched."""
+    if not rows:
+        return set()
+    candidates = _candidates(con, rows, days=dedup_days)
+    taken = _ids_in_use(con, rows)
+    touched: set[str] = set()
+    for row in rows:
+        event = _best(row, candidates, days=dedup_days, km=dedup_km)
+        if event is None:
+            event_id = row["mention_id"]
+            while event_id in taken:  # the id names a stored event that no longer holds this mention
+                event_id = hashlib.sha1(f"{event_id}|again".encode()).hexdigest()[:20]
+            taken.add(event_id)
+            event = _Open(event_id, row)
+            for root in _roots(row):
+                candidates.setdefault((row["event_type"], root), []).append(event)
+        elif _root_key(row) < _root_key(event.root):
+            old = _roots(event.root)
+            event.root = row  # the new mention now represents the event
+            for root in _roots(row) - old:
+                candidates.setdefault((row["event_type"], root), []).append(event)
+        row["event_id"] = event.event_id
+        touched.add(event.event_id)
+    return touched
+
+
+def _best(row: dict, candidates: dict, *, days: int, km: float) -> _Open | None:
+    "The compatible candidate event nearest in date (then the smallest id), or None."
+    seen: dict[str, _Open] = {}
+    for root in _roots(row):
+        for event in candidates.get((row["event_type"], root), ()):
+            seen.setdefault(event.event_id, event)
+    fits = [e for e in seen.values() if compatible(row, e.root, days=days, km=km)]
+    if not fits:
+        return None
+    return min(fits, key=lambda e: (abs((row["date"] - e.root["date"]).days)
+                                    if row["date"] and e.root["date"] else 0, e.event_id))
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, rows: list[dict], *, days: int) -> dict:
+    "The stored events a batch's mentions may join, by (event type, look-up key), with their root mentions."
+    wide = max(days, *_PERIOD_DAYS.values())
+    keys = [{"event_type": r["event_type"], "code": code, "date": r["date"]}
+            for r in rows for code in _roots(r)]
+    if not keys:
+        return {}
+    con.register("_keys", pa.Table.from_pylist(keys, schema=pa.schema(
+        [("event_type", STR), ("code", STR), ("date", pa.date32())])))
     cur = con.execute(
-        """WITH dates AS (
-               SELECT DISTINCT dyad_key, date FROM mentions
-               WHERE date IS NOT NULL AND dyad_key IN (SELECT dyad_key FROM _touched)),
-           gaps AS (
-               SELECT dyad_key, date, lag(date) OVER (PARTITION BY dyad_key ORDER BY date) AS prev FROM dates),
-           runs AS (
-               SELECT dyad_key, date, sum(CASE WHEN prev IS NULL OR date - prev > ? THEN 1 ELSE 0 END)
-                      OVER (PARTITION BY dyad_key ORDER BY date ROWS UNBOUNDED PRECEDING) AS run FROM gaps),
-           hit AS (
-               SELECT DISTINCT r.dyad_key, r.run FROM runs r JOIN _touched t
-               ON r.dyad_key = t.dyad_key AND r.date BETWEEN t.date - ? AND t.date + ?),
-           chosen AS (
-               SELECT m.mention_id FROM mentions m
-               JOIN runs r ON m.dyad_key = r.dyad_key AND m.date = r.date
-               JOIN hit h ON h.dyad_key = r.dyad_key AND h.run = r.run
-               UNION ALL
-               SELECT mention_id FROM mentions WHERE date IS NULL AND dyad_key IN
-                   (SELECT dyad_key FROM _touched WHERE date IS NULL))
-           SELECT m.*, d.published AS _published, d.source AS _source,
-                  coalesce(x.duplicate_of, m.doc_id) AS _story FROM mentions m
-           LEFT JOIN documents d USING (doc_id) LEFT JOIN duplicates x USING (doc_id)
-           WHERE m.mention_id IN (SELECT mention_id FROM chosen)
-           ORDER BY m.dyad_key, m.date NULLS LAST, m.mention_id""", [days, days, days])
+        """SELECT DISTINCT m.* FROM events e JOIN _keys k ON e.event_type = k.event_type
+               AND k.code IN (coalesce(e.actor_code, 'n:' || lower(e.actor_name)),
+                              coalesce(e.recipient_code, 'n:' || lower(e.recipient_name)))
+               AND ((e.date IS NULL AND k.date IS NULL) OR e.date BETWEEN k.date - ? AND k.date + ?)
+           JOIN mentions m ON m.mention_id = e.root_mention_id""", [wide, wide])
     names = [c[0] for c in cur.description]
-    by_key: dict[str, list[_Mention]] = {}
+    out: dict[tuple[str, str], list[_Open]] = {}
     for values in cur.fetchall():
-        row = dict(zip(names, values))
-        by_key.setdefault(row["dyad_key"], []).append(_Mention(
-            mention_id=row["mention_id"], doc_id=row["doc_id"], date=row["date"],
-            country=row["location_country"], lat=row["location_lat"], lon=row["location_lon"],
-            place=(row["location_name"] or "").casefold() or None, row=row,
-            published=row.pop("_published"), source=row.pop("_source"), story=row.pop("_story")))
-    return by_key
+        root = dict(zip(names, values))
+        event = _Open(root["event_id"], root)
+        for code in _roots(root):
+            out.setdefault((root["event_type"], code), []).append(event)
+    con.unregister("_keys")
+    return out
 
 
-def _event_ids(clusters: list[tuple[str, list[_Mention]]], *, existing: set[str], kept: set[str]) -> list[str]:
-    "The event id of each cluster: an id it already had, else its smallest free mention id."
-    claimed: set[str] = set()
-    ids: list[str | None] = []
-    for _key, cluster in clusters:
-        # an event keeps the id it already had when new mentions join it (as ACLED's
-        # event ids do); a new event takes its smallest free mention id
-        prior = sorted({m.row["event_id"] for m in cluster} & existing - claimed)
-        ids.append(prior[0] if prior else None)
-        claimed.update(prior[:1])
-    for n, ((_key, cluster), event_id) in enumerate(zip(clusters, ids)):
-        if event_id is None:
-            free = sorted(m.mention_id for m in cluster if m.mention_id not in claimed | kept)
-            ids[n] = free[0] if free else hashlib.sha1(
-                "|".join(sorted(m.mention_id for m in cluster)).encode()).hexdigest()[:16]
-            claimed.add(ids[n])
-    return ids
+def _ids_in_use(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> set[str]:
+    "Which of the batch's mention ids already name a stored event (so a new event cannot take them)."
+    con.register("_ids", pa.table({"id": pa.array([r["mention_id"] for r in rows], STR)}))
+    found = {r[0] for r in con.execute(
+        "SELECT event_id FROM events WHERE event_id IN (SELECT id FROM _ids)").fetchall()}
+    con.unregister("_ids")
+    return found
 
 
-def _write_events(con: duckdb.DuckDBPyConnection, event_rows: list[dict], *, assignments: list[dict],
-                  stale: set[str]) -> None:
-    "Point mentions at their events, drop the stale events and insert the new rows."
-    if assignments:
-        con.register("_assign", pa.Table.from_pylist(
-            assignments, schema=pa.schema([("mention_id", STR), ("event_id", STR)])))
-        con.execute("UPDATE mentions SET event_id = a.event_id FROM _assign a "
-                    "WHERE mentions.mention_id = a.mention_id")
-        con.unregister("_assign")
-    if stale:
-        con.register("_stale", pa.table({"event_id": pa.array(sorted(stale), STR)}))
-        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _stale)")
-        con.unregister("_stale")
-    insert_rows(con, "events", event_rows, EVENT_SCHEMA)
+def rebuild_events(con: duckdb.DuckDBPyConnection, event_ids: set[str]) -> None:
+    "Rewrite these events' rows from their mentions; an event with no mention left is dropped."
+    if not event_ids:
+        return
+    con.register("_rebuild", pa.table({"event_id": pa.array(sorted(event_ids), STR)}))
+    con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _rebuild)")
+    con.execute(_EVENT_ROWS_SQL)
+    con.unregister("_rebuild")
 
 
-def _cluster(members: list[_Mention], *, days: int, km: float) -> list[list[_Mention]]:
-    "Greedy complete-linkage clusters of one dyad's mentions, in (date, mention_id) order."
-    done: list[list[_Mention]] = []
-    open_: list[list[_Mention]] = []
-    for m in members:  # sorted by date (None last), then mention_id
-        still_open = []
-        for cluster in open_:
-            if m.date is not None and cluster[0].date is not None and (m.date - cluster[0].date).days > days:
-                done.append(cluster)  # dates only grow: nothing later can join it
-            else:
-                still_open.append(cluster)
-        open_ = still_open
-        for cluster in open_:
-            if all(_same_event(m, other, days=days, km=km) for other in cluster):
-                cluster.append(m)
-                break
-        else:
-            open_.append([m])
-    return done + open_
-
-
-def _same_event(a: _Mention, b: _Mention, *, days: int, km: float) -> bool:
-    "Whether two mentions of one dyad are close enough in time and place to be one event."
-    if (a.date is None) != (b.date is None):
-        return False
-    if a.date is not None and abs((a.date - b.date).days) > days:
-        return False
-    if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
-        return _haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
-    if a.country and b.country:
-        return a.country == b.country
-    if a.place and b.place and not (a.country or b.country):
-        return a.place == b.place
-    return True  # a missing place contradicts nothing
+# One events row per event of ``_rebuild``, from its mentions: the root (most confident asserted
+# mention, ties to the smallest id) gives type, dyad, codes and sentence; the earliest dated
+# mention the date; the most confident placed mention the place.
+_ROOT = "(m.negated OR m.hypothetical), m.confidence DESC NULLS LAST, m.mention_id"
+_PLACED = "m.location_name IS NULL, m.confidence DESC NULLS LAST, m.mention_id"
+_EVENT_ROWS_SQL = f"""
+INSERT INTO events BY NAME
+SELECT m.event_id,
+       first(m.dyad_key ORDER BY {_ROOT}) AS dyad_key,
+       first(m.event_type ORDER BY {_ROOT}) AS event_type,
+       first(m.mode ORDER BY {_ROOT}) AS mode,
+       list_sort(list_distinct(flatten(list(coalesce(m.contexts, []::VARCHAR[]))))) AS contexts,
+       first(m.actor_code ORDER BY {_ROOT}) AS actor_code,
+       first(m.actor_name ORDER BY {_ROOT}) AS actor_name,
+       first(m.actor_sector ORDER BY {_ROOT}) AS actor_sector,
+       first(m.recipient_code ORDER BY {_ROOT}) AS recipient_code,
+       first(m.recipient_name ORDER BY {_ROOT}) AS recipient_name,
+       first(m.recipient_sector ORDER BY {_ROOT}) AS recipient_sector,
+       min(m.date) AS date,
+       coalesce(first(m.date_precision ORDER BY m.date NULLS LAST, m.mention_id) FILTER (WHERE m.date IS NOT NULL),
+                first(m.date_precision ORDER BY {_ROOT})) AS date_precision,
+       first(m.location_name ORDER BY {_PLACED}) AS location_name,
+       first(m.location_country ORDER BY {_PLACED}) AS country,
+       first(m.location_lat ORDER BY {_PLACED}) AS lat,
+       first(m.location_lon ORDER BY {_PLACED}) AS lon,
+       first(m.quad_class ORDER BY {_ROOT}) AS quad_class,
+       first(m.cameo ORDER BY {_ROOT}) AS cameo,
+       first(m.score ORDER BY {_ROOT}) AS score,
+       max(coalesce(m.confidence, 0.0)) AS confidence,
+       count(*)::INTEGER AS num_mentions,
+       count(DISTINCT m.doc_id)::INTEGER AS num_documents,
+       count(DISTINCT d.source)::INTEGER AS num_sources,
+       count(DISTINCT coalesce(x.duplicate_of, m.doc_id))::INTEGER AS num_stories,
+       min(coalesce(d.published, m.date)) AS first_seen,
+       max(coalesce(d.published, m.date)) AS last_seen,
+       bool_and(m.negated) AS negated,
+       bool_and(m.hypothetical) AS hypothetical,
+       first(m.mention_id ORDER BY {_ROOT}) AS root_mention_id,
+       first(m.doc_id ORDER BY {_ROOT}) AS doc_id,
+       first(m.sentence ORDER BY {_ROOT}) AS sentence,
+       first(m.coder_version ORDER BY {_ROOT}) AS coder_version
+FROM mentions m
+LEFT JOIN documents d USING (doc_id)
+LEFT JOIN duplicates x USING (doc_id)
+WHERE m.event_id IN (SELECT event_id FROM _rebuild)
+GROUP BY m.event_id
+"""
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -204,37 +299,4 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * _EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _event_row(key: str, cluster: list[_Mention], *, event_id: str) -> dict:
-    "Aggregate one cluster of mentions into an events row."
-    # the root: the most confident asserted mention, ties to the smallest id
-    root = min(cluster, key=lambda m: (m.row["negated"] or m.row["hypothetical"],
-                                       -(m.row["confidence"] or 0.0), m.mention_id)).row
-    dated = [m for m in cluster if m.date is not None]
-    first = min(dated, key=lambda m: (m.date, m.mention_id)) if dated else None
-    placed = [m for m in cluster if m.row["location_name"] is not None]
-    place = min(placed, key=lambda m: (-(m.row["confidence"] or 0.0), m.mention_id)).row if placed else {}
-    seen = [m.published or m.date for m in cluster if (m.published or m.date) is not None]
-    return {
-        "event_id": event_id, "dyad_key": key, "event_type": root["event_type"], "mode": root["mode"],
-        "contexts": sorted({c for m in cluster for c in (m.row["contexts"] or [])}),
-        "actor_code": root["actor_code"], "actor_name": root["actor_name"],
-        "actor_sector": root["actor_sector"], "recipient_code": root["recipient_code"],
-        "recipient_name": root["recipient_name"], "recipient_sector": root["recipient_sector"],
-        "date": first.date if first else None,
-        "date_precision": first.row["date_precision"] if first else root["date_precision"],
-        "location_name": place.get("location_name"), "country": place.get("location_country"),
-        "lat": place.get("location_lat"), "lon": place.get("location_lon"),
-        "quad_class": root["quad_class"], "cameo": root["cameo"], "score": root["score"],
-        "confidence": max(m.row["confidence"] or 0.0 for m in cluster),
-        "num_mentions": len(cluster), "num_documents": len({m.doc_id for m in cluster}),
-        "num_sources": len({m.source for m in cluster if m.source}),
-        "num_stories": len({m.story for m in cluster}),
-        "first_seen": min(seen) if seen else None, "last_seen": max(seen) if seen else None,
-        "negated": all(m.row["negated"] for m in cluster),
-        "hypothetical": all(m.row["hypothetical"] for m in cluster),
-        "root_mention_id": root["mention_id"], "doc_id": root["doc_id"], "sentence": root["sentence"],
-        "coder_version": root["coder_version"],
-    }
-
-
-__all__ = ["dyad_key", "recompute_events"]
+__all__ = ["assign_events", "compatible", "dyad_key", "rebuild_events"]

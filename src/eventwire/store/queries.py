@@ -317,7 +317,7 @@ class Queryable:
         if q:
             sql += " WHERE contains(lower(name), lower(?)) OR code = upper(?)"
             params += [q, q]
-        sql += " GROUP BY code, name ORDER BY events DESC, name LIMIT ?"
+        sql += " GROUP BY code, name ORDER BY events DESC, name, code NULLS FIRST LIMIT ?"
         return self._rows(sql, [*params, limit])
 
     def network(self, since: dt.date | None = None, until: dt.date | None = None, *,

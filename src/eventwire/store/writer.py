@@ -3,8 +3,8 @@
 INTERFACE (functions of a connection; a batch runs them inside its transaction):
 
     write_batch(con, docs, rejected, mentions, *, coder_version, inputs, duplicates,
-                dedup_days, dedup_km)    replace the batch's documents and mentions, recluster
-                                         the touched events, recount their actors
+                dedup_days, dedup_km)    replace the batch's documents and mentions, merge the
+                                         new mentions into events, recount their actors
     rebuild_actors(con, keys=None)       recount the actors table (only ``keys`` when given)
     mark_inputs_recoded(con, coder_version)  inputs whose documents are all re-coded by it
     insert_run(con, *, kind, coder_version) -> run_id    a new row in runs, counts zero
@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from ..records import Article, Event, Rejected
-from .clustering import dyad_key, recompute_events
+from .clustering import assign_events, dyad_key, rebuild_events
 from .schema import DOC_SCHEMA, MENTION_SCHEMA, STR, insert_rows
 
 
@@ -65,15 +65,17 @@ def _now() -> dt.datetime:
 def write_batch(con: duckdb.DuckDBPyConnection, docs: Mapping[str, Article], rejected: Sequence[Rejected],
                 mentions: Mapping[str, Event], *, coder_version: str | None, inputs: Sequence[StoredInput],
                 duplicates: dict[str, str] | None, dedup_days: int, dedup_km: float) -> None:
-    "Replace the batch's documents and mentions, then recluster the touched events and recount actors."
+    """Replace the batch's documents and mentions, merge the new mentions into events, recount actors.
+
+    Documents are taken in stream order: a re-coded or changed document's old mentions leave its
+    events (rebuilt from the mentions they keep) just before its new mentions look for theirs
+    (``clustering.assign_events``), so how a stream is cut into batches never changes its events."""
     gone = _write_inputs(con, inputs, coder_version) - set(docs)
     doc_ids = sorted(set(docs) | {e.doc_id for e in mentions.values()} | gone)
     con.register("_batch_docs", pa.table({"doc_id": pa.array(doc_ids, STR)}))
-    old = con.execute(
-        "SELECT DISTINCT dyad_key, date, event_id FROM mentions "
-        "WHERE doc_id IN (SELECT doc_id FROM _batch_docs)").fetchall()
+    old = dict(con.execute("SELECT doc_id, list(DISTINCT event_id) FROM mentions "
+                           "WHERE doc_id IN (SELECT doc_id FROM _batch_docs) GROUP BY doc_id").fetchall())
     old_actors = _actor_keys_of(con, "doc_id IN (SELECT doc_id FROM _batch_docs)")
-    con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM _batch_docs)")
     if gone:
         con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _batch_docs) "
                     "AND doc_id NOT IN (SELECT unnest(?::VARCHAR[]))", [sorted(docs)])
@@ -82,14 +84,30 @@ def write_batch(con: duckdb.DuckDBPyConnection, docs: Mapping[str, Article], rej
         _write_duplicates(con, duplicates)
     _write_rejected(con, rejected)
     new_rows = [_mention_row(e) for e in mentions.values()]
-    insert_rows(con, "mentions", new_rows, MENTION_SCHEMA)
-    touched = {(key, date) for key, date, _ in old} | {(r["dyad_key"], r["date"]) for r in new_rows}
-    recompute_events(con, touched, stale={event_id for _, _, event_id in old},
-                     dedup_days=dedup_days, dedup_km=dedup_km)
+    rows_by_doc: dict[str, list[dict]] = {}
+    for row in new_rows:
+        rows_by_doc.setdefault(row["doc_id"], []).append(row)
+    segment: list[dict] = []
+    for doc_id in [*sorted(gone), *docs, *(d for d in rows_by_doc if d not in docs)]:
+        if doc_id in old:
+            _merge(con, segment, dedup_days=dedup_days, dedup_km=dedup_km)
+            segment = []
+            con.execute("DELETE FROM mentions WHERE doc_id = ?", [doc_id])
+            rebuild_events(con, set(old.pop(doc_id)))
+        segment.extend(rows_by_doc.pop(doc_id, []))
+    _merge(con, segment, dedup_days=dedup_days, dedup_km=dedup_km)
     new_actors = {_actor_key(r[f"{side}_code"], r[f"{side}_name"])
                   for r in new_rows for side in ("actor", "recipient") if r[f"{side}_name"]}
     rebuild_actors(con, old_actors | new_actors)
     con.unregister("_batch_docs")
+
+
+def _merge(con: duckdb.DuckDBPyConnection, rows: list[dict], *, dedup_days: int, dedup_km: float) -> None:
+    "Give new mentions rows their events, store them, and rewrite the events they touched."
+    if rows:
+        touched = assign_events(con, rows, dedup_days=dedup_days, dedup_km=dedup_km)
+        insert_rows(con, "mentions", rows, MENTION_SCHEMA)
+        rebuild_events(con, touched)
 
 
 def _write_inputs(con: duckdb.DuckDBPyConnection, inputs: Sequence[StoredInput],
