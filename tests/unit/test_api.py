@@ -245,7 +245,7 @@ def test_api_summary_stats_series(client):
     summary = client.get("/summary").json()
     assert (summary["documents"], summary["rejected"], summary["events"]) == (2, 1, 2)
     assert summary["by_type"] == {"ASSAULT": 1, "CONSULT": 1}
-    assert {"actor": "ISR", "recipient": "PSE", "events": 1} in summary["top_dyads"]
+    assert {"actor": "ISR", "recipient": "PSEREB", "events": 1} in summary["top_dyads"]
     assert client.get("/stats").json()["tables"]["mentions"] == 2
     series = client.get("/dyads/ISR/PSE/series", params={"freq": "month"}).json()
     assert series["points"][0]["period"] == "2024-08-01" and series["points"][0]["quad4"] == 1

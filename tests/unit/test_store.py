@@ -171,6 +171,8 @@ def test_store_dedup_complete_linkage_does_not_chain(store):
     ({"actor": "ISR"}, {"ASSAULT", "PROTEST"}),
     ({"actor": "china"}, {"CONSULT"}),
     ({"recipient": "PSE"}, {"ASSAULT"}),
+    ({"recipient": "PSEREB"}, {"ASSAULT"}),  # the listing label of Hamas (PSE, REB)
+    ({"recipient": "PSEMIL"}, set()),
     ({"either": "USA"}, {"CONSULT", "PROTEST"}),
     ({"event_type": "assault"}, {"ASSAULT"}),
     ({"quad_class": 1}, {"CONSULT"}),
@@ -221,7 +223,7 @@ def test_store_summary_series_and_lookups(store):
     s = store.summary()
     assert (s["documents"], s["rejected"], s["mentions"], s["events"]) == (3, 1, 3, 3)
     assert s["by_type"] == {"ASSAULT": 2, "CONSULT": 1}
-    assert s["top_dyads"][0] == ("ISR", "PSE", 2)
+    assert s["top_dyads"][0] == ("ISR", "PSEREB", 2)  # Hamas: a non-state armed group, listed with its sector
     series = store.dyad_series("ISR", "hamas", freq="week")
     assert [(p["events"], p["quad4"]) for p in series] == [(1, 1), (1, 1)]
     assert store.dyad_series("PSE", "ISR") == []
@@ -234,7 +236,7 @@ def test_store_summary_series_and_lookups(store):
     assert not store.has_document("d1", content_hash(articles[0]), coder_version="other")
     assert store.actors("isr")[0]["as_actor"] == 2
     net = store.network()
-    assert {(e["source"], e["target"], e["events"]) for e in net["edges"]} == {("ISR", "PSE", 2), ("CHN", "USA", 1)}
+    assert {(e["source"], e["target"], e["events"]) for e in net["edges"]} == {("ISR", "PSEREB", 2), ("CHN", "USA", 1)}
     stats = store.stats()
     assert stats["tables"]["events"] == 3 and stats["coder_versions"] == [VERSION]
     assert stats["runs"][0]["documents"] == 3
@@ -442,7 +444,7 @@ def test_store_map_points_country_counts_and_trend_counts(store):
                                      "location": Place("Beijing", "Beijing", "CHN"), "date": dt.date(2024, 8, 20)}, {}),
     ])
     (point,) = store.map_points()  # only located events are points
-    assert (point["actor"], point["recipient"], point["lat"], point["lon"]) == ("ISR", "PSE", 31.5, 34.47)
+    assert (point["actor"], point["recipient"], point["lat"], point["lon"]) == ("ISR", "PSEREB", 31.5, 34.47)
     assert store.map_points(either="china") == []
     counts = {row["country"]: (row["events"], row["quad1"], row["quad4"]) for row in store.country_counts()}
     assert counts == {"PSE": (1, 0, 1), "CHN": (1, 1, 0)}
@@ -450,7 +452,7 @@ def test_store_map_points_country_counts_and_trend_counts(store):
     trends = store.trend_counts(weeks=1, baseline_weeks=4)
     assert trends["as_of"] == dt.date(2024, 8, 20)  # the latest asserted event, of any quad class
     assert trends["countries"] == [{"unit": "PSE", "week": 2, "n": 1}]  # conflict events only
-    assert trends["dyads"] == [{"unit": "ISR > PSE", "actor": "ISR", "recipient": "PSE", "week": 2, "n": 1}]
+    assert trends["dyads"] == [{"unit": "ISR > PSEREB", "actor": "ISR", "recipient": "PSEREB", "week": 2, "n": 1}]
     with Store.open(":memory:") as empty:
         assert empty.trend_counts(weeks=4, baseline_weeks=12) == {"as_of": None, "countries": [], "dyads": []}
 

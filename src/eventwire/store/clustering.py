@@ -14,10 +14,11 @@ One real-world event, one row. A new mention joins an event when (``compatible``
 - the dates match: within ``dedup_days``, or the coarser date's period (week, month, year)
   holds the other; undated joins only undated;
 - the dyads are compatible, side by side (actor with actor, recipient with recipient): the same
-  code, or one the parent of the other (SOM and SOM+MIL: a code without a sector is the parent of
-  the same code with one), or one side missing; codeless parties compare by name. At least one side
-  must agree on something present in both: two mentions that share only missing sides are not
-  merged;
+  code, or one the parent of the other (SOM and SOM+MIL: a code without a sector, or with the
+  sector of an unidentified armed group, is the parent of the same code with any sector), or one
+  side missing (a party without a code counts as missing against one with a code; two without
+  codes are compared by name). At least one side must be present in both and agree: two mentions
+  that share only missing sides are not merged;
 - the places agree (both with coordinates: within ``dedup_km``; else the same country; else the
   same place name) or one is missing.
 
@@ -57,38 +58,28 @@ def dyad_key(event_type: str, actor_code: str | None, actor_name: str | None,
     return "\x1f".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Party:
-    """One side of a dyad as merging compares it: country-level code, sector, folded name."""
-
-    code: str | None
-    sector: str | None
-    name: str | None
-
-    @classmethod
-    def of(cls, row: dict, side: str) -> Party:
-        "The actor or recipient of a mentions row."
-        name = row.get(f"{side}_name")
-        return cls(row.get(f"{side}_code") or None, row.get(f"{side}_sector") or None,
-                   name.casefold() if name else None)
-
-    @property
-    def missing(self) -> bool:
-        "No code and no name."
-        return not self.code and not self.name
+# Sectors that say the party is not identified ("gunmen", "unidentified armed group"): such a party
+# is compatible with any party of its country, as a missing sector is.
+_UNKNOWN_SECTORS = frozenset({"UAF"})
 
 
-def _sides_agree(a: Party, b: Party) -> bool | None:
-    "True when two parties are the same (or parent and child), False when they clash, None when one is missing."
-    if a.missing or b.missing:
+def _sides_agree(mention: dict, root: dict, side: str) -> bool | None:
+    """True when two parties are the same (or parent and child: SOM and SOM+MIL, or an unidentified
+    armed group of SOM), False when they clash, None when a side is missing. A party without a code
+    against one with a code counts as missing ("the Treasury Department" is not compared with "United
+    States" by its wording); two parties without codes are the same when their names are."""
+    code_a, code_b = mention[f"{side}_code"], root[f"{side}_code"]
+    if not code_a and not code_b:
+        name_a, name_b = _folded(mention[f"{side}_name"]), _folded(root[f"{side}_name"])
+        return None if not name_a or not name_b else name_a == name_b
+    if not code_a or not code_b:
         return None
-    if a.code and b.code:
-        if a.code != b.code:
-            return False
-        return not (a.sector and b.sector and a.sector != b.sector)  # SOM is the parent of SOM+MIL
-    if a.code or b.code:  # a coded party against a codeless one: the names must say the same
-        return bool(a.name and b.name and a.name == b.name)
-    return a.name == b.name
+    if code_a != code_b:
+        return False
+    sector_a, sector_b = mention[f"{side}_sector"], root[f"{side}_sector"]
+    if not sector_a or not sector_b or sector_a in _UNKNOWN_SECTORS or sector_b in _UNKNOWN_SECTORS:
+        return True
+    return sector_a == sector_b
 
 
 def _dates_match(a: dict, b: dict, days: int) -> bool:
@@ -125,7 +116,7 @@ def compatible(mention: dict, root: dict, *, days: int, km: float) -> bool:
     "Whether a mention reports the event whose representative mention is ``root``."
     if mention["event_type"] != root["event_type"] or not _dates_match(mention, root, days):
         return False
-    sides = [_sides_agree(Party.of(mention, s), Party.of(root, s)) for s in ("actor", "recipient")]
+    sides = [_sides_agree(mention, root, side) for side in ("actor", "recipient")]
     if False in sides or True not in sides:
         return False
     return _places_agree(mention, root, km)
@@ -136,15 +127,20 @@ def _root_key(row: dict) -> tuple:
     return (bool(row["negated"] or row["hypothetical"]), -(row["confidence"] or 0.0), row["mention_id"])
 
 
+def _folded(name: str | None) -> str | None:
+    "A party's name as look-ups and comparisons read it (lower case; SQL's lower() does the same)."
+    return name.lower() if name else None
+
+
 def _roots(row: dict) -> set[str]:
-    "What a mention's look-up goes by: each side's code, or for a codeless side its lower-cased name."
+    "What a mention's look-up goes by: each side's code, or for a side without one its name (n:...)."
     keys = set()
     for side in ("actor", "recipient"):
-        code, name = row.get(f"{side}_code"), row.get(f"{side}_name")
+        code, name = row[f"{side}_code"], _folded(row[f"{side}_name"])
         if code:
             keys.add(code)
         elif name:
-            keys.add("n:" + name.lower())
+            keys.add("n:" + name)
     return keys
 
 

@@ -17,7 +17,8 @@ INTERFACE (``Store`` is a ``Queryable``; each returns plain rows, dicts with col
     store.query_arrow(sql, params) -> pa.RecordBatchReader   # a read-only query, streamed
 
 ``filters`` are the event filters of ``events`` (an ``EventFilter``), written once here:
-``actor``/``recipient``/``either`` match a code or (any case) a name; ``text`` searches the
+``actor``/``recipient``/``either`` match a code, a listing label of a non-state armed group
+(``SOMREB``: ``party``) or (any case) a name; ``text`` searches the
 sentences of an event's mentions; negated and hypothetical events are left out unless
 ``include_hypothetical``. ``sort`` and ``cursor``: see ``cursors``.
 """
@@ -37,6 +38,17 @@ from .cursors import order_by, resume_after
 from .schema import EVENT_COLUMNS, SCHEMA_VERSION
 
 _FREQS = ("day", "week", "month", "quarter", "year")
+# Non-state armed parties (rebels and insurgents, unidentified armed groups, criminal groups) are
+# listed by their country code with the sector, as GDELT's Actor1Code writes them (SOMREB), so that
+# rebels attacking the army read SOMREB -> SOM, never SOM -> SOM; other parties by their code.
+NON_STATE_ARMED = ("REB", "UAF", "CRM")
+_ARMED = ", ".join(f"'{s}'" for s in NON_STATE_ARMED)
+
+
+def party(side: str) -> str:
+    "SQL for how listings name one side of an event: SOMREB for a non-state armed group, else code or name."
+    return (f"coalesce(CASE WHEN {side}_sector IN ({_ARMED}) THEN {side}_code || {side}_sector "
+            f"ELSE {side}_code END, {side}_name)")
 _QUADS = ", ".join(f"count(*) FILTER (WHERE quad_class = {q}) AS quad{q}" for q in (1, 2, 3, 4))
 _ASSERTED = "NOT negated AND NOT hypothetical"
 
@@ -159,6 +171,11 @@ class Queryable:
         Names are looked up in the small actors table first, so the scan of the events table
         compares dictionary-encoded strings for equality instead of lower-casing every row.
         """
+        armed = next((s for s in NON_STATE_ARMED if len(value) == 6 and value.isalpha()
+                      and value.upper().endswith(s)), None)
+        if armed:  # a listing's label: SOMREB is SOM's rebels, not the Somali state
+            params += [value.upper()[: -len(armed)], armed]
+            return f"({column}_code = ? AND {column}_sector = ?)"
         # a name whose every actor has this code adds nothing to the code test: leave it out
         names = [row[0] for row in self._con.execute(
             "SELECT DISTINCT name FROM actors WHERE lower(name) = lower(?) AND name IN "
@@ -176,7 +193,7 @@ class Queryable:
         where, params = self._where(EventFilter(**filters))
         return self._rows(
             "SELECT event_id, event_type, quad_class, date, location_name, country, lat, lon, score, num_mentions, "
-            "coalesce(actor_code, actor_name) AS actor, coalesce(recipient_code, recipient_name) AS recipient "
+            f"{party('actor')} AS actor, {party('recipient')} AS recipient "
             f"FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL AND {_all(where)} "
             "ORDER BY coalesce(date, DATE '0001-01-01') DESC, event_id LIMIT ?", [*params, limit])
 
@@ -204,8 +221,8 @@ class Queryable:
         params = [as_of, as_of, as_of, (weeks + baseline_weeks) * 7]
         countries = self._rows(base_sql.format(unit="country", extra="", cond="country IS NOT NULL"), params)
         dyads = self._rows(base_sql.format(
-            unit="coalesce(actor_code, actor_name) || ' > ' || coalesce(recipient_code, recipient_name)",
-            extra="coalesce(actor_code, actor_name) AS actor, coalesce(recipient_code, recipient_name) AS recipient,",
+            unit=f"{party('actor')} || ' > ' || {party('recipient')}",
+            extra=f"{party('actor')} AS actor, {party('recipient')} AS recipient,",
             cond="recipient_name IS NOT NULL"), params)
         return {"as_of": as_of, "countries": countries, "dyads": dyads}
 
@@ -300,7 +317,7 @@ class Queryable:
         by_type = dict(con.execute(
             "SELECT event_type, count(*) FROM events GROUP BY event_type ORDER BY event_type").fetchall())
         top_dyads = [tuple(row) for row in con.execute(
-            "SELECT coalesce(actor_code, actor_name) AS a, coalesce(recipient_code, recipient_name) AS b, "
+            f"SELECT {party('actor')} AS a, {party('recipient')} AS b, "
             "count(*) AS n FROM events GROUP BY a, b ORDER BY n DESC, a, b NULLS FIRST LIMIT ?",
             [top]).fetchall()]
         return {**count, "by_type": by_type, "top_dyads": top_dyads}
@@ -331,7 +348,7 @@ class Queryable:
             where.append("date <= ?")
             params.append(until)
         edges = self._rows(
-            "SELECT coalesce(actor_code, actor_name) AS source, coalesce(recipient_code, recipient_name) AS target, "
+            f"SELECT {party('actor')} AS source, {party('recipient')} AS target, "
             f"count(*) AS events, {_QUADS}, avg(score) AS mean_score FROM events WHERE " + " AND ".join(where)
             + " GROUP BY source, target ORDER BY events DESC, source, target LIMIT ?", [*params, limit])
         weight: dict[str, int] = {}
