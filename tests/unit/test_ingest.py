@@ -15,7 +15,8 @@ import pytest
 
 from eventwire.config import Settings
 from eventwire.errors import InputError
-from eventwire.text.reading import article_from_record, parse_published, read_inputs
+from eventwire.text.datelines import parse_published
+from eventwire.text.reading import article_from_record, read_inputs
 from eventwire.records import Article, Rejected
 
 REPO = Path(__file__).resolve().parents[2]

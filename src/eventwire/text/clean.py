@@ -17,8 +17,10 @@ How a page is read (the rules, in order):
    (comments and tables left out); its metadata fills a missing title or date. A fragment
    (a feed item's description, no ``<body>``) is stripped with the standard library instead,
    since trafilatura drops short fragments.
-2. The text is normalised (NFC, ``\\r\\n``, spaces/tabs collapsed, invisible characters gone)
-   and split into blocks on blank lines, each block into lines.
+2. The text is normalised (``intake.normalise_chars``: lone surrogates, control characters, NFC;
+   then ``\\r\\n``, spaces/tabs collapsed, invisible characters gone) and split into blocks on
+   blank lines, each block into lines. Every line rule costs time linear in the line; the rules
+   about short lines (captions, bylines) also skip lines over a character bound.
 3. Headline: when the article has no title, a short first line without a final period
    becomes the title and leaves the text. A first line equal to the given title is dropped.
 4. The first bare marker line ("More from X", "Related", "Read more", "Most popular",
@@ -53,10 +55,10 @@ How a page is read (the rules, in order):
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -66,6 +68,7 @@ from ..records import Article
 from . import datelines
 from .htmltext import html_to_text
 from .htmltext import is_html_page as _is_html_page
+from .intake import is_binary_text, normalise_chars
 from .language import detect_language
 
 logger = logging.getLogger(__name__)
@@ -79,6 +82,12 @@ _CAPTION_MAX_WORDS = 60
 # A credit or junk line is short; a longer line containing the same words is prose.
 _CREDIT_MAX_WORDS = 12
 _JUNK_MAX_WORDS = 40
+# Character bounds for the rules about short lines (a 300 KB line without spaces is one "word"):
+# the longest date-stamped caption in the shared corpora has 29 characters, the longest byline
+# 76. _BYLINE backtracks over the words of a line (its cost grows with the square of the line's
+# length: 1 MB of 160-character "By Xandandand..." lines takes ~1 s), so it never sees a long one.
+_CAPTION_MAX_CHARS = 1000
+_BYLINE_MAX_CHARS = 160
 # An unpunctuated run is cut into paragraphs of this many times max_sentence_tokens words:
 # long enough that each piece is still skipped as an over-long sentence, short enough that
 # spaCy's cost per paragraph stays small (a 5,000-word run becomes 17 pieces of 300).
@@ -86,8 +95,6 @@ _RUN_FACTOR = 2
 # HTML beyond this many times max_chars is not handed to trafilatura (its text would be cut anyway;
 # markup runs ~5-10x the text it holds).
 _HTML_FACTOR = 10
-# More than this share of control characters in the text means it is binary, not text.
-_MAX_CONTROL_SHARE = 0.05
 
 # ---- patterns ----------------------------------------------------------------------------
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -95,10 +102,17 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], 1)}
+# Searched over whole lines, so written to run in linear time: the word before the date is tried
+# only where a word starts ((?<!\S); the leftmost match starts there anyway) and taken whole
+# (possessive: with \S+ every position of a 300 KB line without spaces rescanned the rest, ~10
+# minutes); the tail \s*+(?:[.)]\s*+)?$ accepts what \s*[.)]?\s*$ did without re-splitting spaces.
 _DATE_AT_END = re.compile(
-    rf"(?:(?P<before>\S+)\s+)?\b(?P<date>(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
+    rf"(?:(?<!\S)(?P<before>\S++)\s++)?\b(?P<date>(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})\s+(?P<y2>\d{{4}})"
-    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))\s*[.)]?\s*$")
+    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))\s*+(?:[.)]\s*+)?$")
+# A time after a caption's date ("..., 2024, 10:30 GMT"); the run of [ T,] is taken whole from
+# its first character, as the leftmost match would, so each run is scanned once.
+_TIME_AT_END = re.compile(r"(?<![ T,])[ T,]++\d{1,2}[:.]\d{2}.{0,12}$")
 # Words that make a final date part of a sentence ("... on August 14, 2024.") rather than a
 # photo caption's stamp ("... Gaza Strip, August 14, 2024." / "... Haiti November 11, 2024.").
 _DATELINE = re.compile(
@@ -159,13 +173,12 @@ _MARKER = re.compile(
 # "Image caption, Residents fled ..." (BBC and others label their captions in the text).
 _LABELLED_CAPTION = re.compile(r"(?i)^(image|photo|picture|video) caption\s*[,:]\s*\S")
 _LABELLED_CAPTION_PREFIX = re.compile(r"(?i)^(image|photo|picture|video) caption\s*[,:]\s*")
-_TEASER_TAG = re.compile(r"\s*(\[[A-Z][A-Z ]{1,20}\]|\|)+\s*$")  # "Headline [VIDEO]|" link decorations
+_TEASER_TAG = re.compile(r"(?:\[[A-Z][A-Z ]{1,20}\]|\|)$")  # one "Headline [VIDEO]|" link decoration
 _TERMINAL = ".!?:;\"”’)]…"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 # ---- entry point -------------------------------------------------------------------------
@@ -277,16 +290,15 @@ def _cut(text: str, *, max_chars: int, doc_id: str) -> str:
 
 def _check_binary(text: str) -> None:
     "Reject text that is mostly control characters (binary data passed as text)."
-    sample = text[:8192]
-    if sample and len(_CONTROL.findall(sample)) / len(sample) > _MAX_CONTROL_SHARE:
+    if is_binary_text(text):
         raise ArticleRejected("binary")
 
 
 # ---- normalisation -----------------------------------------------------------------------
 def normalise_text(text: str) -> str:
     """NFC, \\n line ends, spaces collapsed, lines stripped, one blank line between paragraphs."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text.translate(_INVISIBLE)).replace("\f", "\n").replace("\v", "\n")
+    text = normalise_chars(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE).replace("\f", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
@@ -415,7 +427,7 @@ def _classify(lines: list[_Line]) -> None:
             line.role = "junk"
         elif _is_credit(line.text):
             line.role = "credit"
-        elif _NAME_LINE.match(line.text) or _BYLINE.match(line.text):
+        elif _NAME_LINE.match(line.text) or _is_byline(line.text):
             line.role = "author"
         elif _is_date_caption(line.text) or _LABELLED_CAPTION.match(line.text):
             line.role = "caption"
@@ -433,31 +445,34 @@ def _classify(lines: list[_Line]) -> None:
 
 def _mark_captions_before_credits(lines: list[_Line]) -> None:
     "The line right before a credit (same block, or a one-line block) is a caption."
+    block_sizes = collections.Counter(line.block for line in lines)
+    # j: the last line before this one that is not a credit or junk line of this one's block; kept
+    # (with its length) across a run of credits, so a page of 30,000 credits costs linear time.
+    j, short = -1, False
     for i, line in enumerate(lines):
+        if i and not (lines[i - 1].role in {"credit", "junk"} and lines[i - 1].block == line.block):
+            j, short = i - 1, _words(lines[i - 1].text) <= _CAPTION_MAX_WORDS
         if line.role != "credit":
             continue
-        j = i - 1
-        while j >= 0 and lines[j].role in {"credit", "junk"} and lines[j].block == line.block:
-            j -= 1
-        if j < 0 or lines[j].role not in {"body", "caption"} or _words(lines[j].text) > _CAPTION_MAX_WORDS:
+        if j < 0 or lines[j].role not in {"body", "caption"} or not short:
             continue
         same_block = lines[j].block == line.block
-        single = sum(1 for other in lines if other.block == lines[j].block) == 1
+        single = block_sizes[lines[j].block] == 1
         if same_block or (single and lines[j].block == line.block - 1):
             lines[j].role = "caption"
 
 
 def _join_blocks(lines: list[_Line]) -> str:
     "Body lines back into text: blocks apart by a blank line, wrapped lines joined."
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # joined once: += on a long paragraph copies it every line
     previous: _Line | None = None
     for line in lines:
         if previous is not None and previous.block == line.block and _is_wrapped(previous.text, line.text):
-            paragraphs[-1] += " " + line.text
+            paragraphs[-1].append(line.text)
         else:
-            paragraphs.append(line.text)
+            paragraphs.append([line.text])
         previous = line
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
 
 
 def _is_wrapped(first: str, second: str) -> bool:
@@ -468,7 +483,7 @@ def _is_wrapped(first: str, second: str) -> bool:
 
 def _teaser(lines: list[_Line]) -> tuple[str, str | None]:
     "A teaser's text and title: a headline-like first line of a longer block is its title."
-    lines = [_Line(_TEASER_TAG.sub("", line.text) or line.text, line.block) for line in lines]
+    lines = [_Line(_strip_teaser_tags(line.text) or line.text, line.block) for line in lines]
     if len(lines) > 1 and not lines[0].text.endswith(tuple(_TERMINAL)) and _words(lines[0].text) <= _HEADLINE_MAX_WORDS \
             and not _is_wrapped(lines[0].text, lines[1].text):
         return _join_blocks(lines[1:]), lines[0].text
@@ -506,12 +521,25 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split()).strip(" .,;:!?\"'“”‘’")
 
 
+def _strip_teaser_tags(text: str) -> str:
+    "A teaser line without the decorations at its end ('Headline [VIDEO]|'), read from the end."
+    end = cut = len(text.rstrip())
+    while cut and (text[cut - 1] == "|" or (tag := _TEASER_TAG.search(text, max(0, cut - 23), cut))):
+        cut = cut - 1 if text[cut - 1] == "|" else tag.start()
+    return text if cut == end else text[:cut].rstrip()
+
+
+def _is_byline(text: str) -> bool:
+    "A 'By Name and Name' line."
+    return len(text) <= _BYLINE_MAX_CHARS and bool(_BYLINE.match(text))
+
+
 def _is_junk(text: str) -> bool:
     "Share/subscribe/cookie/byline/video-title lines."
     if _words(text) > _JUNK_MAX_WORDS:
         return False
     return bool(_JUNK_LINE.match(text) or _JUNK_START.match(text) or _JUNK_END.search(text)
-                or (_words(text) <= 8 and _BYLINE.match(text)))
+                or (_words(text) <= 8 and _is_byline(text)))
 
 
 def _is_credit(text: str) -> bool:
@@ -523,7 +551,7 @@ def _is_credit(text: str) -> bool:
 
 def _is_date_caption(text: str) -> bool:
     "A line ending in a photo-style date stamp (not '... on August 14, 2024.')."
-    if _words(text) > _CAPTION_MAX_WORDS or _words(text) < 4:
+    if len(text) > _CAPTION_MAX_CHARS or _words(text) > _CAPTION_MAX_WORDS or _words(text) < 4:
         return False
     match = _DATE_AT_END.search(_strip_credit(text))
     if match is None:
@@ -540,7 +568,7 @@ def _strip_credit(text: str) -> str:
 
 def caption_date(text: str) -> dt.date | None:
     """The date written at the end of a caption ("... Haiti November 11, 2024."), else None."""
-    match = _DATE_AT_END.search(_strip_credit(re.sub(r"[ T,]+\d{1,2}[:.]\d{2}.{0,12}$", "", text)))
+    match = _DATE_AT_END.search(_strip_credit(_TIME_AT_END.sub("", text)))
     if match is None:
         return None
     try:

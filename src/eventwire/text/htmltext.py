@@ -1,6 +1,9 @@
 """HTML to text: trafilatura for pages, the standard library for fragments.
 
     html_to_text(markup, url=None) -> (text, title, date)   # paragraphs one blank line apart
+
+Every path costs time linear in the markup: the standard library's parser is kept off the
+input that makes it quadratic (see ``_strip_tags``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,15 @@ import re
 from html.parser import HTMLParser
 
 logger = logging.getLogger(__name__)
+
+# After feed(), HTMLParser holds what it could not parse yet: from the first construct that does
+# not close ("<a href=..." without ">", "<!--" without "-->") to the end. Its close() then rescans
+# the rest of that buffer for every "<" in it (CPython before 3.12.11 / 3.13.5, CVE-2025-6069):
+# 20 KB of "<a\n" took 8 s, 80 KB two minutes. Up to this many characters close() runs as always
+# (milliseconds at worst); a longer rest is read by libxml2's parser (linear; lxml comes with
+# trafilatura), which is where the two can differ.
+_MAX_PENDING = 2000
+_ANY_TAG = re.compile(r"<[^>]+>")
 
 
 def is_html_page(text: str) -> bool:
@@ -85,13 +97,52 @@ class _TextOfHtml(HTMLParser):
             self.parts.append(data.replace("\n", " "))
 
 
+class _Handlers:
+    """An lxml parser target that passes events on to a _TextOfHtml's handlers."""
+
+    def __init__(self, sink: _TextOfHtml):
+        self.sink = sink
+
+    def start(self, tag, attrib):
+        self.sink.handle_starttag(tag, list(attrib.items()))
+
+    def end(self, tag):
+        self.sink.handle_endtag(tag)
+
+    def data(self, data):
+        self.sink.handle_data(data)
+
+    def close(self):
+        return None
+
+
 def _strip_tags(markup: str) -> str:
     "Plain text of HTML with the standard library (for fragments and as a fallback)."
     parser = _TextOfHtml()
     try:
         parser.feed(markup)
+        rest = parser.rawdata  # unparsed: from the first construct that did not close
+        if len(rest) > _MAX_PENDING and rest.startswith("<") and parser.cdata_elem is None:
+            parser.rawdata = ""
+            _parse_rest(rest, parser)
         parser.close()
     except Exception as exc:  # HTMLParser is lenient; this is only a safety net
         logger.warning("HTML parser failed: %s", exc)
-        return html_lib.unescape(re.sub(r"<[^>]+>", " ", markup))
+        return _strip_by_pattern(markup)
     return "".join(parser.parts)
+
+
+def _parse_rest(rest: str, parser: _TextOfHtml) -> None:
+    "What HTMLParser left unparsed, read by libxml2 into the same parser's handlers."
+    from lxml import etree
+
+    logger.info("HTML with an unclosed construct: %d characters read by libxml2", len(rest))
+    reader = etree.HTMLParser(target=_Handlers(parser), no_network=True)
+    reader.feed(rest)
+    reader.close()
+
+
+def _strip_by_pattern(markup: str) -> str:
+    "Tags replaced by spaces with a pattern, up to the last '>' (no tag closes after it)."
+    end = markup.rfind(">") + 1  # [^>]+ from every '<' after the last '>' would scan to the end
+    return html_lib.unescape(_ANY_TAG.sub(" ", markup[:end]) + markup[end:])

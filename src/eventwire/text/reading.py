@@ -13,6 +13,10 @@ INTERFACE:
 Raises ``InputError`` only for an unusable argument (path does not exist); every problem
 inside a file becomes a ``Rejected`` with the doc id (or file:line) and a reason.
 
+Every Article is made by ``intake.admit_article``: its text fields normalised (lone surrogates,
+control characters, NFC), its id, URL and date checked ("invalid id: ...", "invalid url: ...",
+"invalid date: ..."); a JSON number of over 4,300 digits or nesting too deep is "invalid JSON".
+
 Formats, chosen by the name (after an optional ``.gz``), else by sniffing the content:
 
 - ``.jsonl`` / ``.ndjson``: one record a line, ``{"id", "text"}`` plus ``title``,
@@ -51,8 +55,8 @@ from typing import IO, Iterable, Iterator
 from ..config import Settings
 from ..errors import InputError
 from ..records import Article, Rejected
-from .datelines import parse_published
 from .decoding import Unreadable, check_binary, decode_bytes
+from .intake import admit_article, storable_rejected
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +73,9 @@ _KNOWN = _JSONL | _TEXT | _HTML | _FEED | _JSON | _WARC
 # Stdin is spooled to disk beyond this many bytes while we check whether it is JSONL.
 _SPOOL_BYTES = 8 * 1024 * 1024
 
-_TAG = re.compile(r"<(?:p|div|br|a|span|img|ul|ol|li|b|i|em|strong|h[1-6]|table|style|script)\b[^>]*>", re.I)
+# [^<>]*, not [^>]*: each "<" starts at most one scan to the next "<" or ">", so a body of
+# unclosed "<b <b <b ..." costs linear time (with [^>]* every start scanned to the end).
+_TAG = re.compile(r"<(?:p|div|br|a|span|img|ul|ol|li|b|i|em|strong|h[1-6]|table|style|script)\b[^<>]*>", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +140,8 @@ def read_inputs(paths: Iterable[str | os.PathLike], *, settings: Settings,
                 if item.id in seen:
                     logger.warning("duplicate document id %s (%s)", item.id, item.origin)
                 seen.add(item.id)
+            else:
+                item = storable_rejected(item)  # a file name may not be valid UTF-8
             yield item
 
 
@@ -182,7 +190,7 @@ def _read_file(path: Path, *, limit: int, explicit: bool, fields: FieldMap) -> I
     if suffix in _FEED or suffix in _JSON:
         yield from _read_structured(text, path=path, suffix=suffix, fields=fields)
     elif suffix in _HTML:
-        yield Article(id=doc_id, text="", html=text, origin=origin)
+        yield admit_article(doc_id=doc_id, text="", html=text, origin=origin)
     elif suffix in _TEXT:
         yield _text_article(text, doc_id=doc_id, origin=origin)
     else:  # an explicit file with an unknown name: sniff
@@ -202,12 +210,12 @@ def _read_sniffed(text: str, *, path: Path, fields: FieldMap) -> Iterator[Articl
         yield _text_article(text, doc_id=_stem(path), origin=str(path))
 
 
-def _text_article(text: str, *, doc_id: str, origin: str) -> Article:
+def _text_article(text: str, *, doc_id: str, origin: str) -> Article | Rejected:
     "One text document; a .txt that is really an HTML page goes to the HTML path."
     head = text.lstrip()[:256].lower()
     if head.startswith(("<!doctype html", "<html")):
-        return Article(id=doc_id, text="", html=text, origin=origin)
-    return Article(id=doc_id, text=text, origin=origin)
+        return admit_article(doc_id=doc_id, text="", html=text, origin=origin)
+    return admit_article(doc_id=doc_id, text=text, origin=origin)
 
 
 # ---- names and bytes ---------------------------------------------------------------------
@@ -290,45 +298,49 @@ def _parse_jsonl_line(line: str, *, name: str, lineno: int, fields: FieldMap) ->
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return Rejected(where, f"invalid JSON: {exc.msg} (column {exc.colno})", where)
+    except (ValueError, RecursionError) as exc:  # a number of over 4,300 digits; nesting too deep
+        return Rejected(where, f"invalid JSON: {_json_problem(exc)}", where)
     if not isinstance(record, dict):
         return Rejected(where, "invalid JSON: not an object", where)
     return article_from_record(record, origin=where, fallback_id=where, fields=fields)
 
 
+def _json_problem(exc: ValueError | RecursionError) -> str:
+    "What json.loads refused besides a syntax error."
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0][:80]
+
+
 def article_from_record(record: dict, *, origin: str | None = None, fallback_id: str | None = None,
                         fields: FieldMap | None = None) -> Article | Rejected:
-    """An Article from a ``{"id", "text", ...}`` record (JSONL line, JSON file, API body)."""
+    """An Article from a ``{"id", "text", ...}`` record (JSONL line, JSON file, API body).
+
+    Its id, URL and date are checked and its text fields normalised by ``intake.admit_article``.
+    """
     fields = fields or _DEFAULT_FIELDS
     text = fields.get(record, "text")
     html = record.get("html")
-    text = text if isinstance(text, str) else None
+    text = text if isinstance(text, str) and text.strip() else None
     html = html if isinstance(html, str) and html.strip() else None
-    url = _opt_str(fields.get(record, "url"))
-    doc_id = _record_id(fields.get(record, "id"), url=url, body=text or html or "")
-    if doc_id is None:
-        doc_id = fallback_id or "doc"
-    if not (text and text.strip()) and html is None:
-        return Rejected(doc_id, "no text", origin)
-    return Article(
-        id=doc_id,
-        text="" if html is not None and not (text and text.strip()) else text,
-        title=_opt_str(fields.get(record, "title")),
-        published=parse_published(fields.get(record, "date")),
-        url=url,
-        source=_opt_str(record.get("source")),
-        html=html if not (text and text.strip()) else None,
-        origin=origin,
-    )
+    url = fields.get(record, "url")
+    doc_id = _record_id(fields.get(record, "id"), url=_opt_str(url), body=text or html or "")
+    item = admit_article(doc_id=(fallback_id or "doc") if doc_id is None else doc_id, text=text or "",
+                         html=None if text else html, title=fields.get(record, "title"),
+                         published=fields.get(record, "date"), url=url, source=record.get("source"),
+                         origin=origin, fallback_id=fallback_id)
+    if isinstance(item, Article) and not item.text.strip() and item.html is None:
+        return Rejected(item.id, "no text", item.origin)
+    return item
 
 
-def _record_id(value, *, url: str | None, body: str) -> str | None:
-    "The record's own id, else a stable hash of its url, else of its content."
-    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-        return str(value).strip()
+def _record_id(value, *, url: str | None, body: str):
+    "The record's own id (checked by admit_article), else a stable hash of its url, else of its content."
+    if value is not None and not (isinstance(value, str) and not value.strip()):
+        return value
+    # surrogatepass: a lone surrogate hashes (intake replaces it afterwards) instead of raising
     if url:
-        return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     if body.strip():
-        return hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return None
 
 
@@ -353,7 +365,7 @@ def _read_json(text: str, *, path: Path, fields: FieldMap) -> Iterator[Article |
     stem, origin = _stem(path), str(path)
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:
         # A .json file may be JSON lines after all.
         lines = text.splitlines()
         if _all_json_objects(lines):
@@ -361,7 +373,8 @@ def _read_json(text: str, *, path: Path, fields: FieldMap) -> Iterator[Article |
                 if line.strip():
                     yield _parse_jsonl_line(line, name=origin, lineno=lineno, fields=fields)
             return
-        yield Rejected(stem, f"invalid JSON: {exc.msg}", origin)
+        problem = exc.msg if isinstance(exc, json.JSONDecodeError) else _json_problem(exc)
+        yield Rejected(stem, f"invalid JSON: {problem}", origin)
         return
     if isinstance(data, dict) and isinstance(data.get("items"), list) and "jsonfeed" in str(data.get("version", "")):
         for n, item in enumerate(data["items"], 1):
@@ -416,7 +429,10 @@ def _read_xml_feed(text: str, *, path: Path) -> Iterator[Article | Rejected]:
                 continue
             if name in {"item", "entry"}:
                 n += 1
-                yield _xml_item(elem, stem=stem, n=n, origin=f"{origin}#{n}")
+                try:
+                    yield _xml_item(elem, stem=stem, n=n, origin=f"{origin}#{n}")
+                except RecursionError:  # serialising content nested thousands deep
+                    yield Rejected(f"{stem}:{n}", "invalid XML: nested too deeply", f"{origin}#{n}")
                 elem.clear()
     except ET.ParseError as exc:
         if n == 0:
@@ -519,7 +535,7 @@ def _is_json_object(raw: bytes | str) -> bool:
         return False
     try:
         return isinstance(json.loads(stripped), dict)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return False
 
 

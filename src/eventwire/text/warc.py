@@ -10,6 +10,7 @@ bound on publication; HTML metadata cannot override it because it is set). Non-H
 responses (images, scripts, styles), requests, metadata and warcinfo records are skipped
 with a debug line; an HTML response with an HTTP error status is ``Rejected("HTTP 404")``.
 A record's payload is read up to ``limit`` bytes, so a huge page costs bounded memory.
+Each page passes ``intake.admit_article``: its HTML normalised, its URL and date checked.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Iterator
 from ..records import Article, Rejected
 from .datelines import date_from_url, parse_published
 from .decoding import Unreadable, decode_bytes
+from .intake import admit_article
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ def _response(record, *, origin: str, limit: int) -> Article | Rejected | None:
     "One WARC response record, or None when it is not an HTML page."
 
     url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
-    doc_id = hashlib.sha1(url.encode("utf-8")).hexdigest()[:16] if url else origin
+    doc_id = hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()[:16] if url else origin
     content_type = (record.http_headers.get_header("Content-Type") or "").lower()
     if not content_type.startswith(_HTML_TYPES):
         logger.debug("%s: skipping %s (%s)", origin, url, content_type or "no content type")
@@ -88,7 +90,7 @@ def _response(record, *, origin: str, limit: int) -> Article | Rejected | None:
     if not html.strip():
         return Rejected(doc_id, "empty", origin)
     published = (date_from_url(url) if url else None) or parse_published(record.rec_headers.get_header("WARC-Date"))
-    return Article(id=doc_id, text="", html=html, url=url or None, published=published, origin=origin)
+    return admit_article(doc_id=doc_id, text="", html=html, url=url or None, published=published, origin=origin)
 
 
 def _decode(data: bytes, content_type: str, fallback) -> str:
