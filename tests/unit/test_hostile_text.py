@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from hypothesis import given, settings as hsettings, strategies as st
 
 from eventwire.config import Settings
-from eventwire.errors import ArticleRejected
 from eventwire.records import Article, Rejected
 from eventwire.text import clean, datelines, htmltext, intake
 from eventwire.text.language import detect_language
