@@ -50,7 +50,7 @@ def test_hostile_text_record_with_lone_surrogates_is_admitted_and_encodable():
     article = article_from_record(record, origin="x.jsonl:1")
     assert isinstance(article, Article)
     assert (article.text, article.title, article.source) == ("Troops \ufffd shelled Kharkiv.", "T\ufffd", "Sx")
-    from eventwire.store.core import input_hash
+    from eventwire.store import input_hash
 
     assert len(input_hash(article)) == 32  # raised UnicodeEncodeError before
 
