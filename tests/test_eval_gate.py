@@ -1,6 +1,7 @@
 """The regression gate: `eventwire eval` on the dev gold sets must not fall below the pinned floors.
 
-The floors live in golden/eval_baseline.json (measured minus a small margin). The gate also checks
+The floors live in golden/eval_baseline.json (measured minus a small margin): figures over all
+documents, over the read folds (0-3) and, for learned parts, cross-validated ("cv"); never the sealed fold. The gate also checks
 what the sample page must never show: a "not event" coded, or a teaser dated like its parent.
 """
 

@@ -418,9 +418,12 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int) -> None:
               help="The shared data folder (default: ../shared beside the repo, or $EVENTWIRE_SHARED).")
 @click.option("--set", "sets", multiple=True, help="Only these sets (plover, case, conflibert, sample).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--sealed", is_flag=True,
+              help="Add the sealed fold's aggregate figures (fold 4: only at the end of a piece of work).")
 @click.pass_context
-def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_json: bool) -> None:
-    """Score the coder on the gold sets in ../shared/gold/dev and the sample page."""
+def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_json: bool, sealed: bool) -> None:
+    """Score the coder on the gold sets in ../shared/gold/dev and the sample page: all documents,
+    the read folds, cross-validated (learned parts), and with --sealed the sealed fold."""
     from .evaluation.events import format_report, run_eval
     from .run.pipeline import Coder
 
@@ -428,7 +431,7 @@ def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_j
     if not path.is_dir():
         click.echo(f"{path} not found: nothing to evaluate (the gold sets live in ../shared)", err=True)
         return
-    report = run_eval(path, coder=Coder.load(_settings(ctx)), sets=list(sets) or None)
+    report = run_eval(path, coder=Coder.load(_settings(ctx)), sets=list(sets) or None, sealed=sealed)
     click.echo(json.dumps(report, indent=2, default=str) if as_json else format_report(report))
 
 

@@ -48,11 +48,16 @@ def test_eval_prf(tp, fp, fn, p, r, f):
     assert (got["precision"], got["recall"], got["f1"]) == (p, r, f)
 
 
-def test_eval_split_is_stable_and_balanced():
-    ids = [f"PLOVER-{i}" for i in range(400)]
-    halves = [ev.split_of(i) for i in ids]
-    assert halves == [ev.split_of(i) for i in ids]
-    assert 150 < halves.count("dev") < 250
+def test_eval_folds_are_stable_balanced_and_blind_to_spacing():
+    from eventwire.evaluation import folds
+
+    texts = [f"Record number {i} of the set." for i in range(1000)]
+    assigned = [folds.fold_of(t) for t in texts]
+    assert assigned == [folds.fold_of(t) for t in texts]
+    assert all(150 < assigned.count(f) < 250 for f in range(folds.FOLDS))
+    assert folds.fold_of("the government\u02bcs request") == folds.fold_of("The government 's request .")
+    assert folds.cv_folds(2) == (0, 1, 3) and folds.SEALED_FOLD not in folds.cv_folds(folds.SEALED_FOLD)
+    assert folds.is_sealed(4) and not folds.is_read(4) and all(folds.is_read(f) for f in folds.READ_FOLDS)
 
 
 # ---------------------------------------------------------------------------- PLOVER
@@ -240,9 +245,20 @@ def test_eval_run_eval_end_to_end_with_fake_coder(tmp_path):
     assert case["groups"]["violent"]["any"] == 1.0 and case["disaster"]["share"] == 1.0
     assert report["sets"]["conflibert"]["accuracy"] == 0.75
     assert report["sets"]["sample"]["status"] == "ok"
+    assert "read" in report["sets"]["conflibert"] and "sealed" not in report["sets"]["conflibert"]
+    assert "cv" not in report["sets"]["case"]  # the fake coder has no learned part
     text = ev.format_report(report)
     for heading in ("== plover", "== case", "== conflibert", "== sample", "confusion", "must hits"):
         assert heading in text
+
+
+def test_eval_sealed_fold_shows_only_aggregate_figures(tmp_path):
+    report = ev.run_eval(write_shared(tmp_path / "shared"), coder=FakeCoder(), sealed=True)
+    sealed = report["sets"]["plover"]["splits"]["sealed"]
+    assert "confusion" not in sealed and "per_type" not in sealed and "f1" in sealed
+    assert set(report["sets"]["case"]["sealed"]) == {"groups", "disaster", "reliability_high"}
+    assert "per_class" not in report["sets"]["conflibert"]["sealed"]
+    assert "sealed" in ev.format_report(report)
 
 
 def test_eval_missing_files_and_folder(tmp_path):

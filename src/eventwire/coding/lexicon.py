@@ -5,10 +5,15 @@ weight. A pattern is a comma-separated list of constraints that must all hold:
 ``prt:off`` (particle child), ``prep:for`` (a prepositional child), ``dobj:talk``
 (the direct object's lemma; ``dobj:*`` any direct object), ``mod:hunger`` (a compound
 or adjective modifier of a noun trigger: "hunger strike"). An entry with more constraints wins over one with fewer.
+
+The lexicon also carries the learned decision over what its triggers find (``decider.py``,
+data/decider.json; None when the file is absent): ``lexicon.decider``, and
+``lexicon.with_decider(other)`` for a copy that decides with another one (evaluation's fold models).
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import logging
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ import yaml
 from ..errors import ConfigError
 from ..records import EventType
 from . import cache
+from .decider import DECIDER_FILE, Decider
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +82,7 @@ class Lexicon:
     >>> lex.match("call", "V", prt=(), preps=("for",), dobj=None)
     """
 
-    def __init__(self, triggers: list[Trigger], classes: VerbClasses):
+    def __init__(self, triggers: list[Trigger], classes: VerbClasses, *, decider: Decider | None = None):
         index: dict[tuple[str, str], list[Trigger]] = {}
         for trig in triggers:
             index.setdefault((trig.lemma, trig.pos), []).append(trig)
@@ -85,6 +91,13 @@ class Lexicon:
         self._index = index
         self.classes = classes
         self.size = len(triggers)
+        self.decider = decider
+
+    def with_decider(self, decider: Decider | None) -> Lexicon:
+        "A copy of the lexicon that decides with another decider (None: the rules alone)."
+        twin = copy.copy(self)
+        twin.decider = decider
+        return twin
 
     @classmethod
     def load(cls, data_dir: Path, *, cache_dir: str | None = None) -> Lexicon:
@@ -125,7 +138,7 @@ _TRIGGER_FILES = ("triggers.tsv", "triggers_extra.tsv")
 def _load_cached(data_dir: str, cache_dir: str | None) -> Lexicon:
     "Load and index the lexicon files once per process (from the disk cache when unchanged)."
     base = Path(data_dir)
-    files = [base / name for name in (*_TRIGGER_FILES, "verb_classes.yaml")]
+    files = [base / name for name in (*_TRIGGER_FILES, "verb_classes.yaml", DECIDER_FILE)]
     return cache.load_or_build("lexicon", files, lambda: _build(base), cache_dir=cache_dir)
 
 
@@ -139,7 +152,7 @@ def _build(base: Path) -> Lexicon:
                 triggers[(trig.lemma, trig.pos, trig.constraints)] = trig  # later files override
     if not triggers:
         raise ConfigError(f"no trigger lexicon in {base}")
-    return Lexicon(list(triggers.values()), read_verb_classes(base / "verb_classes.yaml"))
+    return Lexicon(list(triggers.values()), read_verb_classes(base / "verb_classes.yaml"), decider=Decider.load(base))
 
 
 def read_verb_classes(path: Path) -> VerbClasses:

@@ -2,8 +2,20 @@
 
 INTERFACE:
 
-    report = run_eval(Path("../shared"), coder=Coder.load(settings), sets=None)  # or ["plover", ...]
+    report = run_eval(Path("../shared"), coder=Coder.load(settings), sets=None,  # or ["plover", ...]
+                      sealed=False)   # True adds the sealed fold's aggregate figures (end of a piece of work)
     text = format_report(report)        # plain-text tables; ``eventwire eval`` prints it
+
+Figures, per set (folds: ``evaluation/folds.py``; every document has one of five fixed folds):
+
+``all``     every document, the coder as shipped (its learned parts saw them all): today's figure.
+``read``    folds 0-3, the coder as shipped.
+``cv``      folds 0-3, each document coded with learned parts that were not trained on its fold
+            (``crossval.py``); present when the coder has a learned part. The unseen figure.
+``sealed``  fold 4, aggregate figures only, and only when asked (``eventwire eval --sealed``);
+            learned parts trained on folds 0-3 alone.
+The detailed tables (per type, per label, confusion, reliability) are those of ``cv`` when
+present, else ``read``: the sealed fold's errors are never printed.
 
 Sets (each is skipped, with its reason in the report, when its file is absent):
 
@@ -16,8 +28,7 @@ Sets (each is skipped, with its reason in the report, when its file is absent):
                 code is one of the gold source codes and, when the gold target names codes,
                 whose recipient code is one of them. *Top event*: the asserted event with the
                 highest confidence (ties: first in output order), or NONE; the confusion
-                matrix is gold type x top event. Records are split by a hash of their id into
-                two stable halves, ``dev`` and ``test``; both halves and ``all`` are reported.
+                matrix is gold type x top event. ``splits`` holds all / read / cv / sealed.
 ``case``        shared/gold/dev/case2021_task2_dev.tsv (id, EventSnippet, SubType). Each
                 ACLED-style label maps to a group and the PLOVER types that count as right
                 (``CASE_MAPPING`` below, with the manual's reasons). "any": a right type among
@@ -39,7 +50,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import logging
 import re
@@ -50,6 +60,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..errors import InputError
 from ..records import Article, Event, Rejected
+from . import crossval, folds
 from . import places as eval_geo
 
 logger = logging.getLogger(__name__)
@@ -152,8 +163,11 @@ Coded = list[Event]
 
 
 # ---------------------------------------------------------------------------- entry points
-def run_eval(shared_dir: Path, *, coder, sets: Sequence[str] | None = None) -> dict:
-    """Run the chosen sets (all when None) against one coder; a dict of plain values."""
+def run_eval(shared_dir: Path, *, coder, sets: Sequence[str] | None = None, sealed: bool = False) -> dict:
+    """Run the chosen sets (all when None) against one coder; a dict of plain values.
+
+    The gold sets are scored on all documents and on the read folds; with a learned part in the
+    coder, also cross-validated; with ``sealed``, the sealed fold's aggregate figures are added."""
     shared_dir = Path(shared_dir)
     chosen = tuple(sets or SETS)
     unknown = [name for name in chosen if name not in SETS]
@@ -164,13 +178,15 @@ def run_eval(shared_dir: Path, *, coder, sets: Sequence[str] | None = None) -> d
         report["error"] = f"{shared_dir} not found: nothing to evaluate"
         logger.warning(report["error"])
         return report
-    runners: dict[str, Callable[[Path, object], dict]] = {
-        "plover": eval_plover, "case": eval_case, "conflibert": eval_conflibert, "sample": eval_sample,
-        "places": eval_geo.eval_places, "dates": eval_geo.eval_dates,
+    folded = crossval.FoldedCoders(coder, cv=crossval.cross_validated(coder), sealed=sealed)
+    runners: dict[str, Callable[[], dict]] = {
+        "plover": lambda: eval_plover(shared_dir, folded), "case": lambda: eval_case(shared_dir, folded),
+        "conflibert": lambda: eval_conflibert(shared_dir, folded), "sample": lambda: eval_sample(shared_dir, coder),
+        "places": lambda: eval_geo.eval_places(shared_dir, coder), "dates": lambda: eval_geo.eval_dates(shared_dir, coder),
     }
     for name in chosen:
         started = time.perf_counter()
-        result = runners[name](shared_dir, coder)
+        result = runners[name]()
         result["seconds"] = round(time.perf_counter() - started, 2)
         report["sets"][name] = result
         logger.info("eval %s: %s in %.1fs", name, result.get("status"), result["seconds"])
@@ -220,11 +236,6 @@ def prf(tp: int, fp: int, fn: int) -> dict:
             "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def split_of(record_id: str) -> str:
-    "A stable half for a record id: 'dev' or 'test' (first byte of its SHA-1, even or odd)."
-    return "dev" if hashlib.sha1(record_id.encode("utf-8")).digest()[0] % 2 == 0 else "test"
-
-
 def code_texts(coder, texts: Sequence[str], *, published: Sequence[dt.date | None] | None = None,
                ids: Sequence[str] | None = None) -> list[list[Event]]:
     "Code many short texts with one coder; uses coder.code_texts when it exists."
@@ -238,6 +249,22 @@ def code_texts(coder, texts: Sequence[str], *, published: Sequence[dt.date | Non
             logger.info("coder.code_texts not usable here (%s); coding one text at a time", exc)
     return [list(coder.code_text(text, published=when, doc_id=doc_id))
             for text, when, doc_id in zip(texts, published, ids)]
+
+
+def _figures(groups: dict[str, list[dict]], summarize: Callable[[list[dict]], dict],
+             headline: Callable[[dict], dict]) -> dict:
+    """Summaries of a set's scored rows by figure (all, read, cv; the sealed fold's aggregate
+    figures alone) and the reliability tables of all, read and cv ("reliability_read", ...)."""
+    out: dict = {name: summarize(rows) for name, rows in groups.items() if name != "sealed"}
+    if "sealed" in groups:
+        out["sealed"] = headline(summarize(groups["sealed"]))
+    out["reliability"] = {("reliability" if name == "all" else f"reliability_{name}"):
+                          reliability([j for r in rows for j in r["judged"]])
+                          for name, rows in groups.items() if name != "sealed"}
+    if "sealed" in groups:
+        high = reliability([j for r in groups["sealed"] for j in r["judged"]])["high"]
+        out["sealed"]["reliability_high"] = high
+    return out
 
 
 def _skipped(reason: str) -> dict:
@@ -292,12 +319,13 @@ def reliability(judged: Sequence[tuple[float, bool]]) -> dict:
 
 
 def _format_reliability(result: dict) -> list[str]:
-    "The reliability table of one set."
-    rel = result.get("reliability")
+    "The reliability table of one set: cross-validated when there is a learned part, else the read folds."
+    name = next((n for n in ("cv", "read") if result.get(f"reliability_{n}")), "all")
+    rel = result.get("reliability" if name == "all" else f"reliability_{name}")
     if not rel:
         return []
     fmt = lambda v: _pct(v["share"]) if v["share"] is not None else "    -"  # noqa: E731
-    out = ["", "reliability (asserted events; right share by confidence):"]
+    out = ["", f"reliability ({name}; asserted events; right share by confidence):"]
     out += _table(["confidence", "n", "right"],
                   [[f"{b['low']:.1f}-{b['high']:.1f}", b["n"], fmt(b)] for b in rel["bins"]]
                   + [[">= 0.8", rel["high"]["n"], fmt(rel["high"])], ["all", rel["all"]["n"], fmt(rel["all"])]])
@@ -365,21 +393,29 @@ def summarize_plover(scored: Sequence[dict]) -> dict:
     }
 
 
-def eval_plover(shared_dir: Path, coder) -> dict:
-    "Event type and dyad scores on the PLOVER gold-standard records."
+def eval_plover(shared_dir: Path, folded: crossval.FoldedCoders) -> dict:
+    "Event type and dyad scores on the PLOVER gold-standard records: all, read folds, cross-validated, sealed."
     path = shared_dir / PLOVER_FILE
     if not path.is_file():
         return _skipped(f"{PLOVER_FILE} not found in {shared_dir}")
     records = read_plover(path)
-    coded = code_texts(coder, [r["text"] for r in records],
-                       published=[_parse_date(r.get("date")) for r in records],
-                       ids=[str(r.get("id", i)) for i, r in enumerate(records)])
-    scored = [score_plover_record(r, events) for r, events in zip(records, coded)]
-    splits = {"dev": [s for s in scored if split_of(s["id"]) == "dev"],
-              "test": [s for s in scored if split_of(s["id"]) == "test"], "all": scored}
-    return {"status": "ok", "file": PLOVER_FILE,
-            "splits": {name: summarize_plover(rows) for name, rows in splits.items()},
-            "reliability": reliability([j for s in scored for j in s["judged"]])}
+
+    def score(coder, chosen: list[dict]) -> list[dict]:
+        coded = code_texts(coder, [r["text"] for r in chosen],
+                           published=[_parse_date(r.get("date")) for r in chosen],
+                           ids=[str(r.get("id", i)) for i, r in enumerate(chosen)])
+        return [{**score_plover_record(r, events), "fold": folds.fold_of(r["text"])}
+                for r, events in zip(chosen, coded)]
+
+    figures = _figures(folded.rows(records, lambda r: r["text"], score), summarize_plover, _plover_headline)
+    splits = {name: figures[name] for name in ("all", "read", "cv", "sealed") if name in figures}
+    return {"status": "ok", "file": PLOVER_FILE, "splits": splits, **figures["reliability"]}
+
+
+def _plover_headline(summary: dict) -> dict:
+    "The aggregate PLOVER figures (what the sealed fold shows)."
+    return {k: summary[k] for k in ("n", "precision", "recall", "f1", "dyad_recall", "dyad_hits", "dyad_n",
+                                    "top_accuracy")}
 
 
 def _type_order(label: str) -> tuple[int, str]:
@@ -430,16 +466,32 @@ def summarize_case(scored: Sequence[dict]) -> dict:
             "unmapped": sorted({r["label"] for r in scored if r["label"] not in CASE_MAPPING})}
 
 
-def eval_case(shared_dir: Path, coder) -> dict:
-    "Accuracy of PLOVER types on the CASE 2021 task 2 snippets, by label group."
+def eval_case(shared_dir: Path, folded: crossval.FoldedCoders) -> dict:
+    "Accuracy of PLOVER types on the CASE 2021 task 2 snippets, by label group: all, read, cv, sealed."
     path = shared_dir / CASE_FILE
     if not path.is_file():
         return _skipped(f"{CASE_FILE} not found in {shared_dir}")
     rows = [r for r in read_tsv_rows(path) if len(r) >= 3 and r[2] != "SubType"]
-    coded = code_texts(coder, [r[1] for r in rows], ids=[f"case-{r[0]}" for r in rows])
-    scored = [score_case_snippet(r[2].strip(), events) for r, events in zip(rows, coded)]
-    return {"status": "ok", "file": CASE_FILE, "n": len(scored), **summarize_case(scored),
-            "reliability": reliability([j for s in scored for j in s["judged"]])}
+
+    def score(coder, chosen: list[list[str]]) -> list[dict]:
+        coded = code_texts(coder, [r[1] for r in chosen], ids=[f"case-{r[0]}" for r in chosen])
+        return [{**score_case_snippet(r[2].strip(), events), "fold": folds.fold_of(r[1])}
+                for r, events in zip(chosen, coded)]
+
+    figures = _figures(folded.rows(rows, lambda r: r[1], score), summarize_case, _case_headline)
+    return {"status": "ok", "file": CASE_FILE, **_spread(figures)}
+
+
+def _case_headline(summary: dict) -> dict:
+    "The aggregate CASE figures (what the sealed fold shows)."
+    return {"groups": {g: {k: v[k] for k in ("n", "any", "top")} for g, v in summary["groups"].items()},
+            "disaster": {k: summary["disaster"][k] for k in ("n", "share")}}
+
+
+def _spread(figures: dict) -> dict:
+    "A set's result: the all-documents summary at the top (today's keys), read / cv / sealed beside it."
+    return {**figures["all"], **figures["reliability"],
+            **{name: figures[name] for name in ("read", "cv", "sealed") if name in figures}}
 
 
 # ---------------------------------------------------------------------------- ConfliBERT
@@ -477,8 +529,8 @@ def summarize_classes(pairs: Sequence[tuple[int, int]], classes: Sequence[int] =
             "per_class": per_class, "confusion": confusion}
 
 
-def eval_conflibert(shared_dir: Path, coder) -> dict:
-    "Quad-class accuracy on the ConfliBERT CAMEO class sentences."
+def eval_conflibert(shared_dir: Path, folded: crossval.FoldedCoders) -> dict:
+    "Quad-class accuracy on the ConfliBERT CAMEO class sentences: all, read, cv, sealed."
     path = shared_dir / CONFLIBERT_FILE
     if not path.is_file():
         return _skipped(f"{CONFLIBERT_FILE} not found in {shared_dir}")
@@ -487,12 +539,21 @@ def eval_conflibert(shared_dir: Path, coder) -> dict:
         sentence, label = "\t".join(row[:-1]), row[-1].strip()
         if sentence and label.isdigit():
             rows.append((sentence, int(label)))
-    coded = code_texts(coder, [s for s, _ in rows], ids=[f"conflibert-{i}" for i in range(len(rows))])
-    pairs = [(label, predict_quad_class(events)) for (_, label), events in zip(rows, coded)]
-    judged = [(e.confidence, event_class(e) == label) for (_, label), events in zip(rows, coded)
-              for e in asserted(events)]
-    return {"status": "ok", "file": CONFLIBERT_FILE, **summarize_classes(pairs),
-            "reliability": reliability(judged)}
+
+    def score(coder, chosen: list[tuple[str, int]]) -> list[dict]:
+        coded = code_texts(coder, [s for s, _ in chosen], ids=[f"conflibert-{i}" for i in range(len(chosen))])
+        return [{"pair": (label, predict_quad_class(events)), "fold": folds.fold_of(sentence),
+                 "judged": [(e.confidence, event_class(e) == label) for e in asserted(events)]}
+                for (sentence, label), events in zip(chosen, coded)]
+
+    figures = _figures(folded.rows(rows, lambda r: r[0], score),
+                       lambda scored: summarize_classes([r["pair"] for r in scored]), _conflibert_headline)
+    return {"status": "ok", "file": CONFLIBERT_FILE, **_spread(figures)}
+
+
+def _conflibert_headline(summary: dict) -> dict:
+    "The aggregate ConfliBERT figures (what the sealed fold shows)."
+    return {k: summary[k] for k in ("n", "accuracy", "macro_f1")}
 
 
 # ---------------------------------------------------------------------------- sample page
@@ -621,50 +682,99 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]
     return [line([str(h) for h in header]), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
+_FIGURES = ("all", "read", "cv", "sealed")
+
+
+def _figure_table(summaries: dict[str, dict], metrics: Sequence[tuple[str, Callable[[dict], str]]],
+                  *, result: dict) -> list[str]:
+    """One row per metric, one column per figure present (all, read, cv, sealed): the gap shows.
+    The last row: how often events with confidence >= 0.8 are right."""
+    names = [n for n in _FIGURES if n in summaries]
+
+    def cell(summary: dict, get: Callable[[dict], str]) -> str:
+        try:
+            return get(summary)
+        except (KeyError, TypeError):
+            return "-"
+
+    rows = [[label, *[cell(summaries[n], get) for n in names]] for label, get in metrics]
+    return _table(["figure", *names], [*rows, ["conf >= 0.8 right", *[_high(result, n) for n in names]]])
+
+
+def _detail(result: dict) -> tuple[str, dict]:
+    "Which figure's detailed tables to print: cv when present, else read (never sealed)."
+    name = "cv" if "cv" in result else "read" if "read" in result else "all"
+    return name, (result if name == "all" else result[name])
+
+
+def _high(result: dict, name: str) -> str:
+    "The right share of events with confidence >= 0.8, for one figure."
+    if name == "sealed":
+        high = result.get("sealed", {}).get("reliability_high") or {}
+    else:
+        high = (result.get("reliability" if name == "all" else f"reliability_{name}") or {}).get("high") or {}
+    return f"{_pct(high['share']).strip()} of {high['n']}" if high.get("share") is not None else "-"
+
+
 def _format_plover(result: dict) -> list[str]:
-    "PLOVER GSR tables: splits, per-type, confusion."
+    "PLOVER GSR tables: figures by fold group, per-type, confusion."
     splits = result["splits"]
-    out = _table(["split", "n", "P", "R", "F1", "dyad recall", "top acc"],
-                 [[name, s["n"], _pct(s["precision"]), _pct(s["recall"]), _pct(s["f1"]),
-                   f"{_pct(s['dyad_recall'])} ({s['dyad_hits']}/{s['dyad_n']})", _pct(s["top_accuracy"])]
-                  for name, s in splits.items()])
-    whole = splits["all"]
-    out += ["", "per type (all):"]
+    out = _figure_table(splits, [
+        ("n", lambda s: str(s["n"])), ("P", lambda s: _pct(s["precision"])), ("R", lambda s: _pct(s["recall"])),
+        ("F1", lambda s: _pct(s["f1"])),
+        ("dyad recall", lambda s: f"{_pct(s['dyad_recall'])} ({s['dyad_hits']}/{s['dyad_n']})"),
+        ("top acc", lambda s: _pct(s["top_accuracy"]))], result={**result, "sealed": splits.get("sealed", {})})
+    name, whole = _detail(splits)
+    out += ["", f"per type ({name}):"]
     out += _table(["type", "n", "P", "R", "F1"],
                   [[t, v["n"], _pct(v["precision"]), _pct(v["recall"]), _pct(v["f1"])]
                    for t, v in whole["per_type"].items()])
     labels = list(whole["confusion"])
     cols = [*labels, NONE]
-    out += ["", "confusion (all; rows gold, columns top predicted event):"]
+    out += ["", f"confusion ({name}; rows gold, columns top predicted event):"]
     out += _table(["gold", *[c[:4] for c in cols]],
                   [[g, *[whole["confusion"][g][c] or "." for c in cols]] for g in labels])
     return out
 
 
+def _figures_of(result: dict) -> dict[str, dict]:
+    "A CASE or ConfliBERT result's summaries by figure (the top level is 'all')."
+    return {"all": result, **{n: result[n] for n in ("read", "cv", "sealed") if n in result}}
+
+
 def _format_case(result: dict) -> list[str]:
-    "CASE 2021 tables: groups, labels, disasters."
-    out = _table(["group", "n", "type among events", "top event"],
-                 [[g, v["n"], _pct(v["any"]), _pct(v["top"])] for g, v in result["groups"].items()])
-    out += ["", "per label:"]
+    "CASE 2021 tables: figures by fold group, labels, disasters."
+    summaries = _figures_of(result)
+    metrics = [(f"{g} any", lambda s, g=g: f"{_pct(s['groups'][g]['any'])} of {s['groups'][g]['n']}")
+               for g in (*CASE_GROUPS, "together")]
+    metrics += [("together top", lambda s: _pct(s["groups"]["together"]["top"])),
+                ("disasters clean", lambda s: f"{_pct(s['disaster']['share'])} of {s['disaster']['n']}")]
+    out = _figure_table(summaries, metrics, result=result)
+    name, detail = _detail(result)
+    out += ["", f"per label ({name}):"]
     out += _table(["label", "accepted", "n", "any", "top"],
                   [[label, "/".join(CASE_MAPPING.get(label, ("", ()))[1]), v["n"], _pct(v["any"]), _pct(v["top"])]
-                   for label, v in result["per_label"].items()])
-    d = result["disaster"]
-    out += ["", f"disasters with no conflict event: {d['no_conflict']}/{d['n']} ({_pct(d['share']).strip()})"]
-    if result.get("unmapped"):
-        out.append(f"unmapped labels (not scored): {', '.join(result['unmapped'])}")
+                   for label, v in detail["per_label"].items()])
+    d = detail["disaster"]
+    out += ["", f"disasters with no conflict event ({name}): {d['no_conflict']}/{d['n']} ({_pct(d['share']).strip()})"]
+    if detail.get("unmapped"):
+        out.append(f"unmapped labels (not scored): {', '.join(detail['unmapped'])}")
     return out
 
 
 def _format_conflibert(result: dict) -> list[str]:
-    "ConfliBERT tables: accuracy, per class, confusion."
-    out = [f"n={result['n']}  accuracy {_pct(result['accuracy']).strip()}  macro-F1 {_pct(result['macro_f1']).strip()}", ""]
+    "ConfliBERT tables: figures by fold group, per class, confusion."
+    summaries = _figures_of(result)
+    out = _figure_table(summaries, [("n", lambda s: str(s["n"])), ("accuracy", lambda s: _pct(s["accuracy"])),
+                                    ("macro-F1", lambda s: _pct(s["macro_f1"]))], result=result)
+    name, detail = _detail(result)
+    out += ["", f"per class ({name}):"]
     out += _table(["class", "n", "P", "R", "F1"],
                   [[c, v["n"], _pct(v["precision"]), _pct(v["recall"]), _pct(v["f1"])]
-                   for c, v in result["per_class"].items()])
-    out += ["", "confusion (rows gold, columns predicted):"]
-    classes = list(result["confusion"])
-    out += _table(["gold", *classes], [[g, *[result["confusion"][g][p] for p in classes]] for g in classes])
+                   for c, v in detail["per_class"].items()])
+    out += ["", f"confusion ({name}; rows gold, columns predicted):"]
+    classes = list(detail["confusion"])
+    out += _table(["gold", *classes], [[g, *[detail["confusion"][g][p] for p in classes]] for g in classes])
     return out
 
 

@@ -10,6 +10,7 @@ INTERFACE:
 Modules, each importing only those below it:
 
     coder.py       extract_events: the order of the passes, the sentence's events revised together
+    decision.py    the learned decision over the rules' events (keep, drop, re-type, propose; calibrate)
     headline.py    the headline pattern pass
     passes.py      the construction passes (verbal, nominal, under-attack, demand, dismissal, protester)
     extraction.py  Extraction, and emitting a pass's trigger as extractions with a confidence

@@ -18,7 +18,9 @@ A title also gets a pattern pass (``headline.py``). The order, per sentence:
 4. revisions of the sentence's events against each other: a protest's demands folded into
    it, calls for punishment made demands (CAMEO 10), the content of denied accusations and of
    accusations, demands, refusals and threats made hypothetical, safety instructions in a
-   disaster story dropped, vehicle collisions dropped, duplicates merged.
+   disaster story dropped, vehicle collisions dropped, duplicates merged;
+5. the learned decision (``decision.py``, when the lexicon carries a decider): rule events kept,
+   dropped or re-typed, an event proposed where the rules are silent, confidences calibrated.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from spacy.tokens import Span, Token
 from ...records import Actor
 from ..actors import ActorDictionary
 from ..lexicon import Lexicon
+from .decision import decide
 from .extraction import Extraction
 from .headline import headline_events
 from .modality import in_content
@@ -87,7 +90,8 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
     if found and s.disaster_story():
         found = [ext for ext in found if not _emergency_instruction(ext)]
     found = [ext for ext in found if not _collision(ext, sentence, lexicon.classes.vehicle_nouns)]
-    return _dedupe(_mark_reported_content(found))
+    found = _dedupe(_mark_reported_content(found))
+    return _dedupe(decide(s, found, lexicon.decider)) if lexicon.decider is not None else found
 
 
 def _fold_protest_demands(found: list[Extraction]) -> list[Extraction]:

@@ -1,0 +1,129 @@
+"""The learned decision on top of the rules: keep, drop, re-type or propose, with a calibrated confidence.
+
+INTERFACE:
+
+    sentence_features(s, found) -> list[str]     # what the model reads (also what training reads)
+    decide(s, found, decider) -> list[Extraction]
+
+The model (``coding/decider.py``) reads one sentence: its words, lemmas and word pairs, the
+event types the lexicon gives its words, the rules' own events (type, trigger lemma, negation
+and modality, confidence, actor and recipient sectors) and its entity labels; it gives a
+probability to each PLOVER type and to "no event". Then, with the thresholds tuned across folds:
+
+1. a rule event is dropped when "no event" is likely enough (disaster reports, statements);
+2. a rule event is re-typed when the model is confident of another type and not of its own;
+   neither happens to a rule event the rules are sure of (``Thresholds.keep``);
+3. a sentence the rules left without an asserted event gets the model's type when it is likely
+   enough: its actor and recipient are the sentence's actor mentions (the subject's first), or an
+   unnamed actor with the type's usual sector, whose country the place or the article gives
+   (``coding.parties``), as ACLED codes "unidentified gunmen";
+4. every event's confidence becomes the calibrated right share at its score (isotonic across the
+   folds), so that >= 0.8 means right at least 80% of the time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ...records import Actor, EventType
+from ..decider import Decider
+from .extraction import Extraction
+from .sentence import Sentence
+
+# The sector of an unnamed actor of a proposed event: who usually does it in ACLED's and
+# PLOVER's coding (protesters are civilians, arrests are made by police, deployments by the army).
+_UNNAMED_SECTORS = {"PROTEST": "CVL", "COERCE": "COP", "MOBILIZE": "MIL", "ASSAULT": "UAF"}
+_CONF_BINS = (0.5, 0.7, 0.9)
+
+
+def sentence_features(s: Sentence, found: list[Extraction]) -> list[str]:
+    "The sparse binary features of one sentence and the rules' events in it."
+    out: list[str] = []
+    words = []
+    lexicon = s.lex
+    for tok in s.span:
+        if tok.is_space or tok.is_punct:
+            continue
+        lower, lemma = tok.lower_, tok.lemma_.lower()
+        words.append(lower)
+        out.append("w:" + lower)
+        out.append("l:" + lemma)
+        for pos in ("V", "N"):
+            if lexicon.has(lemma, pos):
+                trig = lexicon.match(lemma, pos)
+                out.append(f"lt:{trig.meaning.event_type}" if trig else f"lx:{pos}")
+        if tok.ent_type_:
+            out.append("e:" + tok.ent_type_)
+        if tok.dep_ == "neg":
+            out.append("neg")
+    out.extend(f"b:{a}_{b}" for a, b in zip(words, words[1:]))
+    if not found:
+        out.append("r:none")
+    for ext in found:
+        kind = ext.meaning.event_type
+        state = "neg" if ext.negated else "hyp" if ext.hypothetical else "on"
+        out += [f"r:{kind}", f"r:{kind}:{state}", f"rt:{ext.trigger.lemma_.lower()}:{kind}",
+                f"rc:{kind}:{sum(ext.confidence >= b for b in _CONF_BINS)}",
+                f"ra:{ext.actor.sector}", f"rac:{bool(ext.actor.code)}",
+                f"rr:{ext.recipient.sector if ext.recipient else '-'}"]
+    return out
+
+
+def decide(s: Sentence, found: list[Extraction], decider: Decider | None) -> list[Extraction]:
+    "The rules' events kept, dropped or re-typed, a proposal where they are silent; calibrated confidences."
+    if decider is None:
+        return found
+    model = decider.model_for(s.span.doc.text)
+    p = model.probabilities(sentence_features(s, found))
+    labels, none = decider.labels, decider.none_index
+    best = int(np.argmax(np.where(np.arange(len(p)) == none, -1.0, p)))
+    limits = decider.thresholds
+    out = []
+    for ext in found:
+        own = p[labels.index(ext.meaning.event_type)] if ext.meaning.event_type in labels else 0.0
+        sure = ext.confidence >= limits.keep
+        if not ext.negated and not ext.hypothetical and not sure and p[none] >= limits.drop:
+            continue
+        if not sure and labels[best] != ext.meaning.event_type and p[best] >= limits.retype and own * 4 <= p[best]:
+            ext, own = replace(ext, meaning=EventType(labels[best])), p[best]
+        score = (own + ext.confidence) / 2
+        out.append(replace(ext, confidence=round(model.calibrate(score, kind="rule"), 3)))
+    if not any(not e.negated and not e.hypothetical for e in out) and p[best] >= limits.propose and p[best] > p[none]:
+        out.extend(_proposed(s, labels[best], round(model.calibrate(float(p[best]), kind="proposed"), 3)))
+    return out
+
+
+def _proposed(s: Sentence, event_type: str, confidence: float) -> list[Extraction]:
+    "The model's event for a sentence the rules left silent: on its lexicon word or main verb, with its actors."
+    trigger = _trigger_token(s, event_type)
+    mentions = [a for a in s.mentions() if a.text]
+    subject = next((a for a in mentions if _is_subject(s, a)), None)
+    if subject is not None:
+        actor = subject
+    elif mentions and event_type not in _UNNAMED_SECTORS:
+        actor = mentions[0]
+    else:
+        actor = Actor(text="", name="unidentified", code=None, sector=_UNNAMED_SECTORS.get(event_type))
+    recipient = next((a for a in mentions if a is not actor and a.code != actor.code), None)
+    return [Extraction(EventType(event_type), trigger, trigger.text, actor, recipient, False, False, confidence)]
+
+
+def _trigger_token(s: Sentence, event_type: str):
+    "The word that carries a proposed event: a lexicon word of its type, else the root, else the first word."
+    lexicon = s.lex
+    for tok in s.span:
+        lemma = tok.lemma_.lower()
+        for pos in ("V", "N"):
+            trig = lexicon.match(lemma, pos) if lexicon.has(lemma, pos) else None
+            if trig is not None and trig.meaning.event_type == event_type:
+                return tok
+    return s.span.root if len(s.span) else s.span.doc[s.span.start]
+
+
+def _is_subject(s: Sentence, actor: Actor) -> bool:
+    "Whether an actor mention is the subject of the sentence's main verb."
+    return any(c.dep_ in ("nsubj", "nsubjpass")
+               and c.left_edge.idx <= actor.start < c.right_edge.idx + len(c.right_edge.text)
+               for c in s.span.root.children)
