@@ -70,3 +70,11 @@ def test_pool_stalled_or_dead_documents_are_rejected_and_the_rest_coded_in_order
 
 def test_pool_chunked_keeps_every_item():
     assert list(pool.chunked(iter(range(7)), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+def test_pool_big_chunks_both_ways_do_not_deadlock(settings):
+    "Chunks and results larger than a pipe's buffer, sent while the worker answers: the run ends."
+    items = [Article(id=f"big{i}", text="x" * 300_000) for i in range(24)]
+    with pool._Pool(settings, size=2, loader=_load_stalling) as workers:
+        outcomes = list(workers.code(pool.chunked(iter(items), 4)))
+    assert [o.article.id for o in outcomes] == [a.id for a in items]

@@ -20,6 +20,8 @@ import collections
 import itertools
 import logging
 import multiprocessing as mp
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -37,6 +39,7 @@ _CHUNK = 16  # articles per task: large enough to batch the parser, small enough
 _IN_FLIGHT = 4  # tasks queued per worker: keeps each busy while the parent writes, bounds memory
 _coder: Coder | None = None
 _load_error: Exception | None = None
+_QUIT = object()  # the feeder thread's stop sign (None is the worker's)
 
 
 def code_parallel(items: Iterable[Article | Rejected], *, settings: Settings, workers: int = 1,
@@ -72,35 +75,53 @@ class _Task:
 
 
 class _Worker:
-    """One worker process, its pipe, the tasks sent to it in order and the deadline of its stage."""
+    """One worker process, the tasks sent to it in order and the deadline of its stage.
+
+    Tasks go out through a one-way pipe written by a feeder thread and messages come back through
+    another, read by the parent's main thread: a big chunk (300 KB pages) can fill a pipe, and a
+    parent blocked writing it while the worker is blocked writing a stage message would deadlock.
+    """
 
     def __init__(self, ctx, settings: Settings, loader: Callable[[Settings], Coder]):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, settings, loader), daemon=True)
+        tasks_in, self._tasks = ctx.Pipe(duplex=False)
+        self.conn, messages_out = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_serve, args=(tasks_in, messages_out, settings, loader), daemon=True)
         self.process.start()
-        child.close()
+        tasks_in.close()
+        messages_out.close()
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._feeder = threading.Thread(target=self._feed, name="eventwire-pool-feeder", daemon=True)
+        self._feeder.start()
         self.queue: collections.deque[_Task] = collections.deque()
         self.stage: tuple[str, int] | None = None  # (stage, article index) of the first task
         self.deadline: float | None = None
 
+    def _feed(self) -> None:
+        "The feeder thread: write queued chunks to the worker, in order; None (stop) is the last."
+        while (items := self._outbox.get()) is not _QUIT:
+            try:
+                self._tasks.send(items)
+            except (BrokenPipeError, OSError):  # the worker was killed
+                return
+            if items is None:
+                return
+
     def send(self, task: _Task) -> None:
-        "Queue a task on this worker."
+        "Queue a task on this worker (never blocks)."
         self.queue.append(task)
-        self.conn.send(task.items)
+        self._outbox.put(task.items)
 
     def stop(self, *, kill: bool = False) -> None:
-        "End the process: politely, or at once."
+        "End the process: politely (after the chunks already sent), or at once."
         if kill:
             self.process.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except (BrokenPipeError, OSError):
-                pass
+        self._outbox.put(_QUIT if kill else None)
         self.process.join(timeout=None if kill else 10)
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
+        self._feeder.join(timeout=5)
+        self._tasks.close()
         self.conn.close()
 
 
@@ -205,7 +226,7 @@ class _Pool:
             fresh.send(task)
 
 
-def _serve(conn, settings: Settings, loader: Callable[[Settings], Coder]) -> None:
+def _serve(tasks, conn, settings: Settings, loader: Callable[[Settings], Coder]) -> None:
     "A worker process: load the coder, then code each chunk received, reporting every stage it starts."
     coder, error = None, None
     try:
@@ -216,7 +237,7 @@ def _serve(conn, settings: Settings, loader: Callable[[Settings], Coder]) -> Non
     def report(stage: str, index: int, weight: int = 1) -> None:
         conn.send(("stage", stage, index, weight))
 
-    while (items := conn.recv()) is not None:
+    while (items := tasks.recv()) is not None:
         if error is not None:
             conn.send(("error", error))
             continue
