@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _PARTIES = ["Israel", "Hamas", "Russia", "Ukraine", "the United States", "Iran", "China", "Taiwan", "Egypt", "Qatar"]
@@ -29,6 +30,7 @@ class NewsSite:
         self.items = list(items)
         self.extra_xml = ""  # raw <item>s appended to the feed (duplicates, broken links)
         self.hits: dict[str, int] = {}
+        self.page_delay = 0.0  # seconds each article page takes (a slow site)
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -78,6 +80,7 @@ class NewsSite:
             return 200, body, "application/rss+xml", {"ETag": etag}
         if path.startswith("/a/") and path.endswith(".html"):
             n = int(path[3:-5])
+            time.sleep(self.page_delay)
             html = (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>"
                     f"<p>{story(n)}</p></article></body></html>")
             return 200, html.encode(), "text/html; charset=utf-8", {}

@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..config import Settings
 from ..errors import InputError
@@ -75,7 +76,8 @@ class Watcher:
     """Polls the sources into the store on a thread of the serving process."""
 
     def __init__(self, sources: list[str], *, settings: Settings, coding, every: float = 900.0,
-                 fetcher: Fetcher | None = None, spool: Spool | None = None):
+                 fetcher: Fetcher | None = None, spool: Spool | None = None,
+                 on_stop: Callable[[], None] | None = None):
         self.sources = sources
         self.settings = settings
         self.coding = coding
@@ -83,6 +85,7 @@ class Watcher:
         self.fetcher = fetcher or Fetcher(timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
                                           host_delay=settings.fetch_host_delay, retries=settings.fetch_retries)
         self.spool = spool
+        self._on_stop = on_stop  # called last by stop() (the server withdraws its server file)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._write = threading.Lock()  # one poll or spool drain at a time
@@ -107,6 +110,8 @@ class Watcher:
         if self._thread is not None:
             self._thread.join(timeout)
         self.fetcher.close()
+        if self._on_stop is not None:
+            self._on_stop()
 
     def _run(self, store: Store) -> None:
         "The loop: poll when due, drain the spool every tick, until stopped."
