@@ -250,9 +250,14 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], db_path: str, workers: i
     """Code documents and store documents, rejections, mentions and events in DuckDB."""
     from .run.ingest import ingest_items
 
+    from .run.handoff import live_server
+
     settings = _settings(ctx)
     if parquet_dir is not None or not inputs:
         _ingest_parquet(parquet_dir, inputs, db_path=db_path, settings=settings, store_batch=store_batch)
+        return
+    if (server := live_server(db_path)) is not None:
+        _ingest_through_server(ctx, inputs, db_path=db_path, server=server)
         return
     counts = ingest_items(_inputs(ctx, inputs, progress=True), db_path=db_path, settings=settings,
                           workers=workers or os.cpu_count() or 1, on_rejected=_report_rejected,
@@ -260,6 +265,43 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], db_path: str, workers: i
     click.echo(f"ingested {counts['documents']} documents ({counts['rejected']} rejected), "
                f"{counts['events']} event mentions into {db_path}"
                + (f"; {counts['skipped']} unchanged inputs skipped" if counts.get("skipped") else ""), err=True)
+
+
+def _ingest_through_server(ctx: click.Context, inputs: tuple[str, ...], *, db_path: str, server: dict) -> None:
+    "ingest into a served store: the documents go to the server's spool, and we wait until it has stored them."
+    from .records import Rejected
+    from .run.handoff import Spool, live_server
+
+    spool = Spool(db_path)
+    ticket = spool.submit(_inputs(ctx, inputs, progress=True))
+    click.echo(f"{db_path} is served at {server['url']} (PID {server['pid']}): handed the documents to it", err=True)
+    answer = spool.wait(ticket, alive=lambda: live_server(db_path) is not None)
+    for doc_id, reason in answer["rejected"]:
+        _report_rejected(Rejected(doc_id, reason))
+    counts = answer["counts"]
+    click.echo(f"ingested {counts['documents']} documents ({counts['rejected']} rejected), "
+               f"{counts['events']} event mentions into {db_path} through the server"
+               + (f"; {counts['skipped']} unchanged inputs skipped" if counts.get("skipped") else ""), err=True)
+
+
+def _served_at(db_path: str) -> str | None:
+    "The URL of the eventwire server that holds ``db_path``, or None when none runs."
+    from .run.handoff import live_server
+
+    server = live_server(db_path)
+    return server["url"] if server else None
+
+
+def _server_get(url: str, path: str, params: dict) -> dict:
+    "GET a route of a running server; StoreError (one line) when it does not answer."
+    import httpx
+
+    try:
+        answer = httpx.get(url + path, params={k: v for k, v in params.items() if v is not None}, timeout=60)
+        answer.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise StoreError(f"the server at {url} holds the store but did not answer {path}: {exc}") from exc
+    return answer.json()
 
 
 def _ingest_parquet(parquet_dir: str | None, inputs: tuple[str, ...], *, db_path: str, settings: Settings,
@@ -326,6 +368,9 @@ def export(db_path: str, fmt: str, output: str, header: bool) -> None:
 
     if not os.path.exists(db_path):
         raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
+    if (url := _served_at(db_path)) is not None:
+        raise StoreError(f"{db_path} is held by the eventwire server at {url}: stop the server to export, "
+                         f"or read the events through {url}/events (or `eventwire events --db {db_path}`)")
     with Store.open(db_path, read_only=True) as store:
         n = export_events(store, output, fmt=fmt, header=header)
     click.echo(f"exported {n} events to {output} ({fmt})", err=True)
@@ -337,8 +382,12 @@ def summary(db_path: str) -> None:
     """Print documents, rejections, events per PLOVER type and the top dyads."""
     from .store.core import Store
 
-    with Store.open(db_path) as store:
-        s = store.summary()
+    if (url := _served_at(db_path)) is not None:  # the server holds the store: ask it
+        s = _server_get(url, "/summary", {"top": 10})
+        s["top_dyads"] = [(d["actor"], d["recipient"], d["events"]) for d in s["top_dyads"]]
+    else:
+        with Store.open(db_path) as store:
+            s = store.summary()
     click.echo(f"documents: {s['documents']}   rejected: {s['rejected']}   "
                f"mentions: {s['mentions']}   events: {s['events']}")
     click.echo("events per PLOVER type:")
@@ -363,11 +412,13 @@ def events(db_path: str, actor, recipient, event_type, since, until, limit, fmt)
     """Query stored events."""
     from .store.core import Store
 
-    with Store.open(db_path) as store:
-        rows = store.events(actor=actor, recipient=recipient,
-                            event_type=event_type.upper() if event_type else None,
-                            since=since.date() if since else None, until=until.date() if until else None,
-                            limit=limit)
+    filters = dict(actor=actor, recipient=recipient, event_type=event_type.upper() if event_type else None,
+                   since=since.date() if since else None, until=until.date() if until else None)
+    if (url := _served_at(db_path)) is not None:  # the server holds the store: page through its API
+        rows = _served_events(url, filters, limit=limit)
+    else:
+        with Store.open(db_path) as store:
+            rows = store.events(**filters, limit=limit)
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False, default=_json_default))
@@ -386,6 +437,22 @@ def events(db_path: str, actor, recipient, event_type, since, until, limit, fmt)
             click.echo("  ".join(f"{str(row.get(c, '') if row.get(c) is not None else '-')[:14]:<14}" for c in cols))
 
 
+def _served_events(url: str, filters: dict, *, limit: int) -> list[dict]:
+    "Up to ``limit`` events from a running server's GET /events, page by page."
+    params = {"actor": filters["actor"], "recipient": filters["recipient"], "type": filters["event_type"],
+              "since": filters["since"] and filters["since"].isoformat(),
+              "until": filters["until"] and filters["until"].isoformat()}
+    rows: list[dict] = []
+    cursor = None
+    while len(rows) < limit:
+        page = _server_get(url, "/events", {**params, "limit": min(1000, limit - len(rows)), "cursor": cursor})
+        rows.extend(page["events"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    return rows
+
+
 def _json_default(value):
     "JSON for dates and tuples."
     if isinstance(value, (dt.date, dt.datetime)):
@@ -399,18 +466,35 @@ def _json_default(value):
 @click.option("--db", "db_path", default="eventwire.duckdb", show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--watch", "sources_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="SOURCES file: one feed URL, page URL, folder or file a line ('#' comments), polled into the store.")
+@click.option("--every", type=click.FloatRange(min=1), default=None,
+              help="Seconds between two polls of the --watch sources (default: watch_every, 900).")
 @click.pass_context
-def serve(ctx: click.Context, db_path: str, host: str, port: int) -> None:
-    """Serve the REST API and the dashboard."""
+def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: str | None,
+          every: float | None) -> None:
+    """Serve the REST API and the dashboard; with --watch, poll feeds, pages and folders into the store."""
     import uvicorn
 
+    from .run.handoff import Spool, announce, withdraw
     from .run.pipeline import SharedCoder
+    from .run.watch import Watcher, read_sources
     from .serve.api import create_app
 
     settings = _settings(ctx)
-    app = create_app(db_path, settings=settings, coding=SharedCoder(settings))
-    click.echo(f"serving {db_path} on http://{host}:{port}", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    coding = SharedCoder(settings)
+    sources = read_sources(sources_file) if sources_file else []
+    # the watcher also drains DB.spool/, where `eventwire ingest --db DB` leaves documents for this server
+    watcher = Watcher(sources, settings=settings, coding=coding, every=every or settings.watch_every,
+                      spool=Spool(db_path), on_stop=lambda: withdraw(db_path))
+    app = create_app(db_path, settings=settings, coding=coding, watcher=watcher)
+    announce(db_path, f"http://{host}:{port}")
+    click.echo(f"serving {db_path} on http://{host}:{port}"
+               + (f", watching {len(sources)} sources every {watcher.every:g} s" if sources else ""), err=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        withdraw(db_path)
 
 
 @main.command("eval")

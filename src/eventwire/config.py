@@ -38,6 +38,11 @@ class Settings:
     document_timeout: float
     data_dir: str
     cache_dir: str  # built dictionaries and gazetteer (coding/cache.py): "" the default place, "off" none
+    watch_every: float  # serve --watch: seconds between two polls
+    fetch_timeout: float  # the watcher's fetcher (text/fetch.py)
+    fetch_max_bytes: int
+    fetch_host_delay: float
+    fetch_retries: int
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -1,6 +1,7 @@
 """Ingest and re-code into the store: documents, rejections, mentions and events, a batch per transaction.
 
     counts = ingest_items(read_inputs(paths, settings=s), db_path="eventwire.duckdb", settings=s, workers=2)
+    counts = ingest_items(items, store=session, settings=s, coder=coder, seen={input_id: SeenItem(...)})
     counts = recode_store("eventwire.duckdb", settings=s, workers=2, everything=False)
 
 Each batch of documents is written with their events in one store transaction, so a crash
@@ -11,11 +12,11 @@ from __future__ import annotations
 import collections
 import logging
 import multiprocessing as mp
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from ..config import Settings, coder_version
 from ..records import Article, Rejected
-from ..store import Store, StoredInput, input_hash
+from ..store import SeenItem, Store, StoredInput, input_hash
 from ..text.dedup import DuplicateIndex
 from . import pool
 from .pool import chunked, code_parallel
@@ -26,69 +27,88 @@ logger = logging.getLogger(__name__)
 _STORE_BATCH = 64  # documents per store transaction
 
 
-def ingest_items(items: Iterable[Article | Rejected], *, db_path: str, settings: Settings, workers: int = 1,
-                 on_rejected=None, store_batch: int = _STORE_BATCH) -> dict:
+def ingest_items(items: Iterable[Article | Rejected], *, db_path: str | None = None, settings: Settings,
+                 workers: int = 1, on_rejected=None, store_batch: int = _STORE_BATCH, store: Store | None = None,
+                 coder=None, seen: Mapping[str, SeenItem] | None = None, kind: str = "ingest") -> dict:
     """Code a stream and store it in DuckDB in batches; returns counts.
 
     An input stored before, unchanged and by the same coder version, is skipped without
     coding; each batch records its inputs in the transaction that stores their documents,
     so a run killed at any point and run again ends with the store a clean run gives.
+    ``store`` (an open Store, say a server's session) instead of ``db_path``; ``coder`` a loaded
+    Coder to code with in this process; ``seen`` maps an input id to the watched item it came
+    from, marked seen in the batch that stores the input.
     """
+    if store is not None:
+        return _ingest_into(store, items, settings=settings, workers=workers, on_rejected=on_rejected,
+                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind)
+    with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as opened:
+        return _ingest_into(opened, items, settings=settings, workers=workers, on_rejected=on_rejected,
+                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind)
+
+
+def _ingest_into(store: Store, items: Iterable[Article | Rejected], *, settings: Settings, workers: int,
+                 on_rejected, store_batch: int, coder, seen: Mapping[str, SeenItem], kind: str) -> dict:
+    "ingest_items on an open store."
     version = coder_version(settings.data_path)
     counts = {"documents": 0, "rejected": 0, "events": 0, "skipped": 0}
-    with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as store:
-        stored = store.unchanged_inputs(version)
-        store.start_run(kind="ingest", coder_version=version)
-        index = _duplicate_index(store)
-        links: dict[str, str] = {}
-        pending: collections.deque[tuple[str, str] | None] = collections.deque()
-        articles: list[Article] = []
-        rejected: list[Rejected] = []
-        events: list = []
-        inputs: list[StoredInput] = []
+    stored = store.unchanged_inputs(version)
+    store.start_run(kind=kind, coder_version=version)
+    index = _duplicate_index(store)
+    links: dict[str, str] = {}
+    pending: collections.deque[tuple[str, str] | None] = collections.deque()
+    articles: list[Article] = []
+    rejected: list[Rejected] = []
+    events: list = []
+    inputs: list[StoredInput] = []
+    marks: list[SeenItem] = []
 
-        def fresh() -> Iterator[Article | Rejected]:
-            for item in items:
-                if isinstance(item, Article):
-                    digest = input_hash(item)
-                    if stored.get(item.id) == digest:
-                        counts["skipped"] += 1
-                        continue
-                    pending.append((item.id, digest))
-                else:
-                    pending.append(None)
-                yield item
-
-        def flush() -> None:
-            if articles or rejected or inputs:
-                store.write_batch(articles, rejected, events, coder_version=version, inputs=inputs,
-                                  duplicates=links)
-            for batch in (articles, rejected, events, inputs, links):
-                batch.clear()
-
-        for outcome in code_parallel(fresh(), settings=settings, workers=workers):
-            source = pending.popleft()  # outcomes come one per item, in input order
-            if isinstance(outcome, Rejected):
-                rejected.append(outcome)
-                counts["rejected"] += 1
-                if on_rejected:
-                    on_rejected(outcome)
-                if source:
-                    inputs.append(StoredInput(source[0], source[1], ()))
+    def fresh() -> Iterator[Article | Rejected]:
+        for item in items:
+            if isinstance(item, Article):
+                digest = input_hash(item)
+                if stored.get(item.id) == digest:
+                    counts["skipped"] += 1
+                    if item.id in seen:
+                        marks.append(seen[item.id])
+                    continue
+                pending.append((item.id, digest))
             else:
-                for doc, evs in outcome.documents:
-                    articles.append(doc)
-                    events.extend(evs)
-                    if doc.kind == "article" and (canonical := index.add(doc)) is not None and canonical != doc.id:
-                        links[doc.id] = canonical
-                    counts["documents"] += 1
-                    counts["events"] += len(evs)
-                if source:
-                    inputs.append(StoredInput(source[0], source[1], tuple(d.id for d, _ in outcome.documents)))
-            if len(articles) + len(rejected) >= store_batch:
-                flush()
-        flush()
-        store.add_skipped(counts["skipped"])
+                pending.append(None)
+            yield item
+
+    def flush() -> None:
+        if articles or rejected or inputs or marks:
+            store.write_batch(articles, rejected, events, coder_version=version, inputs=inputs,
+                              duplicates=links, seen=marks)
+        for batch in (articles, rejected, events, inputs, links, marks):
+            batch.clear()
+
+    for outcome in code_parallel(fresh(), settings=settings, workers=workers, coder=coder):
+        source = pending.popleft()  # outcomes come one per item, in input order
+        if isinstance(outcome, Rejected):
+            rejected.append(outcome)
+            counts["rejected"] += 1
+            if on_rejected:
+                on_rejected(outcome)
+            if source:
+                inputs.append(StoredInput(source[0], source[1], ()))
+        else:
+            for doc, evs in outcome.documents:
+                articles.append(doc)
+                events.extend(evs)
+                if doc.kind == "article" and (canonical := index.add(doc)) is not None and canonical != doc.id:
+                    links[doc.id] = canonical
+                counts["documents"] += 1
+                counts["events"] += len(evs)
+            if source:
+                inputs.append(StoredInput(source[0], source[1], tuple(d.id for d, _ in outcome.documents)))
+        if source and source[0] in seen:
+            marks.append(seen[source[0]])
+        if len(articles) + len(rejected) >= store_batch:
+            flush()
+    flush()
+    store.add_skipped(counts["skipped"])
     return counts
 
 

@@ -2,6 +2,8 @@
 
     app = create_app("eventwire.duckdb", settings=settings, coding=SharedCoder(settings))  # token from $EVENTWIRE_API_TOKEN
     app = create_app(":memory:", token="s3cret", coding=my_coding)   # any object with code_records() and places()
+    app = create_app(path, settings=s, coding=coding, watcher=Watcher(...))  # run/watch.py: started and
+                                                   # stopped with the app, its state in /stats and /metrics
 
 Routes (all GET routes are read-only; see ``create_app``):
 
@@ -13,7 +15,10 @@ Routes (all GET routes are read-only; see ``create_app``):
     GET  /documents/{doc_id}            a stored document: cleaned text, title, date, url
     GET  /places?doc_id                 the place mentions of a stored document (needs ``coding``)
     GET  /dyads/{a}/{b}/series          ?freq=day|week|month|quarter|year&directed -> counts per quad
-    GET  /summary, /stats, /actors?q, /network?since&until
+    GET  /summary, /stats, /actors?q, /network?since&until     /stats: ``watch`` is the watcher's state
+                                        (last and next poll) and each source's (failures with reasons)
+    GET  /metrics                       Prometheus text: store rows, rejections per reason; with a
+                                        watcher: fetched, stored, failures, poll seconds, queue depth
     GET  /map                           ?since&until&type&quad_class&either -> GeoJSON points, plus
                                         ``countries``: events per country (ISO3 and ISO numeric)
     GET  /trends                        ?weeks=4&baseline_weeks=12 -> countries and dyads whose
@@ -44,7 +49,7 @@ from pathlib import Path
 from typing import Annotated, Protocol
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
@@ -53,6 +58,8 @@ from ..errors import ArticleRejected, ConfigError, EventwireError, InputError
 from ..records import Article, Event, Rejected
 from ..store import Store, encode_cursor
 from .maps import event_map as _event_map
+from .metrics import CONTENT_TYPE as _METRICS_TYPE
+from .metrics import render_metrics
 from .models import (
     ActorOut,
     DocumentIn,
@@ -92,6 +99,18 @@ class Coding(Protocol):
     def places(self, article: Article) -> list[dict]: ...
 
 
+class Watching(Protocol):
+    """What the API needs of the live service's watcher (``run.watch.Watcher``)."""
+
+    def start(self, store: Store) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def state(self) -> dict: ...
+
+    def metrics(self) -> dict: ...
+
+
 def _errors(*codes: int) -> dict:
     "OpenAPI ``responses`` for these error statuses."
     text = {400: "unusable parameter (a bad cursor, an unreadable document)", 401: "missing or wrong bearer token",
@@ -113,9 +132,10 @@ Session = Annotated[Store, Depends(_session)]
 
 
 def create_app(db_path: str, *, settings: Settings | None = None, token: str | None = None,
-               coding: Coding | None = None, read_only: bool = False) -> FastAPI:
+               coding: Coding | None = None, read_only: bool = False, watcher: Watching | None = None) -> FastAPI:
     """The FastAPI app over the store at ``db_path``; POST /documents needs ``token`` and ``coding``,
-    GET /places ``coding``. ``settings`` (default: ``Settings.load()``) sets the store's event merging."""
+    GET /places ``coding``. ``settings`` (default: ``Settings.load()``) sets the store's event merging.
+    ``watcher`` is started on the store when the app starts and stopped before the store closes."""
     if token is None:
         token = os.environ.get("EVENTWIRE_API_TOKEN") or None
     settings = settings or Settings.load()
@@ -123,7 +143,11 @@ def create_app(db_path: str, *, settings: Settings | None = None, token: str | N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if watcher is not None:
+            watcher.start(store)
         yield
+        if watcher is not None:
+            watcher.stop()
         store.close()
 
     # no /docs or /redoc: FastAPI serves them from a CDN; /openapi.json stays
@@ -132,7 +156,7 @@ def create_app(db_path: str, *, settings: Settings | None = None, token: str | N
     app.state.store = store
     app.add_exception_handler(EventwireError, _eventwire_error)
     _add_event_routes(app, coding=coding)  # the order of the routes is the order of /openapi.json
-    _add_aggregate_routes(app)
+    _add_aggregate_routes(app, watcher=watcher)
     _add_write_route(app, token=token, coding=coding)
     _add_dashboard(app)
     return app
@@ -202,8 +226,8 @@ def _add_event_routes(app: FastAPI, *, coding: Coding | None) -> None:
         return [PlaceOut(**r) for r in coding.places(article)]
 
 
-def _add_aggregate_routes(app: FastAPI) -> None:
-    "GET /dyads/{a}/{b}/series, /summary, /stats, /actors, /network, /map and /trends."
+def _add_aggregate_routes(app: FastAPI, *, watcher: Watching | None) -> None:
+    "GET /dyads/{a}/{b}/series, /summary, /stats, /metrics, /actors, /network, /map and /trends."
 
     @app.get("/dyads/{a}/{b}/series", response_model=DyadSeries)
     def dyad_series(a: str, b: str, db: Session, freq: Freq = "week", directed: bool = True) -> DyadSeries:
@@ -218,7 +242,14 @@ def _add_aggregate_routes(app: FastAPI) -> None:
 
     @app.get("/stats", response_model=Stats)
     def stats(db: Session) -> Stats:
-        return Stats(**db.stats())
+        watch = None if watcher is None else {**watcher.state(), "sources": db.poll_state()}
+        return Stats(**db.stats(), watch=watch)
+
+    @app.get("/metrics", response_class=PlainTextResponse, responses={200: {"content": {_METRICS_TYPE: {}}}})
+    def metrics(db: Session) -> PlainTextResponse:
+        """Counters and gauges in the Prometheus text format."""
+        text = render_metrics(db.stats(), watcher.metrics() if watcher is not None else None)
+        return PlainTextResponse(text, media_type=_METRICS_TYPE)
 
     @app.get("/actors", response_model=list[ActorOut])
     def actors(db: Session, q: str | None = None, limit: int = Query(100, ge=1, le=1000)) -> list[dict]:
@@ -288,4 +319,4 @@ def _check_token(token: str | None, given: str | None) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-__all__ = ["MAX_POST_DOCUMENTS", "STATIC_DIR", "Coding", "create_app"]
+__all__ = ["MAX_POST_DOCUMENTS", "STATIC_DIR", "Coding", "Watching", "create_app"]

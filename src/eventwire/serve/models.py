@@ -190,6 +190,7 @@ class Stats(BaseModel):
     rejected_reasons: dict[str, int]
     runs: list[dict[str, Any]]
     schema_version: str
+    watch: dict[str, Any] | None = None  # serve --watch: last/next poll, and per source its state and failures
 
 
 class ActorOut(BaseModel):

@@ -17,13 +17,15 @@ Modules, one concept each (all SQL of eventwire lives in this package):
     core        ``Store``: open (DuckDB errors -> StoreError), close, sessions, write_batch
     exports     JSONL, CSV, Parquet, GDELT and PLOVER exports
     database    the pandas / Arrow front behind ``eventwire.open``
+    polls       the poll state of ``serve --watch``: sources, seen items, fetch failures
 """
 
 from .core import Store
 from .cursors import SORTS, encode_cursor
+from .polls import SeenItem
 from .queries import EventFilter
 from .schema import SCHEMA_VERSION
 from .writer import StoredInput, content_hash, input_hash
 
-__all__ = ["SCHEMA_VERSION", "SORTS", "EventFilter", "Store", "StoredInput", "content_hash", "encode_cursor",
+__all__ = ["SCHEMA_VERSION", "SORTS", "EventFilter", "SeenItem", "Store", "StoredInput", "content_hash", "encode_cursor",
            "input_hash"]

@@ -4,8 +4,11 @@ INTERFACE:
 
     with Store.open(path, read_only=False, dedup_days=None, dedup_km=None) as store:
                                                   # ":memory:" works; schema created if missing
-        store.write_batch(articles, rejected, events, coder_version=None, inputs=(), duplicates=None)
-                                                  # one transaction; re-writing adds nothing
+        store.write_batch(articles, rejected, events, coder_version=None, inputs=(), duplicates=None,
+                          seen=())                # one transaction; re-writing adds nothing
+        store.seen_keys(source) / validators(source) / failure_attempts(source) / poll_state()
+        store.record_poll(source, kind=, status=, etag=, last_modified=) / record_failure(source, url, reason)
+                                                  # the watcher's poll state (``polls``)
         store.start_run(kind="ingest", coder_version=v) / add_skipped(n) / mark_inputs_recoded(v)
         store.rebuild_actors()                    # recount the actors table from the mentions
         store.session()                           # a Store on a new cursor, one per thread
@@ -29,9 +32,10 @@ import duckdb
 from ..config import Settings
 from ..errors import StoreError
 from ..records import Article, Event, Rejected
-from . import writer
+from . import polls, writer
 from .queries import Queryable
 from .schema import create_schema
+from .polls import SeenItem
 from .writer import StoredInput
 
 logger = logging.getLogger(__name__)
@@ -104,14 +108,16 @@ class Store(Queryable):
 
     def write_batch(self, articles: Sequence[Article], rejected: Sequence[Rejected],
                     events: Sequence[Event], *, coder_version: str | None = None,
-                    inputs: Sequence[StoredInput] = (), duplicates: dict[str, str] | None = None) -> None:
+                    inputs: Sequence[StoredInput] = (), duplicates: dict[str, str] | None = None,
+                    seen: Sequence[SeenItem] = ()) -> None:
         """Store documents, rejections and event mentions in one transaction; idempotent.
 
         ``inputs`` names the input documents the batch came from, with a hash of each and the
         cleaned documents it gave: stored in the same transaction, so ``unchanged_inputs``
         never claims a document whose events were lost, and documents an input no longer
         gives are dropped with their mentions. ``duplicates`` maps a document of the batch to
-        the earlier document it near-duplicates (``dedup.DuplicateIndex``).
+        the earlier document it near-duplicates (``dedup.DuplicateIndex``). ``seen``: the
+        watched items the batch stores, marked seen in the same transaction (``polls``).
         """
         docs = {a.id: a for a in articles}  # last copy of a document wins
         mentions = {e.event_id: e for e in events}
@@ -123,6 +129,7 @@ class Store(Queryable):
             try:
                 writer.write_batch(con, docs, rejected, mentions, coder_version=coder_version, inputs=inputs,
                                    duplicates=duplicates, dedup_days=self._dedup_days, dedup_km=self._dedup_km)
+                polls.write_seen(con, seen)
                 self._log_run(coder_version, len(docs), len(rejected), len(mentions))
                 con.commit()
             except duckdb.Error as exc:
@@ -159,6 +166,35 @@ class Store(Queryable):
     def rebuild_actors(self, keys: set[str] | None = None) -> None:
         """Recount the actors table from the mentions (only ``keys`` when given)."""
         writer.rebuild_actors(self._con, keys)
+
+    # -- the watcher's poll state (polls) ---------------------------------------
+
+    def seen_keys(self, source: str) -> set[str]:
+        """Item keys of a watched source whose inputs are stored."""
+        return polls.seen_keys(self._con, source)
+
+    def validators(self, source: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified kept for a watched source."""
+        return polls.validators(self._con, source)
+
+    def failure_attempts(self, source: str) -> dict[str, int]:
+        """Failed URLs of a watched source and their attempts."""
+        return polls.failure_attempts(self._con, source)
+
+    def poll_state(self) -> list[dict]:
+        """Per watched source: last poll, status, items seen, failures."""
+        return polls.poll_state(self._con)
+
+    def record_poll(self, source: str, *, kind: str, status: str, etag: str | None = None,
+                    last_modified: str | None = None) -> None:
+        """Record a finished poll of a source (after its items are stored)."""
+        with self._lock:
+            polls.record_poll(self._con, source, kind=kind, status=status, etag=etag, last_modified=last_modified)
+
+    def record_failure(self, source: str, url: str, reason: str) -> None:
+        """Record a failed fetch of ``url`` for a watched source."""
+        with self._lock:
+            polls.record_failure(self._con, source, url, reason)
 
 
 def _connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:

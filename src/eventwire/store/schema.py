@@ -2,7 +2,7 @@
 
 INTERFACE:
 
-    SCHEMA_VERSION                              "2"; written to meta.schema_version on open
+    SCHEMA_VERSION                              "3"; written to meta.schema_version on open
     create_schema(con)                          every table (IF NOT EXISTS), then the migrations
     insert_rows(con, table, rows, schema)       dict rows into ``table`` through an Arrow table
     DOC_SCHEMA, MENTION_SCHEMA, EVENT_SCHEMA    pyarrow schemas of documents, mentions, events rows
@@ -38,6 +38,11 @@ SCHEMA (one DuckDB file):
                documents, rejected, events, skipped (one row per Store that wrote; counts add
                up over its batches)
     meta       key PK, value (schema_version)
+    sources    source PK (a URL, folder or file of `serve --watch`), kind, etag, last_modified
+               (the validators of its last 200), last_poll TIMESTAMP, last_status
+    seen_items (source, item_key) PK: a feed item (GUID, else link) or page whose input is stored;
+               doc_id (its input id), seen_at TIMESTAMP; written in the batch that stores it
+    fetch_failures (source, url) PK, reason (one line), attempts, last_at TIMESTAMP
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _TABLES = [
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -99,6 +104,15 @@ _MIGRATIONS = [
     # the number of distinct stories behind it: syndicated copies are not independent evidence
     "CREATE TABLE IF NOT EXISTS duplicates (doc_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR)",
     "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_stories INTEGER",
+    # schema 2 -> 3: the poll state of `serve --watch` (store/polls.py)
+    """CREATE TABLE IF NOT EXISTS sources (
+        source VARCHAR PRIMARY KEY, kind VARCHAR, etag VARCHAR, last_modified VARCHAR,
+        last_poll TIMESTAMP, last_status VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS seen_items (
+        source VARCHAR, item_key VARCHAR, doc_id VARCHAR, seen_at TIMESTAMP, PRIMARY KEY (source, item_key))""",
+    """CREATE TABLE IF NOT EXISTS fetch_failures (
+        source VARCHAR, url VARCHAR, reason VARCHAR, attempts INTEGER, last_at TIMESTAMP,
+        PRIMARY KEY (source, url))""",
 ]
 
 STR, _INT, _F, _B, DATE = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()

@@ -6,6 +6,7 @@ INTERFACE:
         item is Article | Rejected       # in input order, deterministically (folders sorted)
 
     article_from_record({"id": "x", "text": "..."}, origin="api") -> Article | Rejected
+    read_feed(text, name="http://site/feed") -> Iterator[Article | Rejected]   # a fetched feed's items
 
     # JSONL/JSON dumps with other field names (dotted paths reach into nested objects):
     read_inputs(["dump.jsonl"], settings=settings, fields=FieldMap(text="body", date="meta.date"))
@@ -352,15 +353,23 @@ def _opt_str(value) -> str | None:
 
 
 # ---- feeds and JSON files ------------------------------------------------------------------
-def _read_structured(text: str, *, path: Path, suffix: str, fields: FieldMap) -> Iterator[Article | Rejected]:
-    "A feed (RSS/Atom/JSON Feed) or a JSON list of records."
+def _read_structured(text: str, *, path: Path, suffix: str, fields: FieldMap,
+                     linked: bool = False) -> Iterator[Article | Rejected]:
+    """A feed (RSS/Atom/JSON Feed) or a JSON list of records; ``linked``: an item with a link and
+    no body is kept (its page is fetched later), with its title as a stand-in text."""
     if suffix in _JSON or text.lstrip().startswith(("{", "[")):
-        yield from _read_json(text, path=path, fields=fields)
+        yield from _read_json(text, path=path, fields=fields, linked=linked)
     else:
-        yield from _read_xml_feed(text, path=path)
+        yield from _read_xml_feed(text, path=path, linked=linked)
 
 
-def _read_json(text: str, *, path: Path, fields: FieldMap) -> Iterator[Article | Rejected]:
+def read_feed(text: str, *, name: str) -> Iterator[Article | Rejected]:
+    """The items of a feed already read (RSS, Atom or JSON Feed text), as a feed file's items."""
+    suffix = ".json" if text.lstrip().startswith(("{", "[")) else ".xml"
+    yield from _read_structured(text, path=Path(name), suffix=suffix, fields=_DEFAULT_FIELDS, linked=True)
+
+
+def _read_json(text: str, *, path: Path, fields: FieldMap, linked: bool = False) -> Iterator[Article | Rejected]:
     "A JSON Feed, a list of records or one record."
     stem, origin = _stem(path), str(path)
     try:
@@ -379,7 +388,7 @@ def _read_json(text: str, *, path: Path, fields: FieldMap) -> Iterator[Article |
     if isinstance(data, dict) and isinstance(data.get("items"), list) and "jsonfeed" in str(data.get("version", "")):
         for n, item in enumerate(data["items"], 1):
             if isinstance(item, dict):
-                yield _json_feed_item(item, stem=stem, n=n, origin=f"{origin}#{n}")
+                yield _json_feed_item(item, stem=stem, n=n, origin=f"{origin}#{n}", linked=linked)
     elif isinstance(data, list):
         for n, record in enumerate(data, 1):
             where = f"{origin}#{n}"
@@ -393,7 +402,7 @@ def _read_json(text: str, *, path: Path, fields: FieldMap) -> Iterator[Article |
         yield Rejected(stem, "not a feed or document", origin)
 
 
-def _json_feed_item(item: dict, *, stem: str, n: int, origin: str) -> Article | Rejected:
+def _json_feed_item(item: dict, *, stem: str, n: int, origin: str, linked: bool = False) -> Article | Rejected:
     "One JSON Feed item."
     url = _opt_str(item.get("url")) or _opt_str(item.get("external_url"))
     record = {
@@ -404,6 +413,7 @@ def _json_feed_item(item: dict, *, stem: str, n: int, origin: str) -> Article | 
         "html": item.get("content_html"),
         "text": item.get("content_text") or (None if item.get("content_html") else item.get("summary")),
     }
+    _stand_in(record, linked=linked)
     return article_from_record(record, origin=origin, fallback_id=f"{stem}:{n}")
 
 
@@ -412,7 +422,7 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
-def _read_xml_feed(text: str, *, path: Path) -> Iterator[Article | Rejected]:
+def _read_xml_feed(text: str, *, path: Path, linked: bool = False) -> Iterator[Article | Rejected]:
     "Items of an RSS 2.0, RSS 1.0 or Atom feed, streamed with iterparse."
     stem, origin = _stem(path), str(path)
     data = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1).encode("utf-8")  # already decoded
@@ -430,7 +440,7 @@ def _read_xml_feed(text: str, *, path: Path) -> Iterator[Article | Rejected]:
             if name in {"item", "entry"}:
                 n += 1
                 try:
-                    yield _xml_item(elem, stem=stem, n=n, origin=f"{origin}#{n}")
+                    yield _xml_item(elem, stem=stem, n=n, origin=f"{origin}#{n}", linked=linked)
                 except RecursionError:  # serialising content nested thousands deep
                     yield Rejected(f"{stem}:{n}", "invalid XML: nested too deeply", f"{origin}#{n}")
                 elem.clear()
@@ -445,7 +455,7 @@ def _read_xml_feed(text: str, *, path: Path) -> Iterator[Article | Rejected]:
         logger.info("%s: feed without items", origin)
 
 
-def _xml_item(elem: ET.Element, *, stem: str, n: int, origin: str) -> Article | Rejected:
+def _xml_item(elem: ET.Element, *, stem: str, n: int, origin: str, linked: bool = False) -> Article | Rejected:
     "One RSS item or Atom entry as an Article."
     fields: dict[str, str] = {}
     link = None
@@ -484,7 +494,14 @@ def _xml_item(elem: ET.Element, *, stem: str, n: int, origin: str) -> Article | 
         record["text"] = body
     if record["id"] is None and not link:
         record["id"] = f"{stem}:{n}"
+    _stand_in(record, linked=linked)
     return article_from_record(record, origin=origin, fallback_id=f"{stem}:{n}")
+
+
+def _stand_in(record: dict, *, linked: bool) -> None:
+    "A linked item without a body keeps its title (or link) as its text: its page is fetched later."
+    if linked and record.get("url") and not (record.get("text") or record.get("html")):
+        record["text"] = record.get("title") or record["url"]
 
 
 # ---- standard input ------------------------------------------------------------------------
