@@ -319,15 +319,16 @@ def recode(ctx: click.Context, db_path: str, workers: int | None, everything: bo
               required=True, help="parquet: a folder partitioned by year/month; gdelt: GDELT 2.0 TSV.")
 @click.option("-o", "--output", required=True, help="Output file (a folder for parquet).")
 @click.option("--header", is_flag=True, help="gdelt: write the column names first.")
-def export(db_path: str, fmt: str, output: str, header: bool) -> None:
-    """Export every deduplicated event of a store."""
+@click.option("--include-rejected", is_flag=True, help="Keep the events analysts rejected.")
+def export(db_path: str, fmt: str, output: str, header: bool, include_rejected: bool) -> None:
+    """Export every deduplicated event of a store (analysts' corrections applied)."""
     from .store.core import Store
     from .store.exports import export_events
 
     if not os.path.exists(db_path):
         raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
     with Store.open(db_path, read_only=True) as store:
-        n = export_events(store, output, fmt=fmt, header=header)
+        n = export_events(store, output, fmt=fmt, header=header, include_rejected=include_rejected)
     click.echo(f"exported {n} events to {output} ({fmt})", err=True)
 
 
@@ -405,10 +406,11 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int) -> None:
     import uvicorn
 
     from .run.pipeline import SharedCoder
+    from .run.vocabulary import load_vocabulary
     from .serve.api import create_app
 
     settings = _settings(ctx)
-    app = create_app(db_path, settings=settings, coding=SharedCoder(settings))
+    app = create_app(db_path, settings=settings, coding=SharedCoder(settings), vocabulary=load_vocabulary(settings))
     click.echo(f"serving {db_path} on http://{host}:{port}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
