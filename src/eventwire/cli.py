@@ -420,18 +420,44 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int) -> None:
               help="The shared data folder (default: ../shared beside the repo, or $EVENTWIRE_SHARED).")
 @click.option("--set", "sets", multiple=True, help="Only these sets (plover, case, conflibert, sample).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--gold", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Score on this gold file instead (PLOVER dev set shape: eventwire corrections export).")
 @click.pass_context
-def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_json: bool) -> None:
-    """Score the coder on the gold sets in ../shared/gold/dev and the sample page."""
-    from .evaluation.events import format_report, run_eval
+def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_json: bool, gold: str | None) -> None:
+    """Score the coder on the gold sets in ../shared/gold/dev and the sample page (or on --gold FILE)."""
+    from .evaluation.events import eval_gold, format_report, run_eval
     from .run.pipeline import Coder
 
+    if gold:
+        report = eval_gold(Path(gold), coder=Coder.load(_settings(ctx)))
+        click.echo(json.dumps(report, indent=2, default=str) if as_json else format_report(report))
+        return
     path = Path(shared or os.environ.get("EVENTWIRE_SHARED") or _default_shared())
     if not path.is_dir():
         click.echo(f"{path} not found: nothing to evaluate (the gold sets live in ../shared)", err=True)
         return
     report = run_eval(path, coder=Coder.load(_settings(ctx)), sets=list(sets) or None)
     click.echo(json.dumps(report, indent=2, default=str) if as_json else format_report(report))
+
+
+@main.group()
+def corrections() -> None:
+    """Analysts' corrections: export them as gold."""
+
+
+@corrections.command("export")
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True, help="DuckDB file.")
+@click.option("-o", "--output", required=True, help="Gold JSONL file (the PLOVER dev set's shape).")
+def corrections_export(db_path: str, output: str) -> None:
+    """Write every corrected or confirmed event as a gold record (for eventwire eval --gold)."""
+    from .store.core import Store
+    from .store.gold import export_gold
+
+    if not os.path.exists(db_path):
+        raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
+    with Store.open(db_path, read_only=True) as store:
+        n = export_gold(store, output)
+    click.echo(f"wrote {n} gold records to {output}", err=True)
 
 
 def _default_shared() -> Path:

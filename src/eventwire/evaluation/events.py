@@ -4,6 +4,7 @@ INTERFACE:
 
     report = run_eval(Path("../shared"), coder=Coder.load(settings), sets=None)  # or ["plover", ...]
     text = format_report(report)        # plain-text tables; ``eventwire eval`` prints it
+    report = eval_gold(path, coder=coder)   # one gold file in the dev set's shape (eval --gold)
 
 Sets (each is skipped, with its reason in the report, when its file is absent):
 
@@ -370,16 +371,36 @@ def eval_plover(shared_dir: Path, coder) -> dict:
     path = shared_dir / PLOVER_FILE
     if not path.is_file():
         return _skipped(f"{PLOVER_FILE} not found in {shared_dir}")
-    records = read_plover(path)
+    return _eval_plover_records(read_plover(path), coder, file=PLOVER_FILE, halves=True)
+
+
+def _eval_plover_records(records: list[dict], coder, *, file: str, halves: bool) -> dict:
+    "The PLOVER measures of records in the dev set's shape (with ``halves``: dev and test splits too)."
     coded = code_texts(coder, [r["text"] for r in records],
                        published=[_parse_date(r.get("date")) for r in records],
                        ids=[str(r.get("id", i)) for i, r in enumerate(records)])
     scored = [score_plover_record(r, events) for r, events in zip(records, coded)]
     splits = {"dev": [s for s in scored if split_of(s["id"]) == "dev"],
-              "test": [s for s in scored if split_of(s["id"]) == "test"], "all": scored}
-    return {"status": "ok", "file": PLOVER_FILE,
+              "test": [s for s in scored if split_of(s["id"]) == "test"]} if halves else {}
+    splits["all"] = scored
+    return {"status": "ok", "file": file,
             "splits": {name: summarize_plover(rows) for name, rows in splits.items()},
             "reliability": reliability([j for s in scored for j in s["judged"]])}
+
+
+def eval_gold(path: Path, *, coder) -> dict:
+    """A run_eval report of one gold file in the PLOVER dev set's shape (``eventwire corrections
+    export`` writes one): the PLOVER measures over all its records, as set ``plover``."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no such gold file: {path}")
+    records = read_plover(path)
+    if not records:
+        raise InputError(f"{path} holds no record with 'text' and 'event' (the PLOVER dev set's shape)")
+    started = time.perf_counter()
+    result = _eval_plover_records(records, coder, file=str(path), halves=False)
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    return {"shared": str(path.parent), "sets": {"plover": result}}
 
 
 def _type_order(label: str) -> tuple[int, str]:

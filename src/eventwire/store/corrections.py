@@ -221,7 +221,7 @@ def corrected_events(con: duckdb.DuckDBPyConnection, source: str) -> list[dict]:
     cur = con.execute(
         f"SELECT e.*, m.sentence AS anchor_sentence, m.doc_id AS anchor_doc, m.trigger AS anchor_trigger, "
         f"m.actor_name AS coded_actor_name, m.event_type AS coded_event_type, d.published AS published "
-        f"FROM {source} e "
+        f"FROM {source} "
         "JOIN (SELECT event_id, min(mention_id) AS mention_id FROM correction_links GROUP BY event_id) l "
         "USING (event_id) JOIN mentions m ON m.mention_id = l.mention_id "
         "LEFT JOIN documents d ON d.doc_id = m.doc_id WHERE e.corrected ORDER BY e.event_id")

@@ -272,7 +272,7 @@ class Queryable:
         """Every event with a correction in effect (rejected ones too), with its anchor mention's sentence."""
         if not corrections.has_corrections(self._con):
             return []
-        return corrections.corrected_events(self._con, self.events_source(include_rejected=True))
+        return corrections.corrected_events(self._con, self.events_source(include_rejected=True, alias="e"))
 
     def mentions_of(self, event_id: str) -> list[dict]:
         """The mentions of one event with their documents' title, url, source and date."""
