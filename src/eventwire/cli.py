@@ -361,8 +361,9 @@ def recode(ctx: click.Context, db_path: str, workers: int | None, everything: bo
               required=True, help="parquet: a folder partitioned by year/month; gdelt: GDELT 2.0 TSV.")
 @click.option("-o", "--output", required=True, help="Output file (a folder for parquet).")
 @click.option("--header", is_flag=True, help="gdelt: write the column names first.")
-def export(db_path: str, fmt: str, output: str, header: bool) -> None:
-    """Export every deduplicated event of a store."""
+@click.option("--include-rejected", is_flag=True, help="Keep the events analysts rejected.")
+def export(db_path: str, fmt: str, output: str, header: bool, include_rejected: bool) -> None:
+    """Export every deduplicated event of a store (analysts' corrections applied)."""
     from .store.core import Store
     from .store.exports import export_events
 
@@ -372,7 +373,7 @@ def export(db_path: str, fmt: str, output: str, header: bool) -> None:
         raise StoreError(f"{db_path} is held by the eventwire server at {url}: stop the server to export, "
                          f"or read the events through {url}/events (or `eventwire events --db {db_path}`)")
     with Store.open(db_path, read_only=True) as store:
-        n = export_events(store, output, fmt=fmt, header=header)
+        n = export_events(store, output, fmt=fmt, header=header, include_rejected=include_rejected)
     click.echo(f"exported {n} events to {output} ({fmt})", err=True)
 
 
@@ -478,6 +479,7 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: 
 
     from .run.handoff import Spool, announce, withdraw
     from .run.pipeline import SharedCoder
+    from .run.vocabulary import load_vocabulary
     from .run.watch import Watcher, read_sources
     from .serve.api import create_app
 
@@ -487,7 +489,8 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: 
     # the watcher also drains DB.spool/, where `eventwire ingest --db DB` leaves documents for this server
     watcher = Watcher(sources, settings=settings, coding=coding, every=every or settings.watch_every,
                       spool=Spool(db_path), on_stop=lambda: withdraw(db_path))
-    app = create_app(db_path, settings=settings, coding=coding, watcher=watcher)
+    app = create_app(db_path, settings=settings, coding=coding, watcher=watcher,
+                     vocabulary=load_vocabulary(settings))
     announce(db_path, f"http://{host}:{port}")
     click.echo(f"serving {db_path} on http://{host}:{port}"
                + (f", watching {len(sources)} sources every {watcher.every:g} s" if sources else ""), err=True)
@@ -504,19 +507,46 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: 
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--sealed", is_flag=True,
               help="Add the sealed fold's aggregate figures (fold 4: only at the end of a piece of work).")
+@click.option("--gold", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Score on this gold file instead (PLOVER dev set shape: eventwire corrections export).")
 @click.pass_context
-def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_json: bool, sealed: bool) -> None:
+def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_json: bool, sealed: bool,
+             gold: str | None) -> None:
     """Score the coder on the gold sets in ../shared/gold/dev and the sample page: all documents,
-    the read folds, cross-validated (learned parts), and with --sealed the sealed fold."""
-    from .evaluation.events import format_report, run_eval
+    the read folds, cross-validated (learned parts), and with --sealed the sealed fold (or on --gold FILE)."""
+    from .evaluation.events import eval_gold, format_report, run_eval
     from .run.pipeline import Coder
 
+    if gold:
+        report = eval_gold(Path(gold), coder=Coder.load(_settings(ctx)))
+        click.echo(json.dumps(report, indent=2, default=str) if as_json else format_report(report))
+        return
     path = Path(shared or os.environ.get("EVENTWIRE_SHARED") or _default_shared())
     if not path.is_dir():
         click.echo(f"{path} not found: nothing to evaluate (the gold sets live in ../shared)", err=True)
         return
     report = run_eval(path, coder=Coder.load(_settings(ctx)), sets=list(sets) or None, sealed=sealed)
     click.echo(json.dumps(report, indent=2, default=str) if as_json else format_report(report))
+
+
+@main.group()
+def corrections() -> None:
+    """Analysts' corrections: export them as gold."""
+
+
+@corrections.command("export")
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True, help="DuckDB file.")
+@click.option("-o", "--output", required=True, help="Gold JSONL file (the PLOVER dev set's shape).")
+def corrections_export(db_path: str, output: str) -> None:
+    """Write every corrected or confirmed event as a gold record (for eventwire eval --gold)."""
+    from .store.core import Store
+    from .store.gold import export_gold
+
+    if not os.path.exists(db_path):
+        raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
+    with Store.open(db_path, read_only=True) as store:
+        n = export_gold(store, output)
+    click.echo(f"wrote {n} gold records to {output}", err=True)
 
 
 def _default_shared() -> Path:

@@ -5,6 +5,7 @@ INTERFACE:
     report = run_eval(Path("../shared"), coder=Coder.load(settings), sets=None,  # or ["plover", ...]
                       sealed=False)   # True adds the sealed fold's aggregate figures (end of a piece of work)
     text = format_report(report)        # plain-text tables; ``eventwire eval`` prints it
+    report = eval_gold(path, coder=coder)   # one gold file in the dev set's shape (eval --gold)
 
 Figures, per set (folds: ``evaluation/folds.py``; every document has one of five fixed folds):
 
@@ -416,6 +417,31 @@ def _plover_headline(summary: dict) -> dict:
     "The aggregate PLOVER figures (what the sealed fold shows)."
     return {k: summary[k] for k in ("n", "precision", "recall", "f1", "dyad_recall", "dyad_hits", "dyad_n",
                                     "top_accuracy")}
+
+
+def _eval_plover_records(records: list[dict], coder, *, file: str) -> dict:
+    "The PLOVER measures of records in the dev set's shape, over all of them (a gold file of corrections)."
+    coded = code_texts(coder, [r["text"] for r in records],
+                       published=[_parse_date(r.get("date")) for r in records],
+                       ids=[str(r.get("id", i)) for i, r in enumerate(records)])
+    scored = [score_plover_record(r, events) for r, events in zip(records, coded)]
+    return {"status": "ok", "file": file, "splits": {"all": summarize_plover(scored)},
+            "reliability": reliability([j for s in scored for j in s["judged"]])}
+
+
+def eval_gold(path: Path, *, coder) -> dict:
+    """A run_eval report of one gold file in the PLOVER dev set's shape (``eventwire corrections
+    export`` writes one): the PLOVER measures over all its records, as set ``plover``."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no such gold file: {path}")
+    records = read_plover(path)
+    if not records:
+        raise InputError(f"{path} holds no record with 'text' and 'event' (the PLOVER dev set's shape)")
+    started = time.perf_counter()
+    result = _eval_plover_records(records, coder, file=str(path))
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    return {"shared": str(path.parent), "sets": {"plover": result}}
 
 
 def _type_order(label: str) -> tuple[int, str]:

@@ -10,8 +10,10 @@ Routes (all GET routes are read-only; see ``create_app``):
     GET  /                              the dashboard (web/static: plain HTML, JS, CSS; no CDN)
     GET  /health                        {"status": "ok", "version": ...}
     GET  /events                        ?actor&recipient&either&type&quad_class&country&since&until
-                                        &q&limit(1..1000)&cursor&include_hypothetical -> EventPage
-    GET  /events/{event_id}             one deduplicated event with its mentions (doc title, url)
+                                        &q&limit(1..1000)&cursor&include_hypothetical&include_rejected
+                                        -> EventPage (analysts' corrections win: ``corrections``)
+    GET  /events/{event_id}             one deduplicated event with its mentions (doc title, url);
+                                        with corrections: ``corrections`` (the trail) and ``coded``
     GET  /documents/{doc_id}            a stored document: cleaned text, title, date, url
     GET  /places?doc_id                 the place mentions of a stored document (needs ``coding``)
     GET  /dyads/{a}/{b}/series          ?freq=day|week|month|quarter|year&directed -> counts per quad
@@ -25,6 +27,9 @@ Routes (all GET routes are read-only; see ``create_app``):
                                         conflict events (quad 3-4) depart most from their baseline
     POST /documents                     one document or a list (CONTRACT input shape); needs
                                         ``Authorization: Bearer <token>``; 403 when no token is set
+    POST /events/{event_id}/corrections an analyst's correction (``CorrectionIn``; same token):
+                                        checked against ``vocabulary`` (422 saying what is allowed),
+                                        404 for an unknown id; returns the event as GET shows it
 
 ``/events?sort=`` orders by ``newest`` (default), ``oldest``, ``most_reported`` or
 ``most_negative``; a cursor only resumes the order it came from. ``/docs`` is off: FastAPI
@@ -57,6 +62,7 @@ from ..config import Settings, __version__
 from ..errors import ArticleRejected, ConfigError, EventwireError, InputError
 from ..records import Article, Event, Rejected
 from ..store import Store, encode_cursor
+from ..store.vocabulary import InvalidCorrection, Vocabulary
 from .maps import event_map as _event_map
 from .metrics import CONTENT_TYPE as _METRICS_TYPE
 from .metrics import render_metrics
@@ -67,6 +73,7 @@ from .models import (
     DyadCount,
     DyadSeries,
     ErrorOut,
+    CorrectionIn,
     EventDetail,
     EventMap,
     EventPage,
@@ -132,9 +139,11 @@ Session = Annotated[Store, Depends(_session)]
 
 
 def create_app(db_path: str, *, settings: Settings | None = None, token: str | None = None,
-               coding: Coding | None = None, read_only: bool = False, watcher: Watching | None = None) -> FastAPI:
+               coding: Coding | None = None, read_only: bool = False, watcher: Watching | None = None,
+               vocabulary: Vocabulary | None = None) -> FastAPI:
     """The FastAPI app over the store at ``db_path``; POST /documents needs ``token`` and ``coding``,
-    GET /places ``coding``. ``settings`` (default: ``Settings.load()``) sets the store's event merging.
+    GET /places ``coding``, POST /events/{id}/corrections ``token`` and ``vocabulary``.
+    ``settings`` (default: ``Settings.load()``) sets the store's event merging.
     ``watcher`` is started on the store when the app starts and stopped before the store closes."""
     if token is None:
         token = os.environ.get("EVENTWIRE_API_TOKEN") or None
@@ -158,6 +167,7 @@ def create_app(db_path: str, *, settings: Settings | None = None, token: str | N
     _add_event_routes(app, coding=coding)  # the order of the routes is the order of /openapi.json
     _add_aggregate_routes(app, watcher=watcher)
     _add_write_route(app, token=token, coding=coding)
+    _add_correction_route(app, token=token, vocabulary=vocabulary)
     _add_dashboard(app)
     return app
 
@@ -193,19 +203,18 @@ def _add_event_routes(app: FastAPI, *, coding: Coding | None) -> None:
         cursor: str | None = None,
         include_hypothetical: bool = False,
         sort: EventSort = "newest",
+        include_rejected: bool = Query(False, description="keep the events analysts rejected"),
     ) -> EventPage:
         rows = db.events(actor=actor, recipient=recipient, either=either, event_type=type, quad_class=quad_class,
                          country=country, since=since, until=until, text=q,
-                         include_hypothetical=include_hypothetical, sort=sort, limit=limit, cursor=cursor)
+                         include_hypothetical=include_hypothetical, sort=sort, limit=limit, cursor=cursor,
+                         include_rejected=include_rejected)
         next_cursor = encode_cursor(rows[-1], sort=sort) if len(rows) == limit else None
         return EventPage(events=rows, count=len(rows), next_cursor=next_cursor)
 
     @app.get("/events/{event_id}", response_model=EventDetail, responses=_errors(404))
     def get_event(event_id: str, db: Session) -> EventDetail:
-        row = db.event(event_id)
-        if row is None:
-            raise HTTPException(404, f"no event {event_id!r}")
-        return EventDetail(**row, mentions=db.mentions_of(event_id))
+        return _event_detail(db, event_id)
 
     @app.get("/documents/{doc_id:path}", response_model=DocumentOut, responses=_errors(404))
     def get_document(doc_id: str, db: Session) -> DocumentOut:
@@ -297,6 +306,40 @@ def _add_write_route(app: FastAPI, *, token: str | None, coding: Coding | None) 
                             event_ids=sorted({e.event_id for e in events}))
 
 
+def _event_detail(db: Store, event_id: str) -> EventDetail:
+    "One event with its mentions; with its correction trail and coded values once the store holds corrections."
+    row = db.event(event_id)
+    if row is None:
+        raise HTTPException(404, f"no event {event_id!r}")
+    if "corrected" not in row:  # a store without corrections: the event as before
+        return EventDetail(**row, mentions=db.mentions_of(event_id))
+    return EventDetail(**row, mentions=db.mentions_of(event_id), corrections=db.corrections_of(event_id),
+                       coded=db.coded_event(event_id))
+
+
+def _add_correction_route(app: FastAPI, *, token: str | None, vocabulary: Vocabulary | None) -> None:
+    "POST /events/{event_id}/corrections: an analyst's correction, checked and appended (bearer ``token``)."
+
+    @app.post("/events/{event_id}/corrections", response_model=EventDetail,
+              responses=_errors(401, 403, 404, 503) | {422: {"description": "a value outside the ontology or "
+                                                                            "the code lists: the allowed ones"}})
+    def post_correction(event_id: str, body: CorrectionIn, db: Session,
+                        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> EventDetail:
+        _check_token(token, credentials.credentials if credentials else None, route="POST /events/{id}/corrections")
+        if vocabulary is None:
+            raise HTTPException(503, "this server has no vocabulary: corrections are unavailable")
+        current = db.event(event_id)
+        if current is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        try:
+            changes = vocabulary.check(body.changes(), current)
+        except InvalidCorrection as exc:
+            raise HTTPException(422, str(exc)) from None
+        db.add_correction(event_id, changes, analyst=body.analyst, note=body.note, reverts=body.revert)
+        logger.info("POST /events/%s/corrections: %s", event_id, ", ".join(changes) or "note")
+        return _event_detail(db, event_id)
+
+
 def _add_dashboard(app: FastAPI) -> None:
     "GET / (the dashboard page) and /static (its files)."
     if STATIC_DIR.is_dir():
@@ -310,10 +353,10 @@ def _add_dashboard(app: FastAPI) -> None:
 _bearer = HTTPBearer(auto_error=False, description="the token in $EVENTWIRE_API_TOKEN")
 
 
-def _check_token(token: str | None, given: str | None) -> None:
+def _check_token(token: str | None, given: str | None, *, route: str = "POST /documents") -> None:
     "403 when writing is disabled, 401 without the right bearer token."
     if not token:
-        raise HTTPException(403, "POST /documents is disabled: set EVENTWIRE_API_TOKEN to enable it")
+        raise HTTPException(403, f"{route} is disabled: set EVENTWIRE_API_TOKEN to enable it")
     if given is None or not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is required",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -3,6 +3,7 @@
 INTERFACE: one model per JSON shape the API reads or writes, named as in /openapi.json:
 
     DocumentIn                 POST /documents body (CONTRACT.md input shape), one or a list
+    CorrectionIn(LocationIn)   POST /events/{id}/corrections body; CorrectionOut: a trail row
     Health, EventPage(EventOut), EventDetail(MentionOut), DocumentOut, PlaceOut, DyadSeries,
     Summary, Stats, ActorOut, Network, EventMap (GeoJSON), Trends, IngestResult, ErrorOut
     EventSort, Freq            the values of /events?sort= and /dyads/.../series?freq=
@@ -79,6 +80,12 @@ class EventOut(BaseModel):
     root_mention_id: str
     doc_id: str
     sentence: str | None = None
+    # once the store holds an analyst's correction (absent before, so listings read as they did)
+    corrected: bool | None = Field(None, exclude_if=lambda v: v is None,
+                                   description="an analyst's correction is in effect")
+    review_status: Literal["confirmed", "rejected"] | None = Field(None, exclude_if=lambda v: v is None)
+    coder_agrees: bool | None = Field(None, exclude_if=lambda v: v is None,
+                                      description="the coder's values now equal every corrected one")
 
 
 class EventPage(BaseModel):
@@ -131,8 +138,86 @@ class MentionOut(BaseModel):
     coder_version: str | None = None
 
 
+class CorrectionOut(BaseModel):
+    """One row of an event's correction trail (append-only: a revert is a later row)."""
+
+    correction_id: int
+    created_at: dt.datetime
+    analyst: str | None = None
+    field: str
+    op: Literal["set", "revert", "note"]
+    before: str | None = None
+    after: str | None = None
+    note: str | None = None
+    corrected_as: str = Field(description="the event id when the correction was made")
+    doc_id: str
+    section: str
+    sentence_start: int
+    sentence_end: int
+
+
 class EventDetail(EventOut):
     mentions: list[MentionOut]
+    corrections: list[CorrectionOut] | None = Field(None, exclude_if=lambda v: v is None,
+                                                    description="the analysts' trail, oldest first")
+    coded: EventOut | None = Field(None, exclude_if=lambda v: v is None,
+                                   description="the event as the coder made it")
+
+
+class LocationIn(BaseModel):
+    """A corrected place: name, ISO3 country, coordinates (any may be null)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+CorrectableField = Literal["event_type", "mode", "actor_code", "actor_name", "actor_sector", "recipient_code",
+                           "recipient_name", "recipient_sector", "date", "date_precision", "location_name",
+                           "country", "lat", "lon", "negated", "hypothetical", "status"]
+
+
+class CorrectionIn(BaseModel):
+    """POST /events/{id}/corrections: the fields an analyst changes (null clears one), a review
+    ``status``, ``revert`` (fields back to the coder's value), a ``note`` and who (``analyst``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_type: str | None = None
+    mode: str | None = None
+    actor_code: str | None = None
+    actor_name: str | None = None
+    actor_sector: str | None = None
+    recipient_code: str | None = None
+    recipient_name: str | None = None
+    recipient_sector: str | None = None
+    date: dt.date | None = None
+    date_precision: Literal["day", "week", "month", "year"] | None = None
+    location: LocationIn | None = None
+    negated: bool | None = None
+    hypothetical: bool | None = None
+    status: Literal["confirmed", "rejected"] | None = None
+    revert: list[CorrectableField] = []
+    note: str | None = Field(None, max_length=2000)
+    analyst: str | None = Field(None, max_length=200)
+
+    def changes(self) -> dict:
+        "The fields sent (a null sent is a change to nothing), the place's as location_name, country, lat, lon."
+        sent = self.model_dump(exclude_unset=True, exclude={"revert", "note", "analyst", "location"})
+        if "location" in self.model_fields_set:
+            place = self.location.model_dump(exclude_unset=True) if self.location else \
+                dict.fromkeys(("name", "country", "lat", "lon"))
+            sent.update({("location_name" if k == "name" else k): v for k, v in place.items()})
+        return sent
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> CorrectionIn:
+        if not self.model_fields_set - {"analyst"}:
+            raise ValueError("a correction needs a field, a status, a revert or a note")
+        return self
 
 
 class DocumentOut(BaseModel):

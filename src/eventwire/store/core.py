@@ -10,6 +10,8 @@ INTERFACE:
         store.record_poll(source, kind=, status=, etag=, last_modified=) / record_failure(source, url, reason)
                                                   # the watcher's poll state (``polls``)
         store.start_run(kind="ingest", coder_version=v) / add_skipped(n) / mark_inputs_recoded(v)
+        store.add_correction(event_id, {"event_type": "PROTEST"}, analyst=, note=, reverts=())
+                                                  # an analyst's correction (``corrections``)
         store.rebuild_actors()                    # recount the actors table from the mentions
         store.session()                           # a Store on a new cursor, one per thread
         store.events(...), store.summary(), ...   # every read: see ``queries``
@@ -32,7 +34,7 @@ import duckdb
 from ..config import Settings
 from ..errors import StoreError
 from ..records import Article, Event, Rejected
-from . import polls, writer
+from . import corrections, polls, writer
 from .queries import Queryable
 from .schema import create_schema
 from .polls import SeenItem
@@ -130,6 +132,7 @@ class Store(Queryable):
                 writer.write_batch(con, docs, rejected, mentions, coder_version=coder_version, inputs=inputs,
                                    duplicates=duplicates, dedup_days=self._dedup_days, dedup_km=self._dedup_km)
                 polls.write_seen(con, seen)
+                corrections.relink(con)  # analysts' corrections follow their mentions
                 self._log_run(coder_version, len(docs), len(rejected), len(mentions))
                 con.commit()
             except duckdb.Error as exc:
@@ -140,6 +143,24 @@ class Store(Queryable):
                 raise
         logger.debug("stored %d documents, %d rejected, %d mentions",
                      len(docs), len(rejected), len(mentions))
+
+    def add_correction(self, event_id: str, changes: dict, *, analyst: str | None = None,
+                       note: str | None = None, reverts: Sequence[str] = ()) -> list[int] | None:
+        """Append an analyst's corrections of one event (field -> new value; ``reverts``: fields back
+        to the coder's value) in one transaction; returns their ids, None for an unknown event."""
+        current = self.event(event_id)
+        if current is None:
+            return None
+        con = self._con
+        with self._lock:
+            con.begin()
+            try:
+                ids = corrections.add(con, event_id, changes, current, analyst=analyst, note=note, reverts=reverts)
+                con.commit()
+            except duckdb.Error as exc:
+                con.rollback()
+                raise StoreError(f"cannot write to store {self._path}: {exc}") from exc
+        return ids
 
     def start_run(self, *, kind: str, coder_version: str | None) -> int:
         """Log a run (``ingest``, ``recode``, ``api``) now; later batches add their counts to it."""

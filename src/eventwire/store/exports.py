@@ -10,6 +10,10 @@ flat however large the store.
 - ``jsonl`` / ``csv``: the columns of ``eventwire events`` (CSV lists joined with ``|``).
 - ``parquet``: a folder partitioned Hive-style by ``year=YYYY/month=M`` (pyarrow dataset);
   undated events go to the ``__HIVE_DEFAULT_PARTITION__`` folders.
+
+Analysts' corrections (``corrections``) win in every format; once a store holds one, JSONL, CSV
+and Parquet rows gain ``corrected``, ``review_status`` and ``coder_agrees``, PLOVER records
+``corrected``, and rejected events are left out unless ``include_rejected``.
 - ``gdelt``: the 61 tab-separated columns of a GDELT 2.0 event file, no header (pass
   ``header=True`` for one); see ``GDELT_COLUMNS`` for what each holds here.
 - ``plover``: JSONL records with the field names of the PLOVER manual's data-exchange
@@ -80,7 +84,7 @@ SELECT e.* EXCLUDE (dyad_key), m.section AS root_section, m.sentence_start AS ro
        d.url AS url, d.source AS source, d.title AS title, d.published AS published,
        d.ingested_at AS ingested_at, d.language AS language,
        CAST(strpos(d.text, chr(10) || chr(10)) AS INTEGER) AS first_break
-FROM events e
+FROM {source}
 LEFT JOIN mentions m ON m.mention_id = e.root_mention_id
 LEFT JOIN documents d ON d.doc_id = e.doc_id
 LEFT JOIN (  -- the mentions that gave the event its place
@@ -94,11 +98,15 @@ ORDER BY e.date NULLS LAST, e.event_id
 """
 
 
-def export_events(store: Store, path: str | os.PathLike, *, fmt: str, header: bool = False) -> int:
-    """Write every event of ``store`` to ``path`` in format ``fmt``; returns the number written."""
+def export_events(store: Store, path: str | os.PathLike, *, fmt: str, header: bool = False,
+                  include_rejected: bool = False) -> int:
+    """Write every event of ``store`` to ``path`` in format ``fmt``; returns the number written.
+
+    Analysts' corrections win; events they rejected are left out unless ``include_rejected``."""
     if fmt not in FORMATS:
         raise InputError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    reader = store.query_arrow(_EXPORT_SQL, batch_rows=_BATCH_ROWS)
+    source = store.events_source(include_rejected=include_rejected, alias="e")
+    reader = store.query_arrow(_EXPORT_SQL.replace("{source}", source), batch_rows=_BATCH_ROWS)
     if fmt == "parquet":
         return _write_parquet(reader, Path(path))
     writer = {"jsonl": _jsonl_lines, "csv": _csv_lines, "gdelt": _gdelt_lines, "plover": _plover_lines}[fmt]
@@ -322,6 +330,8 @@ def plover_record(row: dict) -> dict:
         "first_seen": row["first_seen"], "last_seen": row["last_seen"],
         "negated": row["negated"], "hypothetical": row["hypothetical"],
     }
+    if "corrected" in row:  # a store with analysts' corrections
+        record.update(corrected=row["corrected"], review_status=row["review_status"])
     return record
 
 

@@ -10,6 +10,8 @@ INTERFACE (``Store`` is a ``Queryable``; each returns plain rows, dicts with col
     store.country_counts(**filters)                   # events per country, per quad class
     store.trend_counts(weeks=, baseline_weeks=)       # conflict events per week, country and dyad
     store.event(event_id) / document(doc_id) -> dict | None;  mentions_of(event_id) -> list[dict]
+    store.coded_event(event_id) -> dict | None        # the coder's values, no correction applied
+    store.corrections_of(event_id) / corrected_events() -> list[dict]   # the analysts' trail
     store.dyad_series(a, b, freq="week") / actors(q) / network(since, until) / summary() / stats()
     store.known_doc_ids() / has_document(doc_id, content_hash) / unchanged_inputs(coder_version)
     store.stored_documents(exclude_version=None) -> Iterator[Article]
@@ -20,7 +22,11 @@ INTERFACE (``Store`` is a ``Queryable``; each returns plain rows, dicts with col
 ``actor``/``recipient``/``either`` match a code, a listing label of a non-state armed group
 (``SOMREB``: ``party``) or (any case) a name; ``text`` searches the
 sentences of an event's mentions; negated and hypothetical events are left out unless
-``include_hypothetical``. ``sort`` and ``cursor``: see ``cursors``.
+``include_hypothetical``. ``sort`` and ``cursor``: see ``cursors``. Once the store holds an
+analyst's correction every events read goes through ``corrections.events_source``: corrected
+values win, rows gain ``corrected``, ``review_status`` and ``coder_agrees``, and rejected events
+leave listings unless ``include_rejected`` (the filter option, and ``map_points`` /
+``country_counts``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import pyarrow as pa
 
 from ..errors import InputError
 from ..records import Article
+from . import corrections
 from .cursors import order_by, resume_after
 from .schema import EVENT_COLUMNS, SCHEMA_VERSION
 
@@ -68,6 +75,7 @@ class EventFilter:
     until: dt.date | str | None = None
     text: str | None = None
     include_hypothetical: bool = False
+    include_rejected: bool = False
 
 
 _FILTER_FIELDS = tuple(f.name for f in fields(EventFilter))
@@ -97,11 +105,13 @@ class Queryable:
                country: str | None = None, since: dt.date | str | None = None,
                until: dt.date | str | None = None, text: str | None = None,
                limit: int | None = 100, cursor: str | None = None,
-               include_hypothetical: bool = False, sort: str = "newest") -> list[dict]:
+               include_hypothetical: bool = False, sort: str = "newest",
+               include_rejected: bool = False) -> list[dict]:
         """Deduplicated events, newest first; ``actor``/``recipient``/``either`` match a code or a name.
 
         ``text`` searches the sentences of the event's mentions; negated and hypothetical
-        events are left out unless ``include_hypothetical``. ``sort`` is newest, oldest,
+        events are left out unless ``include_hypothetical``, events an analyst rejected unless
+        ``include_rejected``; corrected values win (``corrections``). ``sort`` is newest, oldest,
         most_reported or most_negative; pass ``encode_cursor(rows[-1], sort=sort)`` as
         ``cursor`` for the next page.
         """
@@ -113,7 +123,8 @@ class Queryable:
                      country: str | None = None, since: dt.date | str | None = None,
                      until: dt.date | str | None = None, text: str | None = None,
                      limit: int | None = None, cursor: str | None = None,
-                     include_hypothetical: bool = False, sort: str = "newest") -> pa.Table:
+                     include_hypothetical: bool = False, sort: str = "newest",
+                     include_rejected: bool = False) -> pa.Table:
         """The same selection as ``events`` as an Arrow table (no row limit by default)."""
         sql, params = self._events_sql(_selection(locals()), sort=sort, limit=limit, cursor=cursor)
         return self._con.sql(sql, params=params).to_arrow_table()
@@ -125,7 +136,8 @@ class Queryable:
         where, params = self._where(selection)
         if cursor:
             where.append(resume_after(cursor, sort=sort, params=params))
-        sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events"
+        source = self.events_source(include_rejected=selection.include_rejected)
+        sql = f"SELECT {', '.join(self._columns(source))} FROM {source}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += order
@@ -133,6 +145,15 @@ class Queryable:
             sql += " LIMIT ?"
             params.append(int(limit))
         return sql, params
+
+    def events_source(self, *, include_rejected: bool = False, alias: str = "events") -> str:
+        "What an events read selects FROM: the table, or the events with analysts' corrections applied."
+        return corrections.events_source(self._con, include_rejected=include_rejected, alias=alias)
+
+    @staticmethod
+    def _columns(source: str) -> list[str]:
+        "The columns an event listing returns from ``source`` (with corrections: corrected, ...)."
+        return EVENT_COLUMNS if source == "events" else [*EVENT_COLUMNS, *corrections.EXTRA_COLUMNS]
 
     def _where(self, f: EventFilter) -> tuple[list[str], list]:
         "The WHERE conditions and parameters of a selection."
@@ -194,14 +215,16 @@ class Queryable:
         return self._rows(
             "SELECT event_id, event_type, quad_class, date, location_name, country, lat, lon, score, num_mentions, "
             f"{party('actor')} AS actor, {party('recipient')} AS recipient "
-            f"FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL AND {_all(where)} "
+            f"FROM {self.events_source(include_rejected=filters.get('include_rejected', False))} "
+            f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {_all(where)} "
             "ORDER BY coalesce(date, DATE '0001-01-01') DESC, event_id LIMIT ?", [*params, limit])
 
     def country_counts(self, **filters) -> list[dict]:
         """Events of a selection per country (ISO3): counts per quad class and mean score, most first."""
         where, params = self._where(EventFilter(**filters))
         return self._rows(
-            f"SELECT country, count(*) AS events, {_QUADS}, avg(score) AS mean_score FROM events "
+            f"SELECT country, count(*) AS events, {_QUADS}, avg(score) AS mean_score "
+            f"FROM {self.events_source(include_rejected=filters.get('include_rejected', False))} "
             f"WHERE country IS NOT NULL AND {_all(where)} GROUP BY country ORDER BY events DESC, country", params)
 
     def trend_counts(self, *, weeks: int, baseline_weeks: int) -> dict:
@@ -211,11 +234,12 @@ class Queryable:
         ``dyads`` rows of (unit, week, n), plus actor and recipient for dyads; week 0 ends on
         ``as_of``, and only the ``weeks + baseline_weeks`` weeks up to it are counted.
         """
-        (as_of,) = self._con.execute(f"SELECT max(date) FROM events WHERE {_ASSERTED}").fetchone()
+        source = self.events_source()
+        (as_of,) = self._con.execute(f"SELECT max(date) FROM {source} WHERE {_ASSERTED}").fetchone()
         if as_of is None:
             return {"as_of": None, "countries": [], "dyads": []}
         base_sql = ("SELECT {unit} AS unit, {extra} CAST(date_diff('day', date, ?) // 7 AS INTEGER) AS week, "
-                    f"count(*) AS n FROM events WHERE quad_class IN (3, 4) AND {_ASSERTED} "
+                    f"count(*) AS n FROM {source} WHERE quad_class IN (3, 4) AND {_ASSERTED} "
                     "AND date IS NOT NULL AND date <= ? AND date_diff('day', date, ?) < ? AND {cond} "
                     "GROUP BY ALL")
         params = [as_of, as_of, as_of, (weeks + baseline_weeks) * 7]
@@ -229,9 +253,26 @@ class Queryable:
     # -- one event, one document --------------------------------------------------
 
     def event(self, event_id: str) -> dict | None:
-        """One deduplicated event, or None."""
+        """One deduplicated event (corrected values win; a rejected one too), or None."""
+        source = self.events_source(include_rejected=True)
+        rows = self._rows(f"SELECT {', '.join(self._columns(source))} FROM {source} WHERE event_id = ?",
+                          [event_id])
+        return rows[0] if rows else None
+
+    def coded_event(self, event_id: str) -> dict | None:
+        """One event as the coder made it (no correction applied), or None."""
         rows = self._rows(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE event_id = ?", [event_id])
         return rows[0] if rows else None
+
+    def corrections_of(self, event_id: str) -> list[dict]:
+        """The analysts' corrections that apply to an event, oldest first (``corrections.trail``)."""
+        return corrections.trail(self._con, event_id) if corrections.has_corrections(self._con) else []
+
+    def corrected_events(self) -> list[dict]:
+        """Every event with a correction in effect (rejected ones too), with its anchor mention's sentence."""
+        if not corrections.has_corrections(self._con):
+            return []
+        return corrections.corrected_events(self._con, self.events_source(include_rejected=True, alias="e"))
 
     def mentions_of(self, event_id: str) -> list[dict]:
         """The mentions of one event with their documents' title, url, source and date."""
@@ -302,7 +343,7 @@ class Queryable:
         if not include_hypothetical:
             where.append(_ASSERTED)
         sql = (f"SELECT CAST(date_trunc(?, date) AS DATE) AS period, count(*) AS events, {_QUADS}, "
-               "avg(score) AS mean_score FROM events WHERE date IS NOT NULL AND "
+               f"avg(score) AS mean_score FROM {self.events_source()} WHERE date IS NOT NULL AND "
                + " AND ".join(where) + " GROUP BY period ORDER BY period")
         return self._rows(sql, [freq, *params])
 
@@ -313,21 +354,22 @@ class Queryable:
             ("documents", "SELECT count(*) FROM documents"),
             ("rejected", "SELECT count(DISTINCT doc_id) FROM rejected"),
             ("mentions", "SELECT count(*) FROM mentions"),
-            ("events", "SELECT count(*) FROM events"))}
+            ("events", f"SELECT count(*) FROM {self.events_source()}"))}
         by_type = dict(con.execute(
-            "SELECT event_type, count(*) FROM events GROUP BY event_type ORDER BY event_type").fetchall())
+            f"SELECT event_type, count(*) FROM {self.events_source()} GROUP BY event_type ORDER BY event_type").fetchall())
         top_dyads = [tuple(row) for row in con.execute(
             f"SELECT {party('actor')} AS a, {party('recipient')} AS b, "
-            "count(*) AS n FROM events GROUP BY a, b ORDER BY n DESC, a, b NULLS FIRST LIMIT ?",
+            f"count(*) AS n FROM {self.events_source()} GROUP BY a, b ORDER BY n DESC, a, b NULLS FIRST LIMIT ?",
             [top]).fetchall()]
         return {**count, "by_type": by_type, "top_dyads": top_dyads}
 
     def actors(self, q: str | None = None, *, limit: int = 100) -> list[dict]:
         """Actors (code, name) with their event counts as actor and as recipient."""
+        source = self.events_source()
         sql = (
             "WITH sides AS ("
-            " SELECT actor_code AS code, actor_name AS name, 1 AS as_actor, 0 AS as_recipient FROM events"
-            " UNION ALL SELECT recipient_code, recipient_name, 0, 1 FROM events WHERE recipient_name IS NOT NULL)"
+            f" SELECT actor_code AS code, actor_name AS name, 1 AS as_actor, 0 AS as_recipient FROM {source}"
+            f" UNION ALL SELECT recipient_code, recipient_name, 0, 1 FROM {source} WHERE recipient_name IS NOT NULL)"
             " SELECT code, name, sum(as_actor)::INTEGER AS as_actor, sum(as_recipient)::INTEGER AS as_recipient,"
             " count(*) AS events FROM sides")
         params: list = []
@@ -349,7 +391,8 @@ class Queryable:
             params.append(until)
         edges = self._rows(
             f"SELECT {party('actor')} AS source, {party('recipient')} AS target, "
-            f"count(*) AS events, {_QUADS}, avg(score) AS mean_score FROM events WHERE " + " AND ".join(where)
+            f"count(*) AS events, {_QUADS}, avg(score) AS mean_score FROM {self.events_source()} WHERE "
+            + " AND ".join(where)
             + " GROUP BY source, target ORDER BY events DESC, source, target LIMIT ?", [*params, limit])
         weight: dict[str, int] = {}
         for edge in edges:

@@ -37,6 +37,11 @@ SCHEMA (one DuckDB file):
     runs       run_id PK, kind, coder_version, dictionary_hash, started_at, finished_at,
                documents, rejected, events, skipped (one row per Store that wrote; counts add
                up over its batches)
+    corrections  correction_id PK, created_at, analyst, note, event_id (as corrected), anchor_id,
+               doc_id, section, sentence_start, sentence_end, coded_type, coded_actor,
+               coded_recipient (the anchor: the root mention then), field, op (set | revert),
+               before, after: append-only, see ``corrections``
+    correction_links  anchor_id PK, mention_id, event_id (rebuilt after every batch)
     meta       key PK, value (schema_version)
     sources    source PK (a URL, folder or file of `serve --watch`), kind, etag, last_modified
                (the validators of its last 200), last_poll TIMESTAMP, last_status
@@ -49,6 +54,8 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+
+from . import corrections
 
 SCHEMA_VERSION = "3"
 
@@ -113,6 +120,8 @@ _MIGRATIONS = [
     """CREATE TABLE IF NOT EXISTS fetch_failures (
         source VARCHAR, url VARCHAR, reason VARCHAR, attempts INTEGER, last_at TIMESTAMP,
         PRIMARY KEY (source, url))""",
+    # analyst corrections (append-only) and where each one's anchor mention is now (``corrections``)
+    *corrections.TABLES,
 ]
 
 STR, _INT, _F, _B, DATE = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()

@@ -1,0 +1,107 @@
+"""What an analyst's correction is checked against, and the checking: PLOVER types and modes,
+actor codes and sectors, dates, places and review statuses.
+
+INTERFACE:
+
+    vocab = Vocabulary(modes={type: (mode, ...)}, derived={(type, mode): (quad, cameo, score)},
+                       codes=frozenset, sectors=frozenset)   # run.vocabulary.load_vocabulary builds one
+    changes = vocab.check(body, current)     # field -> value, ready for ``Store.add_correction``;
+                                             # InvalidCorrection (one line: the field, the value, what
+                                             # is allowed) for a bad value
+    STATUSES                                 ("confirmed", "rejected")
+
+``body`` holds the fields an analyst sent (``corrections.FIELDS`` less the derived ones);
+``current`` is the event as listed now. A new type or mode brings its quad class, CAMEO code and
+score (``derived``); a new type whose modes do not include the event's mode clears the mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..errors import InputError
+
+STATUSES = ("confirmed", "rejected")
+PRECISIONS = ("day", "week", "month", "year")
+
+
+class InvalidCorrection(InputError):
+    """A correction names a value outside the ontology or the code lists."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """PLOVER types with their modes, what a type and mode imply, actor codes and sectors."""
+
+    modes: Mapping[str, tuple[str, ...]]
+    derived: Mapping[tuple[str, str | None], tuple[int, str, float]]
+    codes: frozenset[str]
+    sectors: frozenset[str]
+
+    def check(self, body: Mapping[str, object], current: Mapping[str, object]) -> dict:
+        """The checked changes of a correction body; InvalidCorrection for the first bad value."""
+        changes = dict(body)
+        for field, value in body.items():
+            changes[field] = self._value(field, value)
+        event_type = changes.get("event_type", current.get("event_type"))
+        mode = changes.get("mode", current.get("mode"))
+        if "event_type" in changes and "mode" not in changes and mode not in self.modes[event_type]:
+            changes["mode"] = mode = None
+        if mode is not None and mode not in self.modes[event_type]:
+            raise InvalidCorrection(f"mode {mode!r} is not a mode of {event_type}: allowed "
+                                    f"{', '.join(self.modes[event_type]) or 'none'} (or null)")
+        if {"event_type", "mode"} & set(changes):
+            quad, cameo, score = self.derived[(event_type, mode)]
+            changes.update(quad_class=quad, cameo=cameo, score=score)
+        return changes
+
+    def _value(self, field: str, value: object) -> object:
+        "One field's value, normalised; InvalidCorrection saying what is allowed."
+        if field == "event_type":
+            name = str(value or "").upper()
+            if name not in self.modes:
+                raise InvalidCorrection(f"event_type {value!r} is not a PLOVER type: allowed {', '.join(self.modes)}")
+            return name
+        if value is None:
+            return None
+        if field.endswith("_code") or field == "country":
+            code = str(value).upper()
+            if code not in self.codes:
+                raise InvalidCorrection(f"{field} {value!r} is not a known actor code: an ISO 3166 alpha-3 country "
+                                        "code or an organisation code of the actor dictionary (USA, PSE, UNO, IGO, ...)")
+            return code
+        if field.endswith("_sector"):
+            sector = str(value).upper()
+            if sector not in self.sectors:
+                raise InvalidCorrection(f"{field} {value!r} is not a sector: allowed {', '.join(sorted(self.sectors))}")
+            return sector
+        return _plain(field, value)
+
+
+def _plain(field: str, value: object) -> object:
+    "A date, precision, status, coordinate or name, checked; InvalidCorrection otherwise."
+    if field == "date":
+        try:
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidCorrection(f"date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+    allowed = {"date_precision": PRECISIONS, "status": STATUSES}.get(field)
+    if allowed and value not in allowed:
+        raise InvalidCorrection(f"{field} {value!r} is not allowed: one of {', '.join(allowed)}")
+    if field in ("lat", "lon"):
+        limit = 90 if field == "lat" else 180
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or abs(value) > limit:
+            raise InvalidCorrection(f"{field} {value!r} is not a number within -{limit}..{limit}")
+        return float(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if not value or len(value) > 300:
+            raise InvalidCorrection(f"{field} must be 1 to 300 characters, or null")
+    return value
+
+
+__all__ = ["PRECISIONS", "STATUSES", "InvalidCorrection", "Vocabulary"]

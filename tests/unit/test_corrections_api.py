@@ -1,0 +1,104 @@
+"""POST /events/{id}/corrections: the token, the checks against the ontology and code lists, the trail."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from eventwire.run.vocabulary import load_vocabulary
+from eventwire.serve.api import create_app
+from eventwire.store import Store
+
+from test_corrections import seed
+
+TOKEN = "test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def vocabulary(settings):
+    return load_vocabulary(settings)
+
+
+@pytest.fixture()
+def client(tmp_path, vocabulary, monkeypatch):
+    monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
+    path = str(tmp_path / "c.duckdb")
+    with Store.open(path) as store:
+        seed(store)
+    with TestClient(create_app(path, token=TOKEN, vocabulary=vocabulary)) as c:
+        yield c
+
+
+def ids(client, **params) -> dict:
+    return {e["doc_id"]: e["event_id"] for e in client.get("/events", params=params).json()["events"]}
+
+
+def test_correction_needs_the_token(client):
+    eid = ids(client)["d2"]
+    assert client.post(f"/events/{eid}/corrections", json={"event_type": "ACCUSE"}).status_code == 401
+    wrong = {"Authorization": "Bearer nope"}
+    assert client.post(f"/events/{eid}/corrections", json={"event_type": "ACCUSE"}, headers=wrong).status_code == 401
+    assert "corrected" not in client.get(f"/events/{eid}").json()
+
+
+def test_correction_is_disabled_without_a_token(tmp_path, vocabulary, monkeypatch):
+    monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
+    with TestClient(create_app(str(tmp_path / "x.duckdb"), vocabulary=vocabulary)) as c:
+        assert c.post("/events/x/corrections", json={"status": "rejected"}, headers=AUTH).status_code == 403
+
+
+def test_correction_changes_the_type_and_keeps_the_trail(client):
+    eid = ids(client)["d2"]
+    r = client.post(f"/events/{eid}/corrections", headers=AUTH,
+                    json={"event_type": "accuse", "analyst": "ann", "note": "a complaint"})
+    assert r.status_code == 200, r.text
+    body = client.get(f"/events/{eid}").json()
+    assert body["event_type"] == "ACCUSE" and body["corrected"] is True and body["quad_class"] == 3
+    assert body["coded"]["event_type"] == "CONSULT"
+    trail = {(c["field"], c["before"], c["after"]) for c in body["corrections"]}
+    assert ("event_type", "CONSULT", "ACCUSE") in trail and all(c["analyst"] == "ann" for c in body["corrections"])
+    listed = {e["event_id"]: e for e in client.get("/events").json()["events"]}
+    assert listed[eid]["event_type"] == "ACCUSE" and listed[eid]["corrected"] is True
+
+
+def test_rejected_event_leaves_the_listing(client):
+    eid = ids(client)["d2"]
+    assert client.post(f"/events/{eid}/corrections", headers=AUTH, json={"status": "rejected"}).status_code == 200
+    assert eid not in ids(client).values()
+    assert eid in ids(client, include_rejected="true").values()
+    assert client.get(f"/events/{eid}").json()["review_status"] == "rejected"
+
+
+@pytest.mark.parametrize("body, allowed", [
+    ({"event_type": "SHOUT"}, "ASSAULT"),
+    ({"mode": "drone"}, "mode 'drone' is not a mode of CONSULT"),
+    ({"actor_code": "XXQ"}, "ISO 3166"),
+    ({"recipient_sector": "ZZZ"}, "GOV"),
+    ({"location": {"lat": 123.0}}, "-90..90"),
+    ({"location": {"country": "Atlantis"}}, "actor code"),
+])
+def test_bad_value_is_422_saying_what_is_allowed(client, body, allowed):
+    eid = ids(client)["d2"]
+    r = client.post(f"/events/{eid}/corrections", headers=AUTH, json=body)
+    assert r.status_code == 422 and allowed in r.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [{}, {"status": "maybe"}, {"date": "yesterday"}, {"colour": "red"}])
+def test_malformed_body_is_422(client, body):
+    eid = ids(client)["d2"]
+    assert client.post(f"/events/{eid}/corrections", headers=AUTH, json=body).status_code == 422
+
+
+def test_unknown_event_is_404(client):
+    assert client.post("/events/nope/corrections", headers=AUTH, json={"status": "confirmed"}).status_code == 404
+
+
+def test_place_and_date_corrections(client):
+    eid = ids(client)["d1"]
+    r = client.post(f"/events/{eid}/corrections", headers=AUTH, json={
+        "location": {"name": "Rafah", "country": "pse", "lat": 31.28, "lon": 34.25}, "date": "2024-07-31",
+        "date_precision": "day", "negated": False})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["location_name"], body["country"], body["lat"], body["date"]) == ("Rafah", "PSE", 31.28, "2024-07-31")
