@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from eventwire.serve.api import create_app
-from eventwire.store import Store
 
 
 class FakeWatcher:
