@@ -243,29 +243,22 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, event_ids: set[str]) -> None:
 # mention the date; the most confident placed mention the place.
 _ROOT = "(m.negated OR m.hypothetical), m.confidence DESC NULLS LAST, m.mention_id"
 _PLACED = "m.location_name IS NULL, m.confidence DESC NULLS LAST, m.mention_id"
+# the columns an event takes from its root mention
+_ROOT_COLUMNS = ("dyad_key", "event_type", "mode", "actor_code", "actor_name", "actor_sector", "recipient_code",
+                 "recipient_name", "recipient_sector", "quad_class", "cameo", "score", "doc_id", "sentence",
+                 "coder_version")
+_PLACE_COLUMNS = (("location_name", "location_name"), ("location_country", "country"), ("location_lat", "lat"),
+                  ("location_lon", "lon"))
 _EVENT_ROWS_SQL = f"""
 INSERT INTO events BY NAME
 SELECT m.event_id,
-       first(m.dyad_key ORDER BY {_ROOT}) AS dyad_key,
-       first(m.event_type ORDER BY {_ROOT}) AS event_type,
-       first(m.mode ORDER BY {_ROOT}) AS mode,
+       {", ".join(f"first(m.{c} ORDER BY {_ROOT}) AS {c}" for c in _ROOT_COLUMNS)},
+       first(m.mention_id ORDER BY {_ROOT}) AS root_mention_id,
        list_sort(list_distinct(flatten(list(coalesce(m.contexts, []::VARCHAR[]))))) AS contexts,
-       first(m.actor_code ORDER BY {_ROOT}) AS actor_code,
-       first(m.actor_name ORDER BY {_ROOT}) AS actor_name,
-       first(m.actor_sector ORDER BY {_ROOT}) AS actor_sector,
-       first(m.recipient_code ORDER BY {_ROOT}) AS recipient_code,
-       first(m.recipient_name ORDER BY {_ROOT}) AS recipient_name,
-       first(m.recipient_sector ORDER BY {_ROOT}) AS recipient_sector,
        min(m.date) AS date,
        coalesce(first(m.date_precision ORDER BY m.date NULLS LAST, m.mention_id) FILTER (WHERE m.date IS NOT NULL),
                 first(m.date_precision ORDER BY {_ROOT})) AS date_precision,
-       first(m.location_name ORDER BY {_PLACED}) AS location_name,
-       first(m.location_country ORDER BY {_PLACED}) AS country,
-       first(m.location_lat ORDER BY {_PLACED}) AS lat,
-       first(m.location_lon ORDER BY {_PLACED}) AS lon,
-       first(m.quad_class ORDER BY {_ROOT}) AS quad_class,
-       first(m.cameo ORDER BY {_ROOT}) AS cameo,
-       first(m.score ORDER BY {_ROOT}) AS score,
+       {", ".join(f"first(m.{c} ORDER BY {_PLACED}) AS {name}" for c, name in _PLACE_COLUMNS)},
        max(coalesce(m.confidence, 0.0)) AS confidence,
        count(*)::INTEGER AS num_mentions,
        count(DISTINCT m.doc_id)::INTEGER AS num_documents,
@@ -274,11 +267,7 @@ SELECT m.event_id,
        min(coalesce(d.published, m.date)) AS first_seen,
        max(coalesce(d.published, m.date)) AS last_seen,
        bool_and(m.negated) AS negated,
-       bool_and(m.hypothetical) AS hypothetical,
-       first(m.mention_id ORDER BY {_ROOT}) AS root_mention_id,
-       first(m.doc_id ORDER BY {_ROOT}) AS doc_id,
-       first(m.sentence ORDER BY {_ROOT}) AS sentence,
-       first(m.coder_version ORDER BY {_ROOT}) AS coder_version
+       bool_and(m.hypothetical) AS hypothetical
 FROM mentions m
 LEFT JOIN documents d USING (doc_id)
 LEFT JOIN duplicates x USING (doc_id)
