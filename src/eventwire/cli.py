@@ -471,9 +471,11 @@ def _json_default(value):
               help="SOURCES file: one feed URL, page URL, folder or file a line ('#' comments), polled into the store.")
 @click.option("--every", type=click.FloatRange(min=1), default=None,
               help="Seconds between two polls of the --watch sources (default: watch_every, 900).")
+@click.option("--updates-every", type=click.FloatRange(min=0), default=None,
+              help="Seconds between two GDELT-style update files in DB.updates/ (default: updates_every, 900; 0: none).")
 @click.pass_context
 def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: str | None,
-          every: float | None) -> None:
+          every: float | None, updates_every: float | None) -> None:
     """Serve the REST API and the dashboard; with --watch, poll feeds, pages and folders into the store."""
     import uvicorn
 
@@ -482,6 +484,7 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: 
     from .run.vocabulary import load_vocabulary
     from .run.watch import Watcher, read_sources
     from .serve.api import create_app
+    from .serve.updates import Publisher
 
     settings = _settings(ctx)
     coding = SharedCoder(settings)
@@ -489,8 +492,10 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: 
     # the watcher also drains DB.spool/, where `eventwire ingest --db DB` leaves documents for this server
     watcher = Watcher(sources, settings=settings, coding=coding, every=every or settings.watch_every,
                       spool=Spool(db_path), on_stop=lambda: withdraw(db_path))
+    updates_every = settings.updates_every if updates_every is None else updates_every
+    updates = Publisher(db_path, every=updates_every, keep_days=settings.updates_keep_days) if updates_every else None
     app = create_app(db_path, settings=settings, coding=coding, watcher=watcher,
-                     vocabulary=load_vocabulary(settings))
+                     vocabulary=load_vocabulary(settings), updates=updates)
     announce(db_path, f"http://{host}:{port}")
     click.echo(f"serving {db_path} on http://{host}:{port}"
                + (f", watching {len(sources)} sources every {watcher.every:g} s" if sources else ""), err=True)

@@ -43,6 +43,8 @@ class Settings:
     fetch_max_bytes: int
     fetch_host_delay: float
     fetch_retries: int
+    updates_every: float  # serve: seconds between two GDELT-style update files (0: none)
+    updates_keep_days: float  # ... and how long they are kept
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -25,6 +25,8 @@ Routes (all GET routes are read-only; see ``create_app``):
                                         ``countries``: events per country (ISO3 and ISO numeric)
     GET  /trends                        ?weeks=4&baseline_weeks=12 -> countries and dyads whose
                                         conflict events (quad 3-4) depart most from their baseline
+    GET  /updates/lastupdate.txt        with ``updates``: "SIZE MD5 URL" per file of the last GDELT-style
+                                        update (``serve.updates``); GET /updates/{name} serves the file
     POST /documents                     one document or a list (CONTRACT input shape); needs
                                         ``Authorization: Bearer <token>``; 403 when no token is set
     POST /events/{event_id}/corrections an analyst's correction (``CorrectionIn``; same token):
@@ -89,6 +91,7 @@ from .models import (
     Trends,
 )
 from .trends import TREND_BASELINE_WEEKS, TREND_WEEKS
+from .updates import Publisher
 from .trends import trends as _trends
 
 logger = logging.getLogger(__name__)
@@ -140,11 +143,12 @@ Session = Annotated[Store, Depends(_session)]
 
 def create_app(db_path: str, *, settings: Settings | None = None, token: str | None = None,
                coding: Coding | None = None, read_only: bool = False, watcher: Watching | None = None,
-               vocabulary: Vocabulary | None = None) -> FastAPI:
+               vocabulary: Vocabulary | None = None, updates: Publisher | None = None) -> FastAPI:
     """The FastAPI app over the store at ``db_path``; POST /documents needs ``token`` and ``coding``,
     GET /places ``coding``, POST /events/{id}/corrections ``token`` and ``vocabulary``.
     ``settings`` (default: ``Settings.load()``) sets the store's event merging.
-    ``watcher`` is started on the store when the app starts and stopped before the store closes."""
+    ``watcher`` is started on the store when the app starts and stopped before the store closes;
+    ``updates`` (``serve.updates.Publisher``) too, and GET /updates/* serve its files."""
     if token is None:
         token = os.environ.get("EVENTWIRE_API_TOKEN") or None
     settings = settings or Settings.load()
@@ -154,7 +158,11 @@ def create_app(db_path: str, *, settings: Settings | None = None, token: str | N
     async def lifespan(app: FastAPI):
         if watcher is not None:
             watcher.start(store)
+        if updates is not None:
+            updates.start(store)
         yield
+        if updates is not None:
+            updates.stop()
         if watcher is not None:
             watcher.stop()
         store.close()
@@ -168,6 +176,8 @@ def create_app(db_path: str, *, settings: Settings | None = None, token: str | N
     _add_aggregate_routes(app, watcher=watcher)
     _add_write_route(app, token=token, coding=coding)
     _add_correction_route(app, token=token, vocabulary=vocabulary)
+    if updates is not None:
+        _add_update_routes(app, updates=updates)
     _add_dashboard(app)
     return app
 
@@ -338,6 +348,23 @@ def _add_correction_route(app: FastAPI, *, token: str | None, vocabulary: Vocabu
         db.add_correction(event_id, changes, analyst=body.analyst, note=body.note, reverts=body.revert)
         logger.info("POST /events/%s/corrections: %s", event_id, ", ".join(changes) or "note")
         return _event_detail(db, event_id)
+
+
+def _add_update_routes(app: FastAPI, *, updates: Publisher) -> None:
+    "GET /updates/lastupdate.txt and /updates/{name}: the GDELT-style update files."
+
+    @app.get("/updates/lastupdate.txt", response_class=PlainTextResponse)
+    def lastupdate(request: Request, db: Session) -> PlainTextResponse:
+        """One line per file of the last update, as GDELT's: ``SIZE MD5 URL`` (empty before the first)."""
+        return PlainTextResponse(updates.lastupdate(db, str(request.base_url)))
+
+    @app.get("/updates/{name}", response_class=FileResponse, responses=_errors(404))
+    def update_file(name: str) -> FileResponse:
+        """An update file named in lastupdate.txt (``YYYYMMDDHHMMSS.export.CSV.zip``, ``.mentions.CSV.zip``)."""
+        path = updates.path(name)
+        if path is None:
+            raise HTTPException(404, f"no update file {name!r} (older ones are deleted after some days)")
+        return FileResponse(path, media_type="application/zip", filename=name)
 
 
 def _add_dashboard(app: FastAPI) -> None:

@@ -13,6 +13,8 @@ INTERFACE:
         store.add_correction(event_id, {"event_type": "PROTEST"}, analyst=, note=, reverts=())
                                                   # an analyst's correction (``corrections``)
         store.rebuild_actors()                    # recount the actors table from the mentions
+        store.change_mark() / last_update() / record_update(name, change_seq=, events=, mentions=)
+                                                  # the update files' change numbers (``changes``)
         store.session()                           # a Store on a new cursor, one per thread
         store.events(...), store.summary(), ...   # every read: see ``queries``
 
@@ -35,6 +37,7 @@ from ..config import Settings
 from ..errors import StoreError
 from ..records import Article, Event, Rejected
 from . import corrections, polls, writer
+from . import changes as change_log  # not ``changes``: add_correction's argument is
 from .queries import Queryable
 from .schema import create_schema
 from .polls import SeenItem
@@ -129,8 +132,10 @@ class Store(Queryable):
         with self._lock:
             con.begin()
             try:
-                writer.write_batch(con, docs, rejected, mentions, coder_version=coder_version, inputs=inputs,
-                                   duplicates=duplicates, dedup_days=self._dedup_days, dedup_km=self._dedup_km)
+                changed = writer.write_batch(con, docs, rejected, mentions, coder_version=coder_version,
+                                             inputs=inputs, duplicates=duplicates, dedup_days=self._dedup_days,
+                                             dedup_km=self._dedup_km)
+                change_log.record_changes(con, changed)  # for the update files of `serve` (``updates``)
                 polls.write_seen(con, seen)
                 corrections.relink(con)  # analysts' corrections follow their mentions
                 self._log_run(coder_version, len(docs), len(rejected), len(mentions))
@@ -156,6 +161,7 @@ class Store(Queryable):
             con.begin()
             try:
                 ids = corrections.add(con, event_id, changes, current, analyst=analyst, note=note, reverts=reverts)
+                change_log.record_changes(con, [event_id])
                 con.commit()
             except duckdb.Error as exc:
                 con.rollback()
@@ -187,6 +193,22 @@ class Store(Queryable):
     def rebuild_actors(self, keys: set[str] | None = None) -> None:
         """Recount the actors table from the mentions (only ``keys`` when given)."""
         writer.rebuild_actors(self._con, keys)
+
+    # -- the update files' change numbers (changes) ------------------------------
+
+    def change_mark(self) -> int:
+        """The highest change number committed (read under the writer's lock: no batch is half done)."""
+        with self._lock:
+            return change_log.change_mark(self._con)
+
+    def last_update(self) -> dict | None:
+        """The last update file recorded (name, change_seq, created_at, events, mentions), or None."""
+        return change_log.last_update(self._con)
+
+    def record_update(self, name: str, *, change_seq: int, events: int, mentions: int) -> None:
+        """Record an update file whose files are written."""
+        with self._lock:
+            change_log.record_update(self._con, name, change_seq=change_seq, events=events, mentions=mentions)
 
     # -- the watcher's poll state (polls) ---------------------------------------
 

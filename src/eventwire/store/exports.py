@@ -105,8 +105,7 @@ def export_events(store: Store, path: str | os.PathLike, *, fmt: str, header: bo
     Analysts' corrections win; events they rejected are left out unless ``include_rejected``."""
     if fmt not in FORMATS:
         raise InputError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    source = store.events_source(include_rejected=include_rejected, alias="e")
-    reader = store.query_arrow(_EXPORT_SQL.replace("{source}", source), batch_rows=_BATCH_ROWS)
+    reader = _export_reader(store, store.events_source(include_rejected=include_rejected, alias="e"))
     if fmt == "parquet":
         return _write_parquet(reader, Path(path))
     writer = {"jsonl": _jsonl_lines, "csv": _csv_lines, "gdelt": _gdelt_lines, "plover": _plover_lines}[fmt]
@@ -118,6 +117,16 @@ def export_events(store: Store, path: str | os.PathLike, *, fmt: str, header: bo
             out.write(line)
             count += 1
     return count - (1 if fmt == "csv" and count else 0)
+
+
+def _export_reader(store: Store, source: str, params: tuple = ()) -> pa.RecordBatchReader:
+    "The export rows of the events ``source`` (SQL FROM text, aliased ``e``) selects, as Arrow batches."
+    return store.query_arrow(_EXPORT_SQL.replace("{source}", source), params, batch_rows=_BATCH_ROWS)
+
+
+def gdelt_lines_of(store: Store, source: str, params: tuple = ()) -> Iterator[str]:
+    "GDELT 2.0 event lines of the events ``source`` (SQL FROM text, aliased ``e``, with ``params``) selects."
+    return _gdelt_lines(_rows(_export_reader(store, source, params)))
 
 
 def _rows(reader: pa.RecordBatchReader) -> Iterator[dict]:
@@ -350,4 +359,4 @@ def _plover_place(row: dict) -> dict | None:
             "country_code": row["country"], "resolution": resolution}
 
 
-__all__ = ["FORMATS", "GDELT_COLUMNS", "export_events", "gdelt_record", "plover_record"]
+__all__ = ["FORMATS", "GDELT_COLUMNS", "export_events", "gdelt_lines_of", "gdelt_record", "plover_record"]

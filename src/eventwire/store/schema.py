@@ -48,6 +48,10 @@ SCHEMA (one DuckDB file):
     seen_items (source, item_key) PK: a feed item (GUID, else link) or page whose input is stored;
                doc_id (its input id), seen_at TIMESTAMP; written in the batch that stores it
     fetch_failures (source, url) PK, reason (one line), attempts, last_at TIMESTAMP
+    event_changes event_id PK, change_seq (the batch that last created, changed or emptied it),
+               changed_at TIMESTAMP: written in that batch's transaction, see ``changes``
+    update_files name PK (YYYYMMDDHHMMSS), change_seq (the last change it holds), created_at,
+               events, mentions: the update files `serve` wrote, see ``changes``
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from . import corrections
+from . import changes, corrections
 
 SCHEMA_VERSION = "3"
 
@@ -122,6 +126,8 @@ _MIGRATIONS = [
         PRIMARY KEY (source, url))""",
     # analyst corrections (append-only) and where each one's anchor mention is now (``corrections``)
     *corrections.TABLES,
+    # GDELT-style update files of `serve` (``updates``): which batch last changed each event, and the files written
+    *changes.TABLES,
 ]
 
 STR, _INT, _F, _B, DATE = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()

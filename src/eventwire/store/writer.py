@@ -4,7 +4,8 @@ INTERFACE (functions of a connection; a batch runs them inside its transaction):
 
     write_batch(con, docs, rejected, mentions, *, coder_version, inputs, duplicates,
                 dedup_days, dedup_km)    replace the batch's documents and mentions, merge the
-                                         new mentions into events, recount their actors
+                                         new mentions into events, recount their actors;
+                                         returns the ids of the events it touched
     rebuild_actors(con, keys=None)       recount the actors table (only ``keys`` when given)
     mark_inputs_recoded(con, coder_version)  inputs whose documents are all re-coded by it
     insert_run(con, *, kind, coder_version) -> run_id    a new row in runs, counts zero
@@ -64,8 +65,9 @@ def _now() -> dt.datetime:
 
 def write_batch(con: duckdb.DuckDBPyConnection, docs: Mapping[str, Article], rejected: Sequence[Rejected],
                 mentions: Mapping[str, Event], *, coder_version: str | None, inputs: Sequence[StoredInput],
-                duplicates: dict[str, str] | None, dedup_days: int, dedup_km: float) -> None:
-    """Replace the batch's documents and mentions, merge the new mentions into events, recount actors.
+                duplicates: dict[str, str] | None, dedup_days: int, dedup_km: float) -> set[str]:
+    """Replace the batch's documents and mentions, merge the new mentions into events, recount actors;
+    returns the ids of the events the batch created, changed or emptied.
 
     Documents are taken in stream order: a re-coded or changed document's old mentions leave its
     events (rebuilt from the mentions they keep) just before its new mentions look for theirs
@@ -88,26 +90,32 @@ def write_batch(con: duckdb.DuckDBPyConnection, docs: Mapping[str, Article], rej
     for row in new_rows:
         rows_by_doc.setdefault(row["doc_id"], []).append(row)
     segment: list[dict] = []
+    changed: set[str] = set()
     for doc_id in [*sorted(gone), *docs, *(d for d in rows_by_doc if d not in docs)]:
         if doc_id in old:
-            _merge(con, segment, dedup_days=dedup_days, dedup_km=dedup_km)
+            changed |= _merge(con, segment, dedup_days=dedup_days, dedup_km=dedup_km)
             segment = []
             con.execute("DELETE FROM mentions WHERE doc_id = ?", [doc_id])
-            rebuild_events(con, set(old.pop(doc_id)))
+            emptied = set(old.pop(doc_id))
+            rebuild_events(con, emptied)
+            changed |= emptied
         segment.extend(rows_by_doc.pop(doc_id, []))
-    _merge(con, segment, dedup_days=dedup_days, dedup_km=dedup_km)
+    changed |= _merge(con, segment, dedup_days=dedup_days, dedup_km=dedup_km)
     new_actors = {_actor_key(r[f"{side}_code"], r[f"{side}_name"])
                   for r in new_rows for side in ("actor", "recipient") if r[f"{side}_name"]}
     rebuild_actors(con, old_actors | new_actors)
     con.unregister("_batch_docs")
+    return changed
 
 
-def _merge(con: duckdb.DuckDBPyConnection, rows: list[dict], *, dedup_days: int, dedup_km: float) -> None:
-    "Give new mentions rows their events, store them, and rewrite the events they touched."
-    if rows:
-        touched = assign_events(con, rows, dedup_days=dedup_days, dedup_km=dedup_km)
-        insert_rows(con, "mentions", rows, MENTION_SCHEMA)
-        rebuild_events(con, touched)
+def _merge(con: duckdb.DuckDBPyConnection, rows: list[dict], *, dedup_days: int, dedup_km: float) -> set[str]:
+    "Give new mentions rows their events, store them, and rewrite the events they touched (returned)."
+    if not rows:
+        return set()
+    touched = assign_events(con, rows, dedup_days=dedup_days, dedup_km=dedup_km)
+    insert_rows(con, "mentions", rows, MENTION_SCHEMA)
+    rebuild_events(con, touched)
+    return touched
 
 
 def _write_inputs(con: duckdb.DuckDBPyConnection, inputs: Sequence[StoredInput],
