@@ -183,3 +183,72 @@ def test_browser_map_network_and_trends(server, page, shots):
     assert page.errors == []
     external = [u for u in page.requests if not u.startswith(server)]
     assert external == [], f"the dashboard reached outside the server: {external[:5]}"
+
+
+class _FakeWatcher:
+    "A watcher whose state the dashboard shows (run/watch.py's shape), with a failing source."
+
+    def start(self, store):
+        store.record_poll("http://news.test/rss", kind="feed", status="ok")
+        store.record_failure("http://news.test/rss", "http://news.test/a/9", "HTTP 500")
+
+    def stop(self):
+        pass
+
+    def state(self):
+        return {"sources": 1, "every": 900, "polls": 3, "last_poll": "2026-12-04T10:00:00Z",
+                "next_poll": "2026-12-04T10:15:00Z", "last_poll_seconds": 2.5, "running": True}
+
+    def metrics(self):
+        return {}
+
+
+def test_browser_refreshes_by_itself_and_shows_the_watcher(coder, page, shots, tmp_path):
+    "New events stored while the page is open appear without a reload; the watcher's state is shown."
+    import datetime as dt
+
+    import uvicorn
+
+    from eventwire.records import Article
+    from eventwire.run.pipeline import split_outcomes
+    from eventwire.serve.api import create_app
+
+    app = create_app(str(tmp_path / "live.duckdb"), watcher=_FakeWatcher())
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not uv.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        page.goto(url + "/?refresh=300#events")
+        page.wait_for_selector("body[data-ready=true]")
+        page.wait_for_selector("#watch:not([hidden])")
+        assert "HTTP 500" in page.inner_text("#watch") and "next poll" in page.inner_text("#next-poll")
+        page.wait_for_function("document.querySelector('#events-box p').textContent.includes('No events')")
+        # the watcher stores a document while the page is open
+        article = Article(id="live", text="Russian troops shelled Kharkiv on Monday. The UN condemned the attack.",
+                          published=dt.date(2024, 5, 14), url="https://news.test/live")
+        articles, rejected, events = split_outcomes(coder.code_stream([article]))
+        session = app.state.store.session()
+        try:
+            session.write_batch(articles, rejected, events)
+        finally:
+            session.close()
+        listed = httpx.get(f"{url}/events").json()["count"]  # what the table shows (asserted events)
+        stored = httpx.get(f"{url}/summary").json()["events"]
+        assert listed > 0
+        page.wait_for_function(f"document.querySelectorAll('#events-box tbody tr').length === {listed}",
+                               timeout=20_000)
+        page.wait_for_function(
+            f"[...document.querySelectorAll('#counts .value')].some((v) => v.textContent === '{stored:,}')")
+        shots(page, "7-live")
+        assert page.errors == []
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -477,6 +477,52 @@ function renderHighlighted(node, text, mention) {
   node.append(text.slice(0, start), el("mark", { id: "event-sentence" }, ...markRoles(sentence, mention)), text.slice(end));
 }
 
+// -- live: refresh when new events arrive, and the watcher's state (GET /stats) -----------------
+
+// seconds between two looks at /stats (?refresh=MS in the page's address overrides, for tests)
+const REFRESH_MS = Number(new URLSearchParams(location.search).get("refresh")) || 5000;
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
+
+function renderWatch(watch) {
+  // The watcher's last and next poll and each source's failures; hidden when the server has no watcher.
+  const box = $("#watch");
+  if (!watch || !watch.sources || (!watch.sources.length && !watch.polls)) { box.hidden = true; return; }
+  box.hidden = false;
+  const sources = watch.sources.map((s) => {
+    const latest = (s.latest_failures || []).map((f) => `${f.url}: ${f.reason} (×${f.attempts})`).join("; ");
+    return el("li", { class: s.failures ? "failed" : null, title: latest || null },
+      el("strong", {}, s.source), ` ${s.kind || ""} · ${s.last_status || "not polled"} · ${s.items_seen} seen`,
+      s.failures ? ` · ${s.failures} failing${latest ? `: ${latest}` : ""}` : "");
+  });
+  box.replaceChildren(
+    el("span", {}, `Watching ${watch.sources.length} source${watch.sources.length === 1 ? "" : "s"}: `,
+      el("span", { id: "last-poll" }, `last poll ${when(watch.last_poll)}`), " · ",
+      el("span", { id: "next-poll" }, `next poll ${when(watch.next_poll)}`),
+      watch.last_poll_seconds !== null && watch.last_poll_seconds !== undefined ? ` (took ${fmt(watch.last_poll_seconds)} s)` : ""),
+    el("ul", { class: "sources" }, ...sources));
+}
+
+async function refresh() {
+  // One look at /stats: show the watcher; when the store's counts moved, reload the counts and the events table.
+  let stats;
+  try { stats = await getJson("stats"); } catch (err) { return; }  // the next look tries again
+  renderWatch(stats.watch);
+  const seen = `${stats.tables.events}/${stats.tables.mentions}/${stats.tables.documents}`;
+  if (state.seen === undefined) { state.seen = seen; return; }
+  if (seen === state.seen) return;
+  state.seen = seen;
+  try {
+    const summary = await getJson("summary?top=30");
+    state.summary = summary;
+    renderCounts(summary);
+    $("#counts").classList.add("fresh");
+    setTimeout(() => $("#counts").classList.remove("fresh"), 2000);
+  } catch (err) { /* the next look tries again */ }
+  const onEvents = !$("#view-events").hidden;
+  const paged = $("#events-box tbody") && $("#events-box tbody").children.length > PAGE;
+  if (onEvents && !paged) loadEventsView();  // never throw away pages a reader loaded with "Load more"
+}
+
 // -- start ------------------------------------------------------------------------------------------
 
 async function start() {
@@ -506,6 +552,8 @@ async function start() {
   }
   window.addEventListener("hashchange", route);
   route();
+  await refresh();
+  setInterval(refresh, REFRESH_MS);
   document.body.dataset.ready = "true";
 }
 
