@@ -97,15 +97,17 @@ def _settings(ctx: click.Context) -> Settings:
                                 "4 store unavailable, 130 interrupted.")
 @click.version_option(__version__, prog_name="eventwire")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML settings file.")
+@click.option("--dict-dir", type=click.Path(), default=None,
+              help="User dictionaries loaded over the built-in data (setting dict_dir; see Corrections).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, verbose: int) -> None:
+def main(ctx: click.Context, config: str | None, dict_dir: str | None, verbose: int) -> None:
     """News in, PLOVER political events out: who did what to whom, when and where."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     ctx.meta["eventwire.verbose"] = verbose
     try:
-        ctx.obj = {"settings": Settings.load(config)}
+        ctx.obj = {"settings": Settings.load(config, overrides=None if dict_dir is None else {"dict_dir": dict_dir})}
     except EventwireError as exc:
         raise click.UsageError(str(exc)) from exc
 
