@@ -26,6 +26,7 @@ class Settings:
     >>> Settings.load()                         # defaults + EVENTWIRE_* environment
     >>> Settings.load(overrides={"batch_size": 16})
     >>> Settings.defaults()                     # data/defaults.toml alone
+    >>> settings.dict_dirs                      # () or (dict_dir,): user dictionaries (a missing one: ConfigError)
     """
 
     spacy_model: str

@@ -6,6 +6,10 @@ weight. A pattern is a comma-separated list of constraints that must all hold:
 (the direct object's lemma; ``dobj:*`` any direct object), ``mod:hunger`` (a compound
 or adjective modifier of a noun trigger: "hunger strike"). An entry with more constraints wins over one with fewer.
 
+``Lexicon.load(data_dir, cache_dir=..., extra_dirs=settings.dict_dirs)`` also reads each user
+dictionary folder's ``triggers.tsv`` (same columns and header); its rows win over built-in rows
+with the same lemma, pos and pattern.
+
 The lexicon also carries the learned decision over what its triggers find (``decider.py``,
 data/decider.json; None when the file is absent): ``lexicon.decider``, and
 ``lexicon.with_decider(other)`` for a copy that decides with another one (evaluation's fold models).
