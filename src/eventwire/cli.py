@@ -97,15 +97,17 @@ def _settings(ctx: click.Context) -> Settings:
                                 "4 store unavailable, 130 interrupted.")
 @click.version_option(__version__, prog_name="eventwire")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML settings file.")
+@click.option("--dict-dir", type=click.Path(), default=None,
+              help="User dictionaries loaded over the built-in data (setting dict_dir; see Corrections).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, verbose: int) -> None:
+def main(ctx: click.Context, config: str | None, dict_dir: str | None, verbose: int) -> None:
     """News in, PLOVER political events out: who did what to whom, when and where."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     ctx.meta["eventwire.verbose"] = verbose
     try:
-        ctx.obj = {"settings": Settings.load(config)}
+        ctx.obj = {"settings": Settings.load(config, overrides=None if dict_dir is None else {"dict_dir": dict_dir})}
     except EventwireError as exc:
         raise click.UsageError(str(exc)) from exc
 
@@ -536,7 +538,7 @@ def eval_cmd(ctx: click.Context, shared: str | None, sets: tuple[str, ...], as_j
 
 @main.group()
 def corrections() -> None:
-    """Analysts' corrections: export them as gold."""
+    """Analysts' corrections: export them as gold, suggest user dictionary rows."""
 
 
 @corrections.command("export")
@@ -552,6 +554,50 @@ def corrections_export(db_path: str, output: str) -> None:
     with Store.open(db_path, read_only=True) as store:
         n = export_gold(store, output)
     click.echo(f"wrote {n} gold records to {output}", err=True)
+
+
+@corrections.command("suggest")
+@click.option("--db", "db_path", default="eventwire.duckdb", show_default=True, help="DuckDB file.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Write organisations.tsv and triggers.tsv (the dict-dir format) into this folder.")
+@click.pass_context
+def corrections_suggest(ctx: click.Context, db_path: str, out_dir: str | None) -> None:
+    """Propose user dictionary rows from the corrections: actor names the dictionary lacks, re-typed triggers."""
+    from .coding.codelists import CodeLists
+    from .store.core import Store
+    from .store.gold import suggestions, write_suggestions
+
+    if not os.path.exists(db_path):
+        raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
+    settings = _settings(ctx)
+    known = CodeLists.load(settings.data_path, extra_dirs=settings.dict_dirs).names
+    with Store.open(db_path, read_only=True) as store:
+        found = suggestions(store, known_names=known, lemma=_lemmatizer(settings))
+    for name, code, sector, n in found.actors:
+        click.echo(f"actor\t{name}\t{code}\t{sector}\t{n} event(s)")
+    for word, pos, kind, mode, n in found.triggers:
+        click.echo(f"trigger\t{word}\t{pos}\t{kind}\t{mode}\t{n} event(s)")
+    if out_dir:
+        paths = write_suggestions(found, out_dir)
+        click.echo(f"wrote {len(found.actors)} actor and {len(found.triggers)} trigger rows to "
+                   f"{', '.join(map(str, paths))}: check them, then copy them into your dict dir", err=True)
+
+
+def _lemmatizer(settings: Settings):
+    "A (trigger, sentence) -> (lemma, pos) function on the settings' spaCy model, loaded at the first call."
+    from .coding.nlp import load_pipeline
+
+    loaded: dict = {}
+
+    def lemma(word: str, sentence: str) -> tuple[str, str]:
+        if "nlp" not in loaded:
+            loaded["nlp"] = load_pipeline(settings.spacy_model)
+        token = next((t for t in loaded["nlp"](sentence) if t.text == word), None)
+        if token is None:
+            return word.lower(), "V"
+        return token.lemma_.lower(), "N" if token.pos_ in {"NOUN", "PROPN"} else "V"
+
+    return lemma
 
 
 def _default_shared() -> Path:

@@ -26,6 +26,7 @@ class Settings:
     >>> Settings.load()                         # defaults + EVENTWIRE_* environment
     >>> Settings.load(overrides={"batch_size": 16})
     >>> Settings.defaults()                     # data/defaults.toml alone
+    >>> settings.dict_dirs                      # () or (dict_dir,): user dictionaries (a missing one: ConfigError)
     """
 
     spacy_model: str
@@ -38,6 +39,7 @@ class Settings:
     document_timeout: float
     data_dir: str
     cache_dir: str  # built dictionaries and gazetteer (coding/cache.py): "" the default place, "off" none
+    dict_dir: str  # a folder of user dictionaries loaded over the built-in data: "" none
     watch_every: float  # serve --watch: seconds between two polls
     fetch_timeout: float  # the watcher's fetcher (text/fetch.py)
     fetch_max_bytes: int
@@ -64,11 +66,25 @@ class Settings:
             if env is not None:
                 values[name] = env
         values.update(overrides or {})
-        return replace(_defaults(), **_typed(values))
+        settings = replace(_defaults(), **_typed(values))
+        _check_dict_dir(settings.dict_dir)
+        return settings
 
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def dict_dirs(self) -> tuple[str, ...]:
+        "The user dictionary folders loaded over the built-in data (none, or ``dict_dir``)."
+        return (self.dict_dir,) if self.dict_dir else ()
+
+
+def _check_dict_dir(dict_dir: str) -> None:
+    "ConfigError unless dict_dir is empty or an existing folder."
+    if dict_dir and not Path(dict_dir).is_dir():
+        raise ConfigError(f"dict_dir {dict_dir!r} is not a folder: create it, or set another (--dict-dir, "
+                          "EVENTWIRE_DICT_DIR)")
 
 
 _TYPES = {"str": str, "int": int, "float": float}
@@ -110,15 +126,21 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from exc
 
 
-def dictionary_hash(data_dir: Path = DATA_DIR) -> str:
-    "A short hash of every data file the coder reads, so each event names its dictionaries."
+_DATA_SUFFIXES = {".yaml", ".yml", ".tsv", ".csv", ".txt", ".json"}
+
+
+def dictionary_hash(data_dir: Path = DATA_DIR, *, dict_dirs: tuple[str, ...] = ()) -> str:
+    """A short hash of every data file the coder reads, so each event names its dictionaries
+    (the user dictionaries' files too, under a prefix: without them the hash is unchanged)."""
     digest = hashlib.sha256()
-    for file in sorted(p for p in data_dir.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".tsv", ".csv", ".txt", ".json"}):
-        digest.update(file.relative_to(data_dir).as_posix().encode())
-        digest.update(file.read_bytes())
+    for n, folder in enumerate([Path(data_dir), *map(Path, dict_dirs)]):
+        prefix = "" if n == 0 else f"\0user{n}/"
+        for file in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in _DATA_SUFFIXES):
+            digest.update((prefix + file.relative_to(folder).as_posix()).encode())
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:10]
 
 
-def coder_version(data_dir: Path = DATA_DIR) -> str:
-    "The version string every event carries: package version plus dictionary hash."
-    return f"eventwire {__version__}+{dictionary_hash(data_dir)}"
+def coder_version(data_dir: Path = DATA_DIR, *, dict_dirs: tuple[str, ...] = ()) -> str:
+    "The version string every event carries: package version plus dictionary hash (user dictionaries too)."
+    return f"eventwire {__version__}+{dictionary_hash(data_dir, dict_dirs=dict_dirs)}"

@@ -3,6 +3,7 @@
 INTERFACE (owned by the actors work; events.py and pipeline.py call exactly this):
 
     dictionary = ActorDictionary.load(settings.data_path)      # once per process
+    dictionary = ActorDictionary.load(path, cache_dir=..., extra_dirs=settings.dict_dirs)  # + user rows
     actor = resolve_actor(token, dictionary, when=date)          # token = head of a noun phrase
     mentions = find_actor_mentions(span, dictionary, when=date)  # every actor in a sentence
     actor = resolve_reference(token, mentions, dictionary=dictionary)  # "they", "the group"
@@ -45,6 +46,7 @@ import time
 import weakref
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 
 from spacy.tokens import Span, Token
@@ -67,6 +69,7 @@ _COLLECTIVE_HEADS = frozenset({"group", "member", "faction", "movement", "force"
 # Prepositions after an agent noun that place it in a country ("rebels in the Ivory Coast")
 _IN_COUNTRY = frozenset({"in", "inside"})
 _PHRASE_DEPS = {"compound", "amod", "det", "nummod", "flat", "nmod", "poss", "case", "quantmod", "npadvmod"}
+_STEMS = ("people", "organisations", "countries", "agents")  # the actor files, built-in and user
 _GENERIC_SUBBODY = {"GOV"}  # "the Biden administration": the person's role decides, not the noun
 
 
@@ -156,36 +159,41 @@ class ActorDictionary:
         self._sector_memo = {}
 
     @classmethod
-    def load(cls, data_dir: Path, *, cache_dir: str | None = None) -> "ActorDictionary":
-        """Read the generated and the hand-curated (``*_extra.tsv``) files; the latter win.
+    def load(cls, data_dir: Path, *, cache_dir: str | None = None, extra_dirs: Sequence[str | Path] = ()
+             ) -> "ActorDictionary":
+        """Read the generated and the hand-curated (``*_extra.tsv``) files, then each user dictionary
+        folder of ``extra_dirs`` (people.tsv, organisations.tsv, countries.tsv, agents.tsv); later wins.
 
         With a ``Settings.cache_dir`` the built dictionary is kept on disk (cache.py)."""
         data_dir = Path(data_dir)
         folder = data_dir / "actors" if (data_dir / "actors").is_dir() else data_dir
-        files = [folder / f"{stem}{suffix}.tsv" for stem in ("people", "organisations", "countries", "agents")
-                 for suffix in ("", "_extra")]
-        return cache.load_or_build("actors", files, lambda: cls._build(folder), cache_dir=cache_dir)
+        extras = [Path(d) for d in extra_dirs]
+        files = [folder / f"{stem}{suffix}.tsv" for stem in _STEMS for suffix in ("", "_extra")]
+        files += [extra / f"{stem}.tsv" for extra in extras for stem in _STEMS]
+        return cache.load_or_build("actors", files, lambda: cls._build(folder, extras), cache_dir=cache_dir)
 
     @classmethod
-    def _build(cls, folder: Path) -> "ActorDictionary":
-        "The dictionary of the actor files in ``folder``."
+    def _build(cls, folder: Path, extras: Sequence[Path] = ()) -> "ActorDictionary":
+        "The dictionary of the actor files in ``folder``, then of the user folders ``extras``."
         began = time.perf_counter()
         self = cls()
         # Priority, lowest first (a later file overwrites an alias): generated people,
-        # organisations, countries; then the hand-curated *_extra.tsv files in the same order.
+        # organisations, countries; then the hand-curated *_extra.tsv files in the same order;
+        # then each user folder's files, which win like the *_extra.tsv ones.
         people: dict[str, _Entry] = {}
         countries: dict[str, _Entry] = {}
-        for suffix in ("", "_extra"):
-            self._load_people(folder / f"people{suffix}.tsv", people, replace_roles=bool(suffix))
-            self._load_organisations(folder / f"organisations{suffix}.tsv")
-            self._load_countries(folder / f"countries{suffix}.tsv", countries)
+        layers = [(folder, ""), (folder, "_extra"), *((extra, "") for extra in extras)]
+        for n, (where, suffix) in enumerate(layers):
+            self._load_people(where / f"people{suffix}.tsv", people, replace_roles=n > 0)
+            self._load_organisations(where / f"organisations{suffix}.tsv")
+            self._load_countries(where / f"countries{suffix}.tsv", countries)
         self._index_people()
-        for name in ("agents.tsv", "agents_extra.tsv"):
-            for row in _read_tsv(folder / name):
+        for path in [folder / "agents.tsv", folder / "agents_extra.tsv", *(extra / "agents.tsv" for extra in extras)]:
+            for row in _read_tsv(path):
                 if len(row) >= 2 and row[1].strip():
                     self._agents[_norm_words(row[0])] = row[1].strip()
-        logger.info("actor dictionary: %d names, %d agents from %s in %.2f s",
-                    len(self._names), len(self._agents), folder, time.perf_counter() - began)
+        logger.info("actor dictionary: %d names, %d agents from %s%s in %.2f s", len(self._names), len(self._agents),
+                    folder, "".join(f" + {extra}" for extra in extras), time.perf_counter() - began)
         return self
 
     def _add(self, alias: str, entry: _Entry, *, override: bool) -> None:

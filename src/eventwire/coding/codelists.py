@@ -2,7 +2,8 @@
 
 INTERFACE:
 
-    lists = CodeLists.load(data_dir, extra_dirs=())    # data_dir/actors/*.tsv, then each extra folder
+    lists = CodeLists.load(data_dir, extra_dirs=())    # data_dir/actors/*.tsv, then each user folder's
+                                                        # people.tsv, organisations.tsv, countries.tsv, agents.tsv
     lists.codes      frozenset: ISO3 country codes and organisation codes (USA, PSE, UNO, IGO, ...)
     lists.sectors    frozenset: PLOVER sectors (GOV, MIL, REB, ...)
     lists.names      frozenset: every actor name and alias, lower case (agents' nouns too)
@@ -35,13 +36,13 @@ class CodeLists:
     def load(cls, data_dir: str | Path, *, extra_dirs: Sequence[str | Path] = ()) -> CodeLists:
         """The lists of ``data_dir/actors`` plus each folder of ``extra_dirs`` (user dictionaries)."""
         data_dir = Path(data_dir)
-        folders = [data_dir / "actors" if (data_dir / "actors").is_dir() else data_dir, *map(Path, extra_dirs)]
+        builtin = data_dir / "actors" if (data_dir / "actors").is_dir() else data_dir
         codes, sectors, names = set(GROUP_CODES), set(), set()
-        for folder in folders:
-            for stem in _STEMS:
-                for path in sorted(folder.glob(f"{stem}*.tsv")):
-                    for row in _rows(path):
-                        _take(stem, row, codes, sectors, names)
+        for stem in _STEMS:
+            paths = [*sorted(builtin.glob(f"{stem}*.tsv")), *(Path(d) / f"{stem}.tsv" for d in extra_dirs)]
+            for path in paths:
+                for row in _rows(path):
+                    _take(stem, row, codes, sectors, names)
         return cls(frozenset(codes), frozenset(sectors), frozenset(names))
 
 
@@ -64,7 +65,9 @@ def _take(stem: str, row: list[str], codes: set, sectors: set, names: set) -> No
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
-    "The rows of a tab-separated data file, comments and blank lines skipped, cells stripped."
+    "The rows of a tab-separated data file (none when it is absent), comments and blank lines skipped, cells stripped."
+    if not path.is_file():
+        return
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield [cell.strip() for cell in line.split("\t")]

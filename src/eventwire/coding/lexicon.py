@@ -6,6 +6,10 @@ weight. A pattern is a comma-separated list of constraints that must all hold:
 (the direct object's lemma; ``dobj:*`` any direct object), ``mod:hunger`` (a compound
 or adjective modifier of a noun trigger: "hunger strike"). An entry with more constraints wins over one with fewer.
 
+``Lexicon.load(data_dir, cache_dir=..., extra_dirs=settings.dict_dirs)`` also reads each user
+dictionary folder's ``triggers.tsv`` (same columns and header); its rows win over built-in rows
+with the same lemma, pos and pattern.
+
 The lexicon also carries the learned decision over what its triggers find (``decider.py``,
 data/decider.json; None when the file is absent): ``lexicon.decider``, and
 ``lexicon.with_decider(other)`` for a copy that decides with another one (evaluation's fold models).
@@ -16,6 +20,7 @@ from __future__ import annotations
 import copy
 import csv
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,10 +105,11 @@ class Lexicon:
         return twin
 
     @classmethod
-    def load(cls, data_dir: Path, *, cache_dir: str | None = None) -> Lexicon:
-        """Read triggers.tsv (+ triggers_extra.tsv if the build did not merge it) and verb_classes.yaml
-        (once per process, and kept on disk with a ``Settings.cache_dir``: see cache.py)."""
-        return _load_cached(str(data_dir), cache_dir)
+    def load(cls, data_dir: Path, *, cache_dir: str | None = None, extra_dirs: Sequence[str | Path] = ()) -> Lexicon:
+        """Read triggers.tsv (+ triggers_extra.tsv if the build did not merge it), each user folder's
+        triggers.tsv (``extra_dirs``: its rows win) and verb_classes.yaml (once per process, and kept on
+        disk with a ``Settings.cache_dir``: see cache.py)."""
+        return _load_cached(str(data_dir), cache_dir, tuple(map(str, extra_dirs)))
 
     def has(self, lemma: str, pos: str) -> bool:
         "Whether any entry exists for this lemma and part of speech."
@@ -135,18 +141,18 @@ _TRIGGER_FILES = ("triggers.tsv", "triggers_extra.tsv")
 
 
 @lru_cache(maxsize=4)
-def _load_cached(data_dir: str, cache_dir: str | None) -> Lexicon:
+def _load_cached(data_dir: str, cache_dir: str | None, extra_dirs: tuple[str, ...] = ()) -> Lexicon:
     "Load and index the lexicon files once per process (from the disk cache when unchanged)."
     base = Path(data_dir)
-    files = [base / name for name in (*_TRIGGER_FILES, "verb_classes.yaml", DECIDER_FILE)]
-    return cache.load_or_build("lexicon", files, lambda: _build(base), cache_dir=cache_dir)
+    user = [Path(d) / _TRIGGER_FILES[0] for d in extra_dirs]
+    files = [base / name for name in (*_TRIGGER_FILES, "verb_classes.yaml", DECIDER_FILE)] + user
+    return cache.load_or_build("lexicon", files, lambda: _build(base, user), cache_dir=cache_dir)
 
 
-def _build(base: Path) -> Lexicon:
-    "Read and index the lexicon files."
+def _build(base: Path, user: Sequence[Path] = ()) -> Lexicon:
+    "Read and index the lexicon files (then the user dictionaries' trigger files)."
     triggers: dict[tuple, Trigger] = {}
-    for name in _TRIGGER_FILES:
-        path = base / name
+    for path in [*(base / name for name in _TRIGGER_FILES), *user]:
         if path.exists():
             for trig in _read_triggers(path):
                 triggers[(trig.lemma, trig.pos, trig.constraints)] = trig  # later files override

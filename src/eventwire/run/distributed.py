@@ -344,7 +344,7 @@ def ingest_parquet(root: str | Path, *, db_path: str, settings: Settings, batch_
     for event in read_events(root):
         by_doc.setdefault(event.doc_id, []).append(event)
     counts = {"documents": 0, "rejected": 0, "events": 0}
-    version = current_version(settings.data_path)
+    version = current_version(settings.data_path, dict_dirs=settings.dict_dirs)
     with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as store:
         for start in range(0, len(doc_rows), batch_documents):
             chunk = doc_rows[start:start + batch_documents]

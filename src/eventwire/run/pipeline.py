@@ -131,11 +131,12 @@ class Coder:
         self.settings = settings
         self.nlp = load_pipeline(settings.spacy_model)
         # the built dictionaries come from the disk cache when their files are unchanged (coding/cache.py)
-        self.lexicon = Lexicon.load(settings.data_path, cache_dir=settings.cache_dir)
-        self.dictionary = ActorDictionary.load(settings.data_path, cache_dir=settings.cache_dir)
+        self.lexicon = Lexicon.load(settings.data_path, cache_dir=settings.cache_dir, extra_dirs=settings.dict_dirs)
+        self.dictionary = ActorDictionary.load(settings.data_path, cache_dir=settings.cache_dir,
+                                               extra_dirs=settings.dict_dirs)
         self.ontology = Ontology.load(settings.data_path)
         self.gazetteer = geo.Gazetteer.load(settings.data_path, cache_dir=settings.cache_dir)
-        self.version = coder_version(settings.data_path)
+        self.version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
 
     @classmethod
     def load(cls, settings: Settings) -> Coder:

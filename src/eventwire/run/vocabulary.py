@@ -25,8 +25,7 @@ def load_vocabulary(settings: Settings) -> Vocabulary:
         for mode in (None, *names):
             cameo = onto.cameo_for(name, mode)
             derived[(name, mode)] = (onto.quad_class(name), cameo, float(onto.score(name, mode, cameo=cameo)))
-    extra = [settings.dict_dir] if getattr(settings, "dict_dir", "") else []
-    lists = CodeLists.load(settings.data_path, extra_dirs=extra)
+    lists = CodeLists.load(settings.data_path, extra_dirs=settings.dict_dirs)
     return Vocabulary(modes=modes, derived=derived, codes=lists.codes, sectors=lists.sectors)
 
 
