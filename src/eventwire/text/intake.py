@@ -7,7 +7,8 @@ INTERFACE:
                   fallback_id="docs.jsonl:1") -> Article | Rejected
         # text, html, title, source and origin through normalise_chars; the id, URL and date
         # checked: Rejected(<fallback id>, "invalid id: ..." | "invalid url: ..." |
-        # "invalid date: ..."), or Rejected(id, "binary") for a text that is mostly control characters
+        # "invalid date: ..."), or Rejected(id, "binary") for a text that is mostly control characters,
+        # or Rejected(id, "no text") for one that is nothing else
     normalise_chars(text) -> str       # lone surrogates -> U+FFFD, control characters but
                                        # \\t \\n \\r \\f dropped, then NFC
     is_binary_text(text) -> bool       # over 5% C0 controls in its first 8,192 characters
@@ -112,10 +113,14 @@ def admit_article(*, doc_id, text: str, html: str | None = None, title=None, pub
         url, published = _check_url(url), _check_date(published)
     except _Invalid as exc:
         return Rejected(doc_id, exc.reason, origin)
+    given = text.strip() or (html.strip() if isinstance(html, str) else "")
+    text = normalise_chars(text)
     html = normalise_chars(html) if isinstance(html, str) else None
-    return Article(id=doc_id, text=normalise_chars(text), title=_opt_text(title), published=published,
-                   url=url, source=_opt_text(source), html=html if html and html.strip() else None,
-                   origin=origin)
+    html = html if html and html.strip() else None
+    if given and not text.strip() and html is None:  # nothing but control characters
+        return Rejected(doc_id, "no text", origin)
+    return Article(id=doc_id, text=text, title=_opt_text(title), published=published,
+                   url=url, source=_opt_text(source), html=html, origin=origin)
 
 
 def _opt_text(value) -> str | None:
