@@ -135,6 +135,9 @@ class Coder:
         self.dictionary = ActorDictionary.load(settings.data_path, cache_dir=settings.cache_dir,
                                                extra_dirs=settings.dict_dirs)
         self.ontology = Ontology.load(settings.data_path)
+        # one thread codes at a time: spaCy's pipeline and the memo caches of nlp/actors are not
+        # thread-safe, and a server's watcher and its POST /documents share this coder
+        self._busy = threading.RLock()
         self.gazetteer = geo.Gazetteer.load(settings.data_path, cache_dir=settings.cache_dir)
         self.version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
 
@@ -153,19 +156,23 @@ class Coder:
         and the number of articles in it (the worker pool's watchdog listens)."""
         offset = 0
         for chunk in _chunks(items, _CHUNK_DOCS):
-            yield from self._code_chunk(chunk, on_stage=on_stage, offset=offset)
+            with self._busy:
+                outcomes = self._code_chunk(chunk, on_stage=on_stage, offset=offset)
+            yield from outcomes
             offset += len(chunk)
 
     def code_article(self, article: Article) -> Coded | Rejected:
         """Clean and code one article."""
-        (outcome,) = self._code_chunk([article])
+        with self._busy:
+            (outcome,) = self._code_chunk([article])
         return outcome
 
     def code_text(self, text: str, *, published: dt.date | None = None, doc_id: str = "doc",
                   title: str | None = None, kind: str = "article") -> list[Event]:
         """Code a string as one already-clean document (no page segmentation)."""
         article = Article(id=doc_id, text=text, title=title, published=published)
-        events = self._code_document(article, _parsed_of(self._parse([article]), doc_id))
+        with self._busy:
+            events = self._code_document(article, _parsed_of(self._parse([article]), doc_id))
         return [e if e.doc_kind == kind else replace(e, doc_kind=kind) for e in events]
 
     def code_stored(self, doc: Article) -> list[Event]:
@@ -176,13 +183,12 @@ class Coder:
         """Every place mention of each document, resolved; rejections pass through."""
         for chunk in _chunks(self._place_documents(items), _CHUNK_DOCS):
             documents = [d for d in chunk if not isinstance(d, Rejected)]
-            parsed = self._parse(documents)
-            for doc in chunk:
-                if isinstance(doc, Rejected):
-                    yield doc
-                    continue
-                records = guarded(doc.id, doc.origin, lambda: geo.mention_records(
-                    doc.id, _parsed_of(parsed, doc.id), self.gazetteer))
+            with self._busy:
+                parsed = self._parse(documents)
+                outcomes = [doc if isinstance(doc, Rejected) else guarded(
+                    doc.id, doc.origin, lambda: geo.mention_records(doc.id, _parsed_of(parsed, doc.id), self.gazetteer))
+                    for doc in chunk]
+            for doc, records in zip(chunk, outcomes):
                 yield records if isinstance(records, Rejected) else Placed(doc, tuple(records))
 
     def places_text(self, text_or_article: str | Article) -> list[dict]:
