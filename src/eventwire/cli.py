@@ -301,7 +301,7 @@ def _server_get(url: str, path: str, params: dict) -> dict:
     try:
         answer = httpx.get(url + path, params={k: v for k, v in params.items() if v is not None}, timeout=60)
         answer.raise_for_status()
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise StoreError(f"the server at {url} holds the store but did not answer {path}: {exc}") from exc
     return answer.json()
 
@@ -498,7 +498,7 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: 
     updates = Publisher(db_path, every=updates_every, keep_days=settings.updates_keep_days) if updates_every else None
     app = create_app(db_path, settings=settings, coding=coding, watcher=watcher,
                      vocabulary=load_vocabulary(settings), updates=updates)
-    announce(db_path, f"http://{host}:{port}")
+    announce(db_path, f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}")
     click.echo(f"serving {db_path} on http://{host}:{port}"
                + (f", watching {len(sources)} sources every {watcher.every:g} s" if sources else ""), err=True)
     try:

@@ -359,3 +359,11 @@ def test_hostile_text_ingest_cli_stores_a_record_with_a_lone_surrogate(tmp_path)
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
     con.close()
     assert set(texts) == {"s1", "ok"} and "\ufffd" in texts["s1"]
+
+
+def test_hostile_text_date_with_an_absurd_zone_is_rejected_not_raised():
+    from eventwire.text.reading import article_from_record
+
+    item = article_from_record({"id": "bad", "text": "hello world",
+                                "published": "Sat, 01 Jan 2000 00:00:00 +99999999999999999999"}, origin="x.jsonl:1")
+    assert isinstance(item, Rejected) and item.reason.startswith("invalid date")

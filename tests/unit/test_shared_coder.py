@@ -42,3 +42,16 @@ def coder_article(k: int):
     from eventwire.records import Article
 
     return Article(id=f"p{k}", text="Protesters marched in Nairobi and Mombasa.")
+
+
+def test_pipeline_two_documents_with_one_id_keep_their_own_events(coder):
+    "Two copies of an id in one chunk (the same GUID twice in a feed) are each coded from their own text."
+    from eventwire.records import Article, Coded
+
+    one = Article(id="a", text="Russian troops shelled Kharkiv on Monday.")
+    two = Article(id="a", text="Police arrested protesters in Nairobi on Friday.")
+    alone = [[e.event_type for _, evs in o.documents for e in evs] for o in coder.code_stream([one])]
+    both = list(coder.code_stream([one, two]))
+    assert all(isinstance(o, Coded) for o in both)
+    assert [e.event_type for _, evs in both[0].documents for e in evs] == alone[0]
+    assert "ASSAULT" not in [e.event_type for _, evs in both[1].documents for e in evs]

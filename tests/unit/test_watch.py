@@ -55,8 +55,8 @@ def test_feed_items_are_fetched_coded_and_stored_once(site, tmp_path, settings, 
         (state,) = store.poll_state()
         assert state["failures"] == 1 and state["latest_failures"][0]["reason"] == "HTTP 500"
 
-        again = watcher.poll(store)  # the feed answers 304: nothing read
-        assert again.fetched == 0 and again.documents == 0
+        again = watcher.poll(store)  # a page failed: the feed is read again (no 304) to retry it
+        assert again.fetched == 1 and again.documents == 0 and again.failures == {"HTTP 500": 1}
         site.items = list(range(16))  # 8 new items
         more = watcher.poll(store)
         assert more.documents == 8 and site.hits["/a/3.html"] == 1

@@ -53,6 +53,8 @@ def live_server(db_path: str) -> dict | None:
     found = _read_json(_server_file(db_path))
     if not found or not isinstance(found.get("pid"), int):
         return None
+    if found["pid"] == os.getpid():
+        return None  # a file left by a killed server whose pid this process now has
     try:
         os.kill(found["pid"], 0)
     except ProcessLookupError:
@@ -91,11 +93,15 @@ class Spool:
         self.done.mkdir(parents=True, exist_ok=True)
         ticket = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
         part = self.incoming / f"{ticket}.part"
-        with part.open("w", encoding="utf-8") as out:
-            for item in items:
-                out.write(json.dumps(_as_record(item), ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with part.open("w", encoding="utf-8") as out:
+                for item in items:
+                    out.write(json.dumps(_as_record(item), ensure_ascii=False) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            part.unlink(missing_ok=True)  # nothing half-written is left for the server
+            raise
         os.replace(part, self.incoming / f"{ticket}.jsonl")
         return ticket
 
@@ -118,6 +124,16 @@ class Spool:
         _write_atomic(self.done / f"{ticket}.json", json.dumps(answer))
         (self.incoming / f"{ticket}.jsonl").unlink(missing_ok=True)
 
+    def fail(self, ticket: str, error: str) -> None:
+        """The server could not store a spool file: keep it in failed/ and answer the submitter why."""
+        failed = self.incoming / "failed"
+        failed.mkdir(parents=True, exist_ok=True)
+        source = self.incoming / f"{ticket}.jsonl"
+        if source.exists():
+            os.replace(source, failed / source.name)
+        self.done.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.done / f"{ticket}.json", json.dumps({"error": error}))
+
     def wait(self, ticket: str, *, alive: Callable[[], bool], timeout: float | None = None,
              every: float = 0.2) -> dict:
         """The server's answer to a ticket; StoreError when the server stops first or time runs out."""
@@ -132,6 +148,9 @@ class Spool:
             time.sleep(every)
         answer = json.loads(answer_file.read_text(encoding="utf-8"))
         answer_file.unlink(missing_ok=True)
+        if "error" in answer:
+            raise StoreError(f"the server could not store the documents ({answer['error']}); "
+                             f"they are kept in {self.incoming / 'failed'}")
         return answer
 
 

@@ -19,6 +19,7 @@ from ..records import Article, Rejected
 from ..store import SeenItem, Store, StoredInput, input_hash
 from ..text.dedup import DuplicateIndex
 from . import pool
+from .pipeline import guarded
 from .pool import chunked, code_parallel
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def _ingest_into(store: Store, items: Iterable[Article | Rejected], *, settings:
             counts["rejected"] += 1
             if on_rejected:
                 on_rejected(outcome)
-            if source:
+            if source and not _transient(outcome.reason):  # a timeout or a crash is tried again next run
                 inputs.append(StoredInput(source[0], source[1], ()))
         else:
             for doc, evs in outcome.documents:
@@ -136,6 +137,10 @@ def recode_store(db_path: str, *, settings: Settings, workers: int = 1, everythi
         todo = store.stored_documents(exclude_version=None if everything else version)
         store.start_run(kind="recode", coder_version=version)
         for coded in _code_stored(todo, settings=settings, workers=workers):
+            failed = [(doc, evs) for doc, evs in coded if isinstance(evs, Rejected)]
+            for doc, rejection in failed:  # its stored mentions stay; the next recode tries it again
+                logger.warning("recode: %s not re-coded: %s", doc.id, rejection.reason)
+            coded = [(doc, evs) for doc, evs in coded if not isinstance(evs, Rejected)]
             docs = [doc for doc, _ in coded]
             events = [e for _, evs in coded for e in evs]
             store.write_batch(docs, [], events, coder_version=version)
@@ -147,13 +152,23 @@ def recode_store(db_path: str, *, settings: Settings, workers: int = 1, everythi
     return counts
 
 
+def _transient(reason: str) -> bool:
+    "Whether a rejection may not recur (a time-out or a crash), so its input is not marked as done."
+    return reason == "timeout" or reason.startswith("internal:")
+
+
+def _recode_one(coder, doc: Article) -> tuple[Article, list | Rejected]:
+    "One stored document re-coded, or its rejection (its stored mentions are then kept)."
+    return doc, guarded(doc.id, doc.origin, lambda: coder.code_stored(doc))
+
+
 def _code_stored(docs: Iterable[Article], *, settings: Settings, workers: int) -> Iterator[list]:
     "Lists of (document, events) of up to ``_STORE_BATCH`` stored documents, in order."
     chunks = chunked(iter(docs), _STORE_BATCH)
     if workers <= 1:
         coder = pool.load_coder(settings)
         for chunk in chunks:
-            yield [(doc, coder.code_stored(doc)) for doc in chunk]
+            yield [_recode_one(coder, doc) for doc in chunk]
         return
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers, initializer=pool.init_worker, initargs=(settings,)) as workers_pool:
@@ -165,4 +180,4 @@ def _code_stored(docs: Iterable[Article], *, settings: Settings, workers: int) -
 def _recode_chunk(chunk: list[Article]) -> list[tuple[Article, list]]:
     "Re-code stored documents in a worker."
     coder = pool.worker_coder()
-    return [(doc, coder.code_stored(doc)) for doc in chunk]
+    return [_recode_one(coder, doc) for doc in chunk]

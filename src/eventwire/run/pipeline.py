@@ -172,7 +172,7 @@ class Coder:
         """Code a string as one already-clean document (no page segmentation)."""
         article = Article(id=doc_id, text=text, title=title, published=published)
         with self._busy:
-            events = self._code_document(article, _parsed_of(self._parse([article]), doc_id))
+            events = self._code_document(article, _parsed_of(self._parse([article])[0]))
         return [e if e.doc_kind == kind else replace(e, doc_kind=kind) for e in events]
 
     def code_stored(self, doc: Article) -> list[Event]:
@@ -184,12 +184,15 @@ class Coder:
         for chunk in _chunks(self._place_documents(items), _CHUNK_DOCS):
             documents = [d for d in chunk if not isinstance(d, Rejected)]
             with self._busy:
-                parsed = self._parse(documents)
-                outcomes = [doc if isinstance(doc, Rejected) else guarded(
-                    doc.id, doc.origin, lambda: geo.mention_records(doc.id, _parsed_of(parsed, doc.id), self.gazetteer))
-                    for doc in chunk]
+                parsed = iter(self._parse(documents))  # in the order of ``documents``
+                outcomes = [doc if isinstance(doc, Rejected) else self._place_records(doc, next(parsed))
+                            for doc in chunk]
             for doc, records in zip(chunk, outcomes):
                 yield records if isinstance(records, Rejected) else Placed(doc, tuple(records))
+
+    def _place_records(self, doc: Article, parsed) -> list[dict] | Rejected:
+        "The place-mention records of one parsed document, or its rejection."
+        return guarded(doc.id, doc.origin, lambda: geo.mention_records(doc.id, _parsed_of(parsed), self.gazetteer))
 
     def places_text(self, text_or_article: str | Article) -> list[dict]:
         """Every place mention of a text (or an Article's text as given), one dict each (GET /places)."""
@@ -217,27 +220,25 @@ class Coder:
                 else:
                     yield from (replace(doc, title=None) for doc in cleaned.documents)
 
-    def _parse(self, documents: list[Article]) -> dict[str, list[tuple[Paragraph, Doc]] | _ParseFailed]:
-        """The parsed paragraphs of each document, all parsed in one ``nlp.pipe``.
+    def _parse(self, documents: list[Article]) -> list[list[tuple[Paragraph, Doc]] | _ParseFailed]:
+        """The parsed paragraphs of each document (a list aligned with ``documents``: two documents
+        with the same id keep their own parses), all parsed in one ``nlp.pipe``.
 
         When the batch fails, each document is parsed alone, so that the one that breaks the
         parser is the only one left without a parse (coding it then rejects it alone).
         """
-        paragraphs = [p for doc in documents for p in split_paragraphs(doc)]
-        by_doc: dict[str, list[tuple[Paragraph, Doc]] | _ParseFailed] = {}
+        paragraphs = [p for k, doc in enumerate(documents) for p in split_paragraphs(replace(doc, id=str(k)))]
+        by_doc: list[list[tuple[Paragraph, Doc]] | _ParseFailed] = [[] for _ in documents]
         try:
             for paragraph, doc in parse_paragraphs(self.nlp, paragraphs, settings=self.settings):
-                by_doc.setdefault(paragraph.doc_id, []).append((paragraph, doc))  # type: ignore[union-attr]
+                by_doc[int(paragraph.doc_id)].append((paragraph, doc))  # type: ignore[union-attr]
             return by_doc
         except Exception as exc:  # noqa: BLE001 - isolate the document that broke the batch
             if len(documents) == 1:
                 logger.error("%s: parse failed: %s: %s", documents[0].id, type(exc).__name__, exc)
-                return {documents[0].id: _ParseFailed(exc)}
+                return [_ParseFailed(exc)]
             logger.warning("a parse batch of %d documents failed; parsing them one by one", len(documents))
-        by_doc = {}
-        for document in documents:
-            by_doc.update(self._parse([document]))
-        return by_doc
+        return [self._parse([document])[0] for document in documents]
 
     def _clean_dated(self, article: Article) -> Cleaned | Rejected:
         "Cleaning for coding: an undated page takes its date from its own photo caption (coding.dates)."
@@ -257,17 +258,17 @@ class Coder:
             cleaned.append(item if isinstance(item, Rejected) else self._clean_dated(item))
         documents = [doc for entry in cleaned if isinstance(entry, Cleaned) for doc in entry.documents]
         stage("parse", offset, len(chunk))
-        parsed = self._parse(documents)
+        parsed = iter(self._parse(documents))  # in the order of ``documents``
         out: list[Coded | Rejected] = []
         for k, entry in enumerate(cleaned):
             if isinstance(entry, Rejected):
                 out.append(entry)
                 continue
             stage("code", offset + k, 1)
+            pairs = [(doc, next(parsed)) for doc in entry.documents]
             article = entry.article
             out.append(guarded(article.id, article.origin, lambda: Coded(article, tuple(
-                (doc, tuple(self._code_document(doc, _parsed_of(parsed, doc.id))))
-                for doc in entry.documents))))
+                (doc, tuple(self._code_document(doc, _parsed_of(doc_parse)))) for doc, doc_parse in pairs))))
         return out
 
     def _code_document(self, article: Article, parsed: list[tuple[Paragraph, Doc]]) -> list[Event]:
@@ -339,9 +340,8 @@ class _ParseFailed:
     exc: Exception
 
 
-def _parsed_of(parsed: dict, doc_id: str) -> list[tuple[Paragraph, Doc]]:
+def _parsed_of(found) -> list[tuple[Paragraph, Doc]]:
     "A document's parsed paragraphs; raises the parser's error when its parse failed."
-    found = parsed.get(doc_id, [])
     if isinstance(found, _ParseFailed):
         raise found.exc
     return found

@@ -28,6 +28,7 @@ from multiprocessing.connection import wait
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..config import Settings
+from ..errors import ConfigError
 from ..records import Article, Coded, Rejected
 
 if TYPE_CHECKING:  # the parent of a pool never codes: it need not import spaCy
@@ -95,6 +96,7 @@ class _Worker:
         self.queue: collections.deque[_Task] = collections.deque()
         self.stage: tuple[str, int] | None = None  # (stage, article index) of the first task
         self.deadline: float | None = None
+        self.heard = False  # whether it ever sent a message (a worker that dies before that never coded)
 
     def _feed(self) -> None:
         "The feeder thread: write queued chunks to the worker, in order; None (stop) is the last."
@@ -176,6 +178,10 @@ class _Pool:
             try:
                 self._receive(worker, worker.conn.recv())
             except (EOFError, OSError):
+                if not worker.heard:  # it died loading the coder: every article would die the same way
+                    worker.process.join(timeout=5)
+                    raise ConfigError(f"a worker process died before it could code (exit code "
+                                      f"{worker.process.exitcode}): out of memory, or a broken install") from None
                 self._replace(worker, reason="internal: worker died")
         now = time.monotonic()
         for worker in list(self.workers):
@@ -184,6 +190,7 @@ class _Pool:
 
     def _receive(self, worker: _Worker, message: tuple) -> None:
         "A stage started, a task finished, or the worker could not code at all."
+        worker.heard = True
         kind = message[0]
         if kind == "stage":
             _, stage, index, weight = message

@@ -140,6 +140,14 @@ class Watcher:
                 session = store.session()
                 try:
                     self._poll_source(session, source, report)
+                except Exception as exc:  # noqa: BLE001 - one source's bug never stops the others
+                    logger.exception("watcher: %s failed", source)
+                    reason = f"internal: {type(exc).__name__}"
+                    report.failures[reason] += 1
+                    try:
+                        session.record_poll(source, kind="url" if "://" in source else "path", status=reason)
+                    except Exception:  # noqa: BLE001 - the store itself failed: logged above
+                        pass
                 finally:
                     session.close()
         report.seconds = time.monotonic() - started
@@ -170,34 +178,41 @@ class Watcher:
             store.record_poll(source, kind="url", status=exc.reason)
             return
         if _looks_like_feed(text):
-            self._poll_feed(store, source, text, report)
+            complete = self._poll_feed(store, source, text, report)
             kind = "feed"
         else:
             self._store(store, [_page_article(source, got, text)], report, seen={})
-            kind = "page"
-        store.record_poll(source, kind=kind, status="ok", etag=got.etag, last_modified=got.last_modified)
+            kind, complete = "page", True
+        if complete:
+            store.record_poll(source, kind=kind, status="ok", etag=got.etag, last_modified=got.last_modified)
+        else:  # keep the old validators: the feed is read again next time, for the pages that failed
+            store.record_poll(source, kind=kind, status="ok", etag=etag, last_modified=modified)
 
-    def _poll_feed(self, store: Store, source: str, text: str, report: PollReport) -> None:
-        "The new items of a feed: fetch each page, code and store them, mark them seen."
+    def _poll_feed(self, store: Store, source: str, text: str, report: PollReport) -> bool:
+        """The new items of a feed: fetch each page, code and store them, mark them seen.
+        Returns False when a page failed that will be tried again."""
         seen, attempts = store.seen_keys(source), store.failure_attempts(source)
         todo: dict[str, Article] = {}
         for item in read_feed(text, name=source):
             if isinstance(item, Rejected):
-                report.rejected[item.reason] += 1
+                report.rejected[item.reason.split(":")[0]] += 1
                 continue
             key = item.id
             if key in seen or key in todo or attempts.get(key, 0) >= _MAX_ATTEMPTS:
                 continue  # stored, a duplicate GUID in this feed, or given up on
             todo[key] = item
         self._queue = len(todo)
-        pages, marks = [], {}
+        pages, marks, complete = [], {}, True
         for key, item in todo.items():
             article = self._fetch_item(store, source, key, item, report)
             self._queue -= 1
             if article is not None:
                 pages.append(article)
                 marks[article.id] = SeenItem(source, key, article.id)
+            elif attempts.get(key, 0) + 1 < _MAX_ATTEMPTS:
+                complete = False
         self._store(store, pages, report, seen=marks)
+        return complete
 
     def _fetch_item(self, store: Store, source: str, key: str, item: Article, report: PollReport) -> Article | None:
         "The feed item with its page's HTML, or None (the failure recorded) when the page fails."
@@ -231,6 +246,9 @@ class Watcher:
 
     def _store(self, store: Store, items, report: PollReport, *, seen: dict[str, SeenItem]) -> None:
         "Code and store items through the ingest pipeline with the served coder."
+        if isinstance(items, list) and not items:
+            return  # nothing new: no need to read the store's inputs and near-duplicate index
+
         def rejected(outcome: Rejected) -> None:
             report.rejected[outcome.reason.split(":")[0]] += 1
 
@@ -258,6 +276,10 @@ class Watcher:
                     rejected: list[Rejected] = []
                     counts = ingest_items(self.spool.read(ticket), store=session, settings=self.settings,
                                           coder=self.coding.coder(), on_rejected=rejected.append)
+                except Exception as exc:  # noqa: BLE001 - one bad spool file never stops the service
+                    logger.exception("watcher: spool file %s could not be stored", ticket)
+                    self.spool.fail(ticket, f"{type(exc).__name__}: {exc}")
+                    continue
                 finally:
                     session.close()
             self.spool.finish(ticket, counts, rejected)

@@ -23,7 +23,8 @@ def _family(lines: list[str], name: str, kind: str, help_text: str, samples) -> 
     lines.append(f"# TYPE eventwire_{name} {kind}")
     for labels, value in samples:
         tag = "{" + ",".join(f'{k}="{_label(v)}"' for k, v in labels.items()) + "}" if labels else ""
-        lines.append(f"eventwire_{name}{tag} {float(value):g}")
+        number = value if isinstance(value, int) and not isinstance(value, bool) else repr(float(value))
+        lines.append(f"eventwire_{name}{tag} {number}")  # exact: :g would print 1234567 as 1.23457e+06
 
 
 def render_metrics(stats: dict, watcher: dict | None) -> str:

@@ -203,11 +203,12 @@ def _candidates(con: duckdb.DuckDBPyConnection, rows: list[dict], *, days: int) 
     con.register("_keys", pa.Table.from_pylist(keys, schema=pa.schema(
         [("event_type", STR), ("code", STR), ("date", pa.date32())])))
     cur = con.execute(
-        """SELECT DISTINCT m.* FROM events e JOIN _keys k ON e.event_type = k.event_type
+        """SELECT DISTINCT m.* FROM events e JOIN mentions m ON m.mention_id = e.root_mention_id
+           JOIN _keys k ON e.event_type = k.event_type
                AND k.code IN (coalesce(e.actor_code, 'n:' || lower(e.actor_name)),
                               coalesce(e.recipient_code, 'n:' || lower(e.recipient_name)))
-               AND ((e.date IS NULL AND k.date IS NULL) OR e.date BETWEEN k.date - ? AND k.date + ?)
-           JOIN mentions m ON m.mention_id = e.root_mention_id""", [wide, wide])
+               AND ((m.date IS NULL AND k.date IS NULL) OR m.date BETWEEN k.date - ? AND k.date + ?)""",
+        [wide, wide])  # the window is on the root's date, the one ``compatible`` compares
     names = [c[0] for c in cur.description]
     out: dict[tuple[str, str], list[_Open]] = {}
     for values in cur.fetchall():
@@ -241,8 +242,9 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, event_ids: set[str]) -> None:
 # One events row per event of ``_rebuild``, from its mentions: the root (most confident asserted
 # mention, ties to the smallest id) gives type, dyad, codes and sentence; the earliest dated
 # mention the date; the most confident placed mention the place.
-_ROOT = "(m.negated OR m.hypothetical), m.confidence DESC NULLS LAST, m.mention_id"
-_PLACED = "m.location_name IS NULL, m.confidence DESC NULLS LAST, m.mention_id"
+# the orders of ``_root_key`` (NULL flags are false, a NULL confidence is 0) and of the placed mention
+_ROOT = "coalesce(m.negated OR m.hypothetical, false), coalesce(m.confidence, 0.0) DESC, m.mention_id"
+_PLACED = "m.location_name IS NULL, coalesce(m.confidence, 0.0) DESC, m.mention_id"
 # the columns an event takes from its root mention
 _ROOT_COLUMNS = ("dyad_key", "event_type", "mode", "actor_code", "actor_name", "actor_sector", "recipient_code",
                  "recipient_name", "recipient_sector", "quad_class", "cameo", "score", "doc_id", "sentence",

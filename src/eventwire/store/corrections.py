@@ -159,6 +159,8 @@ def add(con: duckdb.DuckDBPyConnection, event_id: str, changes: Mapping[str, obj
     ops = [(f, "set", v) for f, v in changes.items()] + [(f, "revert", None) for f in reverts]
     if not ops and note:
         ops = [("note", "note", None)]
+    if not ops:  # a body that changes nothing (an empty revert list, an empty location)
+        return []
     for field, op, value in ops:
         rows.append([next_id + len(rows), stamp, analyst, note, event_id, anchor["anchor_id"], anchor["doc_id"],
                      anchor["section"], anchor["sentence_start"], anchor["sentence_end"], anchor["coded_type"],

@@ -192,8 +192,8 @@ class Queryable:
         Names are looked up in the small actors table first, so the scan of the events table
         compares dictionary-encoded strings for equality instead of lower-casing every row.
         """
-        armed = next((s for s in NON_STATE_ARMED if len(value) == 6 and value.isalpha()
-                      and value.upper().endswith(s)), None)
+        armed = next((s for s in NON_STATE_ARMED if len(value) == 6 and value.isalpha() and value.isupper()
+                      and value.endswith(s)), None)  # "SOMREB", never a name such as "Zagreb"
         if armed:  # a listing's label: SOMREB is SOM's rebels, not the Somali state
             params += [value.upper()[: -len(armed)], armed]
             return f"({column}_code = ? AND {column}_sector = ?)"

@@ -101,6 +101,8 @@ def _plain(field: str, value: object) -> object:
         value = value.strip()
         if not value or len(value) > 300:
             raise InvalidCorrection(f"{field} must be 1 to 300 characters, or null")
+        if any(c in value for c in "\t\r\n"):
+            raise InvalidCorrection(f"{field} must be one line without tabs")
     return value
 
 

@@ -112,6 +112,6 @@ def parse_published(value) -> dt.date | None:
             return None
     try:
         return email.utils.parsedate_to_datetime(value).date()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # an absurd zone offset overflows
         logger.debug("unparsed publication date %r", value)
         return None

@@ -82,6 +82,7 @@ class Fetcher:
         self._client = httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=_MAX_REDIRECTS,
                                     headers={"User-Agent": USER_AGENT}, transport=transport)
         self.max_bytes = max_bytes
+        self.timeout = timeout  # also the limit on the whole body: a server that trickles bytes is cut off
         self.host_delay = host_delay
         self.retries = retries
         self.backoff = backoff
@@ -156,6 +157,8 @@ class Fetcher:
             raise _Failed(f"connection error: {type(exc).__name__}", retry=True) from None
         except httpx.InvalidURL:
             raise _Failed("invalid url", retry=False) from None
+        except httpx.HTTPError as exc:  # a body that does not decode, a bad header: never a crash
+            raise _Failed(f"bad response: {type(exc).__name__}", retry=False) from None
 
     def _read_capped(self, response: httpx.Response) -> bytes:
         "The body, or _Failed('too large') once it passes ``max_bytes`` (declared or read)."
@@ -163,10 +166,13 @@ class Fetcher:
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise _Failed("too large", retry=False, status=response.status_code)
         chunks, size = [], 0
+        deadline = self._clock() + self.timeout
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
                 raise _Failed("too large", retry=False, status=response.status_code)
+            if self._clock() > deadline:
+                raise _Failed("timeout", retry=True, status=response.status_code)
             chunks.append(chunk)
         return b"".join(chunks)
 
