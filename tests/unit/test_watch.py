@@ -108,3 +108,21 @@ def test_each_feed_format_gives_linked_items_without_bodies(text):
     first, second = list(read_feed(text, name="http://n.test/feed"))
     assert (first.id, first.url, first.title) == ("g1", "http://n.test/1", "T")
     assert second.url == "http://n.test/2" and second.id  # keyed by its link when it has no GUID
+
+
+def test_a_feed_cannot_make_the_watcher_read_an_internal_address(site, tmp_path, settings, coder):
+    "An item link to a loopback host the sources file does not name is refused, not fetched and published."
+    internal = site.url.replace("127.0.0.1", "localhost")  # the same server under a name nobody listed
+    site.extra_xml = f"<item><title>Inside</title><link>{internal}/a/3.html</link><guid>inside</guid></item>"
+    watcher = _watcher([f"{site.url}/feed.xml"], settings, coder)
+    with Store.open(str(tmp_path / "w.duckdb")) as store:
+        report = watcher.poll(store)
+    assert report.failures.get("refused") == 1
+    assert "inside" not in {k for k in report.rejected}
+
+
+def test_internal_address_names_loopback_and_private_hosts():
+    from eventwire.run.watch import _internal_address
+
+    assert _internal_address("localhost") and _internal_address("127.0.0.1") and _internal_address("10.1.2.3")
+    assert _internal_address("169.254.169.254") and not _internal_address("8.8.8.8")

@@ -23,14 +23,17 @@ recorded with its reason (``store.record_failure``); nothing a source does stops
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+import socket
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from ..config import Settings
 from ..errors import InputError
@@ -85,6 +88,8 @@ class Watcher:
         self.fetcher = fetcher or Fetcher(timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
                                           host_delay=settings.fetch_host_delay, retries=settings.fetch_retries)
         self.spool = spool
+        # hosts named in the sources file: their pages may sit on loopback or a private network
+        self._trusted = {urlsplit(s).hostname for s in sources if "://" in s}
         self._on_stop = on_stop  # called last by stop() (the server withdraws its server file)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -218,9 +223,15 @@ class Watcher:
         "The feed item with its page's HTML, or None (the failure recorded) when the page fails."
         if not item.url:  # an item without a link: its own content is the document
             return item
+        if self._internal(item.url):  # a third party's feed must not make us read our own network
+            self._failed(store, source, key, "refused: internal address", report)
+            return None
         got = self.fetcher.get(item.url, want_html=True)
         if not got.ok:
             self._failed(store, source, key, got.failure or f"HTTP {got.status}", report)
+            return None
+        if got.final_url and got.final_url != item.url and self._internal(got.final_url):  # redirected inside
+            self._failed(store, source, key, "refused: internal address", report)
             return None
         report.fetched += 1
         try:
@@ -234,6 +245,11 @@ class Watcher:
             self._failed(store, source, key, admitted.reason, report)
             return None
         return admitted
+
+    def _internal(self, url: str) -> bool:
+        "Whether a link's host (not one the sources file names) resolves to a loopback, private or link-local address."
+        host = urlsplit(url).hostname
+        return bool(host) and host not in self._trusted and _internal_address(host)
 
     def _poll_path(self, store: Store, source: str, report: PollReport) -> None:
         "A local folder or file, read as ingest reads it (unchanged inputs skipped)."
@@ -335,4 +351,18 @@ def _page_article(source: str, got: Fetched, html: str) -> Article | Rejected:
     return admit_article(doc_id=source, text="", html=html, url=got.final_url or source, origin=source)
 
 
+def _internal_address(host: str) -> bool:
+    "Whether a host name resolves to a loopback, private, link-local, reserved or unspecified address."
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False  # does not resolve: the fetch fails by itself
+    for info in infos:
+        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved or ip.is_unspecified:
+            return True
+    return False
+
+
 __all__ = ["PollReport", "Watcher", "read_sources"]
+
