@@ -106,12 +106,7 @@ class Ontology:
 
     def goldstein(self, cameo: str) -> float | None:
         "Goldstein score of a CAMEO code, or of its nearest listed parent code; None if unknown."
-        code = cameo.strip()
-        while len(code) >= 2:
-            if code in self._goldstein:
-                return self._goldstein[code]
-            code = code[:-1]
-        return None
+        return _nearest(self._goldstein, cameo)
 
     def score(self, event_type: str, mode: str | None = None, *, cameo: str | None = None,
               scale: str = "goldstein") -> float:
@@ -143,12 +138,7 @@ class Ontology:
 
     def plover_for_cameo(self, cameo: str) -> CameoMeaning | None:
         "PLOVER (type, mode, contexts) of a CAMEO code or its nearest listed parent; None if dropped."
-        code = cameo.strip()
-        while len(code) >= 2:
-            if code in self._cameo:
-                return self._cameo[code]
-            code = code[:-1]
-        return None
+        return _nearest(self._cameo, cameo)
 
 
 @lru_cache(maxsize=4)
@@ -230,3 +220,13 @@ def _read_tsv(path: Path, header: tuple[str, ...]) -> list[list[str]]:
     if not rows or tuple(rows[0][: len(header)]) != header:
         raise ConfigError(f"{path}: expected a header starting with {', '.join(header)}")
     return [[c.strip() for c in row] + [""] * (len(header) - len(row)) for row in rows[1:]]
+
+
+def _nearest(table: dict, cameo: str):
+    "The entry of a CAMEO code, or of its nearest listed parent (dropping digits down to two); None if none."
+    code = cameo.strip()
+    while len(code) >= 2:
+        if code in table:
+            return table[code]
+        code = code[:-1]
+    return None
