@@ -8,11 +8,12 @@ PORT ?= 8000
 
 .PHONY: install run test eval bench clean-db
 
-$(BIN)/eventwire: pyproject.toml requirements.lock
+$(BIN)/eventwire: pyproject.toml requirements.lock requirements-nodeps.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (or run: make PYTHON=python3 ...)"; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
 	@touch $(BIN)/eventwire
 

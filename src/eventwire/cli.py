@@ -99,15 +99,18 @@ def _settings(ctx: click.Context) -> Settings:
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML settings file.")
 @click.option("--dict-dir", type=click.Path(), default=None,
               help="User dictionaries loaded over the built-in data (setting dict_dir; see Corrections).")
+@click.option("--lang", "language", default=None,
+              help="Code every document in this language instead of detecting it (en, es; setting language).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, dict_dir: str | None, verbose: int) -> None:
+def main(ctx: click.Context, config: str | None, dict_dir: str | None, language: str | None, verbose: int) -> None:
     """News in, PLOVER political events out: who did what to whom, when and where."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     ctx.meta["eventwire.verbose"] = verbose
     try:
-        ctx.obj = {"settings": Settings.load(config, overrides=None if dict_dir is None else {"dict_dir": dict_dir})}
+        overrides = {k: v for k, v in (("dict_dir", dict_dir), ("language", language)) if v is not None}
+        ctx.obj = {"settings": Settings.load(config, overrides=overrides or None)}
     except EventwireError as exc:
         raise click.UsageError(str(exc)) from exc
 
@@ -411,12 +414,15 @@ def summary(db_path: str) -> None:
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--limit", type=click.IntRange(1, 100000), default=100, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
-def events(db_path: str, actor, recipient, event_type, since, until, limit, fmt) -> None:
+@click.option("--lang", "language", default=None, help="Only events found in documents of this language (en, es).")
+def events(db_path: str, actor, recipient, event_type, since, until, limit, fmt, language) -> None:
     """Query stored events."""
     from .store.core import Store
 
     filters = dict(actor=actor, recipient=recipient, event_type=event_type.upper() if event_type else None,
                    since=since.date() if since else None, until=until.date() if until else None)
+    if language:
+        filters["language"] = language
     if (url := _served_at(db_path)) is not None:  # the server holds the store: page through its API
         rows = _served_events(url, filters, limit=limit)
     else:
@@ -444,7 +450,7 @@ def _served_events(url: str, filters: dict, *, limit: int) -> list[dict]:
     "Up to ``limit`` events from a running server's GET /events, page by page."
     params = {"actor": filters["actor"], "recipient": filters["recipient"], "type": filters["event_type"],
               "since": filters["since"] and filters["since"].isoformat(),
-              "until": filters["until"] and filters["until"].isoformat()}
+              "until": filters["until"] and filters["until"].isoformat(), "language": filters.get("language")}
     rows: list[dict] = []
     cursor = None
     while len(rows) < limit:

@@ -47,6 +47,9 @@ class Settings:
     fetch_retries: int
     updates_every: float  # serve: seconds between two GDELT-style update files (0: none)
     updates_keep_days: float  # ... and how long they are kept
+    languages: str  # the languages coded, comma-separated codes of the registry (data/languages.toml)
+    language: str  # "" detect each document's language; a code forces it (--lang)
+    languages_file: str  # a user registry TOML read over data/languages.toml (a new language): "" none
 
     @classmethod
     def defaults(cls) -> Settings:
@@ -68,11 +71,34 @@ class Settings:
         values.update(overrides or {})
         settings = replace(_defaults(), **_typed(values))
         _check_dict_dir(settings.dict_dir)
+        settings.language_specs  # an unknown language or a bad registry is a ConfigError now, not mid-run
         return settings
 
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def language_specs(self) -> dict[str, LanguageSpec]:
+        """The languages coded, by code: the registry's entries named in ``languages`` (and a forced
+        ``language``); ConfigError for a code the registry lacks."""
+        registry = load_languages(self.data_dir, self.languages_file)
+        wanted = [c.strip() for c in self.languages.split(",") if c.strip()]
+        if self.language and self.language not in wanted:
+            wanted.append(self.language)
+        unknown = [c for c in wanted if c not in registry]
+        if unknown:
+            raise ConfigError(f"language(s) {', '.join(unknown)} not in the registry (known: "
+                              f"{', '.join(sorted(registry))}); add a table to a languages_file")
+        specs = {c: registry[c] for c in wanted}
+        if not specs:
+            raise ConfigError("no language to code: set languages (e.g. \"en,es\")")
+        return specs
+
+    def language_spec(self, code: str | None) -> LanguageSpec:
+        "The spec of one coded language (None: the first, English by default)."
+        specs = self.language_specs
+        return specs.get(code or "", next(iter(specs.values())))
 
     @property
     def dict_dirs(self) -> tuple[str, ...]:
@@ -85,6 +111,63 @@ def _check_dict_dir(dict_dir: str) -> None:
     if dict_dir and not Path(dict_dir).is_dir():
         raise ConfigError(f"dict_dir {dict_dir!r} is not a folder: create it, or set another (--dict-dir, "
                           "EVENTWIRE_DICT_DIR)")
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSpec:
+    """One language the coder knows: its spaCy model and its data (data/languages.toml).
+
+    ``grammar`` names the coder: "english" (the passes tuned to the English model's labels) or
+    "ud" (coding/events/ud.py, for any pipeline with Universal Dependencies labels). ``data`` holds
+    triggers.tsv, verb_classes.yaml, actors/*.tsv and language.yaml (stopwords, date words)."""
+
+    code: str
+    model: str
+    grammar: str
+    data: str
+    install: str = ""
+    quiet: tuple[str, ...] = ()  # spaCy warnings this model is known to raise (W095: built for an older spaCy)
+    stopwords: frozenset[str] = frozenset()
+    dates: dict | None = None
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data)
+
+
+_GRAMMARS = ("english", "ud")
+
+
+@functools.lru_cache(maxsize=8)
+def load_languages(data_dir: str, languages_file: str = "") -> dict[str, LanguageSpec]:
+    """The language registry: data/languages.toml, then a user file (its tables win); each table's
+    ``data`` is relative to its own file's folder."""
+    registry: dict[str, LanguageSpec] = {}
+    for path in [Path(data_dir) / "languages.toml", *([Path(languages_file)] if languages_file else [])]:
+        for code, table in _read_toml(path).items():
+            registry[code] = _language_spec(code, table, path.parent)
+    return registry
+
+
+def _language_spec(code: str, table: dict, base: Path) -> LanguageSpec:
+    "One registry table as a LanguageSpec, its language.yaml read; ConfigError for what is missing."
+    import yaml  # config is imported everywhere; yaml only when a registry is read
+
+    if not isinstance(table, dict) or table.get("grammar") not in _GRAMMARS or "data" not in table:
+        raise ConfigError(f"language {code!r}: a table needs grammar ({' or '.join(_GRAMMARS)}) and data")
+    folder = (base / str(table["data"])).resolve()
+    if not folder.is_dir():
+        raise ConfigError(f"language {code!r}: data folder {folder} not found")
+    about: dict = {}
+    if (folder / "language.yaml").is_file() and table.get("data") != ".":
+        try:
+            about = yaml.safe_load((folder / "language.yaml").read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"language {code!r}: {folder / 'language.yaml'}: {exc}") from exc
+    return LanguageSpec(code=code, model=str(table.get("model", "")), grammar=table["grammar"], data=str(folder),
+                        install=str(table.get("install", "")), quiet=tuple(table.get("quiet", ())),
+                        stopwords=frozenset(str(w).lower() for w in about.get("stopwords", ())),
+                        dates=about.get("dates"))
 
 
 _TYPES = {"str": str, "int": int, "float": float}

@@ -224,10 +224,19 @@ FOREIGN = {
 
 @pytest.mark.parametrize("language", sorted(FOREIGN))
 def test_clean_rejects_other_languages(language):
+    "A language no registered coder reads is rejected; Spanish too when only English is coded."
     assert detect_language(FOREIGN[language]) == language
     with pytest.raises(ArticleRejected) as info:
-        _clean(FOREIGN[language])
+        _clean(FOREIGN[language], settings=Settings.load(overrides={"languages": "en"}))
     assert info.value.reason == f"language: {language}"
+    if language != "es":
+        with pytest.raises(ArticleRejected, match=f"language: {language}"):
+            _clean(FOREIGN[language])
+
+
+def test_clean_keeps_a_spanish_page_for_the_spanish_coder():
+    (doc,) = _clean(FOREIGN["es"])
+    assert doc.language == "es"
 
 
 def test_clean_language_english_and_short_text():

@@ -109,6 +109,11 @@ def _norm_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in _WORD_BREAK.split(text) if w)
 
 
+def norm_words(text: str) -> tuple[str, ...]:
+    "The words a name is indexed under (lower case, dots and apostrophes dropped, hyphens split)."
+    return _norm_words(text)
+
+
 def _read_tsv(path: Path) -> list[list[str]]:
     "Rows of a tab-separated data file, comment lines skipped."
     if not path.exists():
@@ -310,6 +315,10 @@ class ActorDictionary:
                 break
         memo[words] = found or None
         return found or None
+
+    def actor_of(self, entry: _Entry, when: dt.date | None) -> tuple[str, str | None, str | None]:
+        "(name, code, sector) an entry found by ``lookup`` stands for on a date (a person's role then)."
+        return _entry_actor(entry, when)
 
     def kind_of(self, name: str) -> str | None:
         """'person', 'organisation', 'country' or None for an Actor.name."""

@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 from spacy.tokens import Span, Token
 
 from ..records import Article
+from .lexicon import fold_accents
 from ..text.datelines import DAY_PATTERN as _DAY
 from ..text.datelines import MONTH_PATTERN as _MONTH
 from ..text.datelines import MONTHS as _MONTHS
@@ -375,3 +376,73 @@ def date_undated_page(docs: list[Article]) -> list[Article]:
     published = estimate_publication(texts, floor=max(own_photos))
     logger.info("%s: no publication date; estimated %s from its photo caption", main.id, published)
     return [replace(main, published=published), *docs[1:]]
+
+
+# ---- other languages: date words from the language's language.yaml -------------------------------
+@dataclass(frozen=True, slots=True)
+class DateWords:
+    """The date words of one language (its language.yaml ``dates`` table), compiled once.
+
+    >>> words = DateWords.build(spec.dates)
+    >>> resolve_date_words(sentence, published, words) -> (date | None, precision)
+    """
+
+    weekdays: tuple[str, ...]
+    months: dict[str, int]
+    relative: tuple[tuple[re.Pattern, int, str], ...]  # (pattern, offset, unit: day|week|month|year)
+    day_month: re.Pattern
+
+    @classmethod
+    def build(cls, table: dict | None) -> DateWords | None:
+        "The compiled words, None when the language gives none."
+        if not table:
+            return None
+        months = {fold_accents(m): n for n, m in enumerate(table.get("months", ()), 1)}
+        months.update({fold_accents(a): months[fold_accents(b)] for a, b in (table.get("month_aliases") or {}).items()
+                       if fold_accents(b) in months})
+        relative = []
+        for key, unit in (("days", "day"), ("weeks", "week"), ("months_relative", "month"), ("years_relative", "year")):
+            for phrase, offset in (table.get(key) or {}).items():
+                relative.append((re.compile(rf"\b{re.escape(fold_accents(phrase))}\b"), int(offset), unit))
+        of = re.escape(str(table.get("of", "de")))
+        names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+        day_month = re.compile(rf"\b(\d{{1,2}})\s+{of}\s+({names})(?:\s+{of}\s+(\d{{4}}))?\b")
+        return cls(tuple(fold_accents(w) for w in table.get("weekdays", ())), months, tuple(relative), day_month)
+
+
+def resolve_date_words(sentence: Span, published: dt.date | None, words: DateWords | None,
+                       trigger: Token | None = None) -> tuple[dt.date | None, str]:
+    """The event's date from one language's date words: a day and month ("3 de marzo"), a weekday
+    (the last one on or before publication; the one nearest the trigger), a relative word ("ayer", "la semana pasada"); else
+    the publication date."""
+    fallback = (published, "publication") if published else (None, "publication")
+    if words is None or published is None:
+        return fallback
+    text = fold_accents(sentence.text)
+    m = words.day_month.search(text)
+    if m:
+        year = int(m.group(3)) if m.group(3) else published.year
+        try:
+            when = dt.date(year, words.months[m.group(2)], int(m.group(1)))
+        except ValueError:
+            when = None
+        if when is not None and not m.group(3) and when > published:
+            when = when.replace(year=year - 1) if not (when.month == 2 and when.day == 29) else None
+        if when is not None:
+            return when, "day"
+    for phrase, offset, unit in words.relative:
+        if phrase.search(text):
+            if unit == "day":
+                return published + dt.timedelta(days=offset), "day"
+            if unit == "week":
+                return published + dt.timedelta(days=offset), "week"
+            if unit == "month":
+                return _months_before(published, -offset), "month"
+            return published.replace(year=published.year + offset, month=1, day=1), "year"
+    at = trigger.idx - sentence.start_char if trigger is not None else 0
+    days = [(abs(m.start() - at), n) for n, day in enumerate(words.weekdays)
+            for m in re.finditer(rf"\b{re.escape(day)}\b", text)]
+    if days:
+        n = min(days)[1]  # the weekday nearest the trigger
+        return published - dt.timedelta(days=(published.weekday() - n) % 7), "day"
+    return fallback

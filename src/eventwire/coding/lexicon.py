@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import csv
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,6 +79,13 @@ class VerbClasses:
     phrasal_frames: frozenset[str]
     document_nouns: frozenset[str]
     dismissals: frozenset[str]
+    # the UD coder's (events/ud.py) function words, for languages whose grammar is "ud"
+    recipient_cases: frozenset[str] = frozenset()  # prepositions of a recipient ("contra", "a")
+    agent_cases: frozenset[str] = frozenset()  # the preposition of a passive's agent ("por")
+    actor_cases: frozenset[str] = frozenset()  # the preposition of an event noun's actor ("de")
+    passive_aux: frozenset[str] = frozenset()  # the auxiliary of a passive ("ser")
+    purpose: frozenset[str] = frozenset()  # the mark of a purpose clause ("para")
+    reflexive: frozenset[str] = frozenset()  # the clitic of a pronominal verb, whose lemma it ends ("negarse")
 
 
 class Lexicon:
@@ -122,6 +130,14 @@ class Lexicon:
             if all(_holds(kind, value, prt=prt, preps=preps, dobj=dobj, mods=mods) for kind, value in trig.constraints):
                 return trig
         return None
+
+
+@lru_cache(maxsize=65536)
+def fold_accents(text: str) -> str:
+    "Lower case without accents ('Ejército' -> 'ejercito'; ñ kept): how other languages' lemmas are compared."
+    text = text.lower().replace("ñ", "\0")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return text.replace("\0", "ñ")
 
 
 def _holds(kind: str, value: str, *, prt, preps, dobj, mods=()) -> bool:

@@ -86,12 +86,29 @@ def _split_section(doc_id: str, section: str, text: str) -> Iterator[Paragraph]:
             pos = match.end()
 
 
-def parse_paragraphs(nlp: Language, paragraphs: Iterable[Paragraph], *, settings: Settings) -> Iterator[tuple[Paragraph, Doc]]:
-    """Parse paragraphs in batches with ``nlp.pipe``; yields (paragraph, doc) in order."""
+def parse_paragraphs(nlp: Language, paragraphs: Iterable[Paragraph], *, settings: Settings,
+                     fold_capitals: bool = False) -> Iterator[tuple[Paragraph, Doc]]:
+    """Parse paragraphs in batches with ``nlp.pipe``; yields (paragraph, doc) in order.
+
+    With ``fold_capitals`` a paragraph written in capitals ("SE MANIFIESTAN EN ...": wire headlines)
+    is parsed in lower case with its first letter kept: a small model tags capitals as names.
+    The Doc's text then differs from the paragraph's in case only (offsets are the same)."""
     paragraphs = list(paragraphs)
-    texts = (p.text for p in paragraphs)
+    texts = ((_uncapitalised(p.text) if fold_capitals else p.text) for p in paragraphs)
     for paragraph, doc in zip(paragraphs, nlp.pipe(texts, batch_size=settings.batch_size)):
         yield paragraph, doc
+
+
+_MIN_CAPITAL_WORDS = 3
+
+
+def _uncapitalised(text: str) -> str:
+    "A text written in capitals, in lower case but its first letter; any other text as it is."
+    letters = [c for c in text if c.isalpha()]
+    if len(text.split()) < _MIN_CAPITAL_WORDS or not letters or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return text
+    lowered = text[:1] + text[1:].lower()
+    return lowered if len(lowered) == len(text) else text
 
 
 # ---- faster rule components (same annotations) -------------------------------------------

@@ -59,10 +59,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from ..errors import InputError
+from ..errors import ArticleRejected, InputError
 from ..records import Article, Event, Rejected
 from . import crossval, folds
+from .measures import RELIABILITY_BINS, figures as _figures, parse_date as _parse_date, pct as _pct, prf, reliability  # noqa: F401
+from .measures import skipped as _skipped
 from . import places as eval_geo
+from . import spanish as eval_spanish
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +76,7 @@ PLOVER_TYPES: tuple[str, ...] = (
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )
 NONE = "NONE"
-SETS: tuple[str, ...] = ("plover", "case", "conflibert", "sample", "places", "dates")
+SETS: tuple[str, ...] = ("plover", "case", "conflibert", "sample", "places", "dates", "spanish")
 
 PLOVER_FILE = "gold/dev/plover_gsr_dev.jsonl"
 CASE_FILE = "gold/dev/case2021_task2_dev.tsv"
@@ -184,6 +187,7 @@ def run_eval(shared_dir: Path, *, coder, sets: Sequence[str] | None = None, seal
         "plover": lambda: eval_plover(shared_dir, folded), "case": lambda: eval_case(shared_dir, folded),
         "conflibert": lambda: eval_conflibert(shared_dir, folded), "sample": lambda: eval_sample(shared_dir, coder),
         "places": lambda: eval_geo.eval_places(shared_dir, coder), "dates": lambda: eval_geo.eval_dates(shared_dir, coder),
+        "spanish": lambda: eval_spanish.eval_spanish(shared_dir, folded),
     }
     for name in chosen:
         started = time.perf_counter()
@@ -201,7 +205,8 @@ def format_report(report: dict) -> str:
     out: list[str] = []
     formatters = {"plover": _format_plover, "case": _format_case,
                   "conflibert": _format_conflibert, "sample": _format_sample,
-                  "places": eval_geo.format_places, "dates": eval_geo.format_dates}
+                  "places": eval_geo.format_places, "dates": eval_geo.format_dates,
+                  "spanish": lambda result: eval_spanish.format_spanish(result, _figure_table)}
     for name, result in report["sets"].items():
         out.append(f"== {name} ({result.get('seconds', 0)}s)")
         if result.get("status") != "ok":
@@ -228,15 +233,6 @@ def top_event(events: Sequence[Event]) -> Event | None:
     return best
 
 
-def prf(tp: int, fp: int, fn: int) -> dict:
-    "Precision, recall and F1 (0.0 where undefined)."
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 4),
-            "recall": round(recall, 4), "f1": round(f1, 4)}
-
-
 def code_texts(coder, texts: Sequence[str], *, published: Sequence[dt.date | None] | None = None,
                ids: Sequence[str] | None = None) -> list[list[Event]]:
     "Code many short texts with one coder; uses coder.code_texts when it exists."
@@ -248,38 +244,16 @@ def code_texts(coder, texts: Sequence[str], *, published: Sequence[dt.date | Non
             return [list(events) for events in batch(list(texts), published=published[0] if published else None)]
         except TypeError as exc:  # a code_texts with another signature: fall back to one text at a time
             logger.info("coder.code_texts not usable here (%s); coding one text at a time", exc)
-    return [list(coder.code_text(text, published=when, doc_id=doc_id))
-            for text, when, doc_id in zip(texts, published, ids)]
+    return [_code_one(coder, text, when, doc_id) for text, when, doc_id in zip(texts, published, ids)]
 
 
-def _figures(groups: dict[str, list[dict]], summarize: Callable[[list[dict]], dict],
-             headline: Callable[[dict], dict]) -> dict:
-    """Summaries of a set's scored rows by figure (all, read, cv; the sealed fold's aggregate
-    figures alone) and the reliability tables of all, read and cv ("reliability_read", ...)."""
-    out: dict = {name: summarize(rows) for name, rows in groups.items() if name != "sealed"}
-    if "sealed" in groups:
-        out["sealed"] = headline(summarize(groups["sealed"]))
-    out["reliability"] = {("reliability" if name == "all" else f"reliability_{name}"):
-                          reliability([j for r in rows for j in r["judged"]])
-                          for name, rows in groups.items() if name != "sealed"}
-    if "sealed" in groups:
-        high = reliability([j for r in groups["sealed"] for j in r["judged"]])["high"]
-        out["sealed"]["reliability_high"] = high
-    return out
-
-
-def _skipped(reason: str) -> dict:
-    "A set that could not run, and why."
-    logger.warning("eval set skipped: %s", reason)
-    return {"status": "skipped", "reason": reason}
-
-
-def _parse_date(value) -> dt.date | None:
-    "An ISO date (or datetime) string, or None."
+def _code_one(coder, text: str, when: dt.date | None, doc_id: str) -> list[Event]:
+    "One text's events; none when it is rejected (a language no coder reads), as `eventwire code` does."
     try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except (TypeError, ValueError):
-        return None
+        return list(coder.code_text(text, published=when, doc_id=doc_id))
+    except ArticleRejected as exc:
+        logger.info("%s: rejected: %s", doc_id, exc)
+        return []
 
 
 # The PLOVER gold standard was coded before PLOVER gave the UN and the EU codes of their own
@@ -294,29 +268,6 @@ def _codes(value) -> set[str]:
         return set()
     codes = {str(item["code"]).upper() for item in value if isinstance(item, dict) and item.get("code")}
     return codes | {alias for code in codes for alias in _GOLD_CODE_ALIASES.get(code, ())}
-
-
-# Confidence bins of the reliability table: [low, high) each, the last one closed.
-RELIABILITY_BINS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8),
-                                                     (0.8, 0.9), (0.9, 1.0))
-
-
-def reliability(judged: Sequence[tuple[float, bool]]) -> dict:
-    """How often asserted events are right, by confidence bin, and at confidence >= 0.8.
-
-    `judged` holds (confidence, right) for every asserted event of a set; what "right" means is
-    the set's own (PLOVER: the gold type; CASE: an accepted type, and no conflict event in a
-    disaster snippet; ConfliBERT: the sentence's class)."""
-    def share(rows) -> dict:
-        n = len(rows)
-        return {"n": n, "right": sum(r for _, r in rows), "share": round(sum(r for _, r in rows) / n, 4) if n else None}
-
-    bins = []
-    for low, high in RELIABILITY_BINS:
-        last = high >= 1.0
-        rows = [(c, r) for c, r in judged if low <= c < high or (last and c == high)]
-        bins.append({"low": low, "high": high, **share(rows)})
-    return {"bins": bins, "high": share([(c, r) for c, r in judged if c >= 0.8]), "all": share(list(judged))}
 
 
 def _format_reliability(result: dict) -> list[str]:
@@ -695,9 +646,6 @@ def _read_page(path: Path, coder) -> Article:
 
 
 # ---------------------------------------------------------------------------- formatting
-def _pct(value: float) -> str:
-    "A ratio as a percentage string."
-    return f"{100 * value:5.1f}%"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:

@@ -30,12 +30,13 @@ from spacy.tokens import Doc
 
 from ..coding import dates, geo, parties
 from ..coding.actors import ActorDictionary, find_actor_mentions
-from ..coding.events import Extraction, extract_events
+from ..coding.events import Extraction
+from ..coding.languages import LanguageKit
 from ..coding.lexicon import Lexicon
 from ..coding.nlp import Paragraph, load_pipeline, parse_paragraphs, split_paragraphs
 from ..coding.ontology import Ontology
 from ..config import Settings, coder_version
-from ..errors import ArticleRejected
+from ..errors import ArticleRejected, ConfigError
 from ..records import Actor, Article, Coded, Event, Rejected, event_id
 from ..text import clean
 from ..text.reading import article_from_record
@@ -140,6 +141,23 @@ class Coder:
         self._busy = threading.RLock()
         self.gazetteer = geo.Gazetteer.load(settings.data_path, cache_dir=settings.cache_dir)
         self.version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
+        self._kits: dict[str, LanguageKit] = {}  # each language's model and data, loaded at its first document
+
+    def kit(self, language: str | None) -> LanguageKit:
+        """The coding kit of a document's language (None: English); loaded on first use.
+
+        A language whose model is not installed rejects its documents with the install command."""
+        spec = self.settings.language_spec(language)
+        if spec.grammar == "english":  # built from this coder's own parts (evaluation swaps its lexicon)
+            return LanguageKit.load(spec, self.settings, english=(self.nlp, self.lexicon, self.dictionary))
+        kit = self._kits.get(spec.code)
+        if kit is None:
+            try:
+                kit = LanguageKit.load(spec, self.settings)
+            except ConfigError as exc:
+                raise ArticleRejected(f"language: {spec.code} ({exc})") from exc
+            self._kits[spec.code] = kit
+        return kit
 
     @classmethod
     def load(cls, settings: Settings) -> Coder:
@@ -168,16 +186,19 @@ class Coder:
         return outcome
 
     def code_text(self, text: str, *, published: dt.date | None = None, doc_id: str = "doc",
-                  title: str | None = None, kind: str = "article") -> list[Event]:
-        """Code a string as one already-clean document (no page segmentation)."""
-        article = Article(id=doc_id, text=text, title=title, published=published)
+                  title: str | None = None, kind: str = "article", language: str | None = None) -> list[Event]:
+        """Code a string as one already-clean document (no page segmentation), in its language
+        (detected when not given; ArticleRejected for one no coder reads)."""
+        language = language or clean.document_language(text, settings=self.settings, doc_id=doc_id)
+        article = Article(id=doc_id, text=text, title=title, published=published, language=language)
         with self._busy:
             events = self._code_document(article, _parsed_of(self._parse([article])[0]))
         return [e if e.doc_kind == kind else replace(e, doc_kind=kind) for e in events]
 
     def code_stored(self, doc: Article) -> list[Event]:
         "The events of one stored (already clean) document, as ingest coded it."
-        return self.code_text(doc.text, published=doc.published, doc_id=doc.id, title=doc.title, kind=doc.kind)
+        return self.code_text(doc.text, published=doc.published, doc_id=doc.id, title=doc.title, kind=doc.kind,
+                              language=doc.language)
 
     def places_stream(self, items: Iterable[Article | Rejected]) -> Iterator[Placed | Rejected]:
         """Every place mention of each document, resolved; rejections pass through."""
@@ -212,7 +233,9 @@ class Coder:
                 yield item
             elif item.html is None and (item.origin is None or item.origin == "api"
                                         or _GIVEN_TEXT.search(item.origin)):
-                yield replace(item, title=None)
+                yield guarded(item.id, item.origin, lambda item=item: replace(
+                    item, title=None, language=clean.document_language(item.text, settings=self.settings,
+                                                                       doc_id=item.id)))
             else:
                 cleaned = _clean_one(item, self.settings)
                 if isinstance(cleaned, Rejected):
@@ -227,11 +250,15 @@ class Coder:
         When the batch fails, each document is parsed alone, so that the one that breaks the
         parser is the only one left without a parse (coding it then rejects it alone).
         """
-        paragraphs = [p for k, doc in enumerate(documents) for p in split_paragraphs(replace(doc, id=str(k)))]
         by_doc: list[list[tuple[Paragraph, Doc]] | _ParseFailed] = [[] for _ in documents]
         try:
-            for paragraph, doc in parse_paragraphs(self.nlp, paragraphs, settings=self.settings):
-                by_doc[int(paragraph.doc_id)].append((paragraph, doc))  # type: ignore[union-attr]
+            for language in dict.fromkeys(doc.language for doc in documents):  # one pipe per language
+                paragraphs = [p for k, doc in enumerate(documents) if doc.language == language
+                              for p in split_paragraphs(replace(doc, id=str(k)))]
+                kit = self.kit(language)
+                for paragraph, doc in parse_paragraphs(kit.nlp, paragraphs, settings=self.settings,
+                                                       fold_capitals=kit.spec.grammar == "ud"):
+                    by_doc[int(paragraph.doc_id)].append((paragraph, doc))  # type: ignore[union-attr]
             return by_doc
         except Exception as exc:  # noqa: BLE001 - isolate the document that broke the batch
             if len(documents) == 1:
@@ -274,6 +301,7 @@ class Coder:
     def _code_document(self, article: Article, parsed: list[tuple[Paragraph, Doc]]) -> list[Event]:
         "Events of one cleaned document from its parsed paragraphs."
         when = article.published
+        kit = self.kit(article.language)
         context = geo.build_context((doc for _, doc in parsed), self.gazetteer)
         recent: list = []  # the sentences before this one; pronouns reach back a few of them
 
@@ -281,7 +309,7 @@ class Coder:
             "Actors of the recent sentences, found only when a pronoun asks (memoized per sentence)."
             out: list[Actor] = []
             for sent in recent:
-                out.extend(find_actor_mentions(sent, self.dictionary, when=when))
+                out.extend(find_actor_mentions(sent, kit.dictionary, when=when))
             return out[-20:]
 
         events: dict[str, Event] = {}
@@ -290,14 +318,12 @@ class Coder:
                 if len(sent) > self.settings.max_sentence_tokens:
                     logger.info("%s: sentence of %d tokens not coded", article.id, len(sent))
                     continue
-                extractions = extract_events(sent, lexicon=self.lexicon, dictionary=self.dictionary,
-                                             when=when, headline=paragraph.section == "title",
-                                             previous=previous)
+                extractions = kit.extract(sent, when=when, headline=paragraph.section == "title", previous=previous)
                 triggers = frozenset(e.trigger.i for e in extractions)
                 for ext in extractions:
                     if ext.confidence < self.settings.min_confidence:
                         continue
-                    event = self._finish(article, paragraph, sent, ext, context,
+                    event = self._finish(article, paragraph, sent, ext, context, kit,
                                          others=triggers - {ext.trigger.i})
                     events.setdefault(event.event_id, event)
                 recent.append(sent)
@@ -305,10 +331,10 @@ class Coder:
         return list(events.values())
 
     def _finish(self, article: Article, paragraph: Paragraph, sent, ext: Extraction,
-                context: geo.DocContext, *, others: frozenset[int] = frozenset()) -> Event:
+                context: geo.DocContext, kit: LanguageKit, *, others: frozenset[int] = frozenset()) -> Event:
         "Attach date, place, parties' countries, codes and ids to one extraction, in that order."
         headline = paragraph.section == "title"
-        when, precision = dates.resolve_date(sent, ext.trigger, article.published, others=others)
+        when, precision = kit.resolve_date(sent, ext.trigger, article.published, others=others)
         place = geo.locate_event(sent, ext.trigger, self.gazetteer, context=context)
         if place is not None and not geo.plausible_place(place, ext.actor, sent, headline=headline):
             place = None
@@ -325,7 +351,7 @@ class Coder:
             event_id=event_id(article.id, paragraph.section, start, end, meaning.event_type, actor, recipient),
             doc_id=article.id, event_type=meaning.event_type, mode=mode, contexts=meaning.contexts,
             actor=actor, recipient=recipient, date=when, date_precision=precision, location=place,
-            sentence=sent.text, sentence_start=start, sentence_end=end, section=paragraph.section,
+            sentence=paragraph.text[sent.start_char:sent.end_char], sentence_start=start, sentence_end=end, section=paragraph.section,
             trigger=ext.trigger_text, negated=ext.negated, hypothetical=ext.hypothetical,
             confidence=ext.confidence, quad_class=self.ontology.quad_class(meaning.event_type),
             cameo=cameo, score=self.ontology.score(meaning.event_type, mode, cameo=cameo),

@@ -10,7 +10,7 @@ Routes (all GET routes are read-only; see ``create_app``):
     GET  /                              the dashboard (web/static: plain HTML, JS, CSS; no CDN)
     GET  /health                        {"status": "ok", "version": ...}
     GET  /events                        ?actor&recipient&either&type&quad_class&country&since&until
-                                        &q&limit(1..1000)&cursor&include_hypothetical&include_rejected
+                                        &q&limit(1..1000)&cursor&include_hypothetical&include_rejected&language
                                         -> EventPage (analysts' corrections win: ``corrections``)
     GET  /events/{event_id}             one deduplicated event with its mentions (doc title, url);
                                         with corrections: ``corrections`` (the trail) and ``coded``
@@ -214,11 +214,12 @@ def _add_event_routes(app: FastAPI, *, coding: Coding | None) -> None:
         include_hypothetical: bool = False,
         sort: EventSort = "newest",
         include_rejected: bool = Query(False, description="keep the events analysts rejected"),
+        language: str | None = Query(None, description="language of a mention's document (en, es)"),
     ) -> EventPage:
         rows = db.events(actor=actor, recipient=recipient, either=either, event_type=type, quad_class=quad_class,
                          country=country, since=since, until=until, text=q,
                          include_hypothetical=include_hypothetical, sort=sort, limit=limit, cursor=cursor,
-                         include_rejected=include_rejected)
+                         include_rejected=include_rejected, language=language)
         next_cursor = encode_cursor(rows[-1], sort=sort) if len(rows) == limit else None
         return EventPage(events=rows, count=len(rows), next_cursor=next_cursor)
 

@@ -76,6 +76,7 @@ class EventFilter:
     text: str | None = None
     include_hypothetical: bool = False
     include_rejected: bool = False
+    language: str | None = None  # the language of a mention's document ("es")
 
 
 _FILTER_FIELDS = tuple(f.name for f in fields(EventFilter))
@@ -106,12 +107,13 @@ class Queryable:
                until: dt.date | str | None = None, text: str | None = None,
                limit: int | None = 100, cursor: str | None = None,
                include_hypothetical: bool = False, sort: str = "newest",
-               include_rejected: bool = False) -> list[dict]:
+               include_rejected: bool = False, language: str | None = None) -> list[dict]:
         """Deduplicated events, newest first; ``actor``/``recipient``/``either`` match a code or a name.
 
         ``text`` searches the sentences of the event's mentions; negated and hypothetical
         events are left out unless ``include_hypothetical``, events an analyst rejected unless
-        ``include_rejected``; corrected values win (``corrections``). ``sort`` is newest, oldest,
+        ``include_rejected``; corrected values win (``corrections``); ``language`` keeps the events
+        with a mention in a document of that language. ``sort`` is newest, oldest,
         most_reported or most_negative; pass ``encode_cursor(rows[-1], sort=sort)`` as
         ``cursor`` for the next page.
         """
@@ -124,7 +126,7 @@ class Queryable:
                      until: dt.date | str | None = None, text: str | None = None,
                      limit: int | None = None, cursor: str | None = None,
                      include_hypothetical: bool = False, sort: str = "newest",
-                     include_rejected: bool = False) -> pa.Table:
+                     include_rejected: bool = False, language: str | None = None) -> pa.Table:
         """The same selection as ``events`` as an Arrow table (no row limit by default)."""
         sql, params = self._events_sql(_selection(locals()), sort=sort, limit=limit, cursor=cursor)
         return self._con.sql(sql, params=params).to_arrow_table()
@@ -182,6 +184,10 @@ class Queryable:
         if f.text:
             where.append("event_id IN (SELECT event_id FROM mentions WHERE contains(lower(sentence), lower(?)))")
             params.append(f.text)
+        if f.language:
+            where.append("event_id IN (SELECT m.event_id FROM mentions m JOIN documents d ON d.doc_id = m.doc_id "
+                         "WHERE d.language = lower(?))")
+            params.append(f.language)
         if not f.include_hypothetical:
             where.append(_ASSERTED)
         return where, params

@@ -192,16 +192,26 @@ def clean_article(article: Article, *, settings: Settings) -> list[Article]:
         raise ArticleRejected("empty", doc_id=article.id)
     if not any(ch.isalpha() for ch in everything):
         raise ArticleRejected("no sentence", doc_id=article.id)
-    language = detect_language(everything)
-    if language != "en":
-        raise ArticleRejected(f"language: {language}", doc_id=article.id)
+    language = document_language(everything, settings=settings, doc_id=article.id)
     if not body.strip() and not page.others:
         raise ArticleRejected("empty", doc_id=article.id)
     published = published or page.dateline or _date_from_text(body, url=article.url)
     main = replace(article, text=body, title=title or None, published=published, kind="article",
-                   parent=None, language="en", html=None,
+                   parent=None, language=language, html=None,
                    source=article.source or source_from_url(article.url))
     return [main, *_split_documents(main, page.others)]
+
+
+def document_language(text: str, *, settings: Settings, doc_id: str | None = None) -> str:
+    """The language a document is coded in: the forced one (``--lang``), else the detected one when
+    a registered coder reads it; else ArticleRejected ``language: xx``."""
+    specs = settings.language_specs
+    if settings.language:
+        return settings.language
+    language = detect_language(text, stopwords={c: s.stopwords for c, s in specs.items() if s.stopwords})
+    if language not in specs:
+        raise ArticleRejected(f"language: {language}", doc_id=doc_id)
+    return language
 
 
 def extract_main_text(markup: str, *, url: str | None = None, settings: Settings) -> str:
@@ -275,7 +285,7 @@ def _split_documents(main: Article, others: list[tuple[str, str, str | None, dt.
         counts[kind] += 1
         docs.append(Article(id=f"{main.id}#{kind}-{counts[kind]}", text=text, title=title,
                             published=published, url=main.url, source=main.source, kind=kind,
-                            parent=main.id, language="en", origin=main.origin))
+                            parent=main.id, language=main.language, origin=main.origin))
     return docs
 
 

@@ -2,8 +2,11 @@
 
     detect_language("Russian troops shelled Kharkiv on Monday ...") -> "en"
     detect_language("El gobierno anunció ...") -> "es"      # "und" when unsure
+    detect_language(text, stopwords={"xx": frozenset(...)})  # a registered language's own words
 
-Used by ``clean`` to reject non-English documents with the reason ``language: xx``.
+Used by ``clean`` to route each document to its language's coder, and to reject one in a language
+no registered coder reads with the reason ``language: xx``. Short texts (under 20 words) are
+judged too: English unless another language's function words clearly outnumber English ones.
 """
 
 from __future__ import annotations
@@ -61,8 +64,16 @@ _SCRIPTS = (
 )
 
 
-def detect_language(text: str) -> str:
-    """A cheap language guess: script first, then shares of function words; "en" when unsure."""
+# Short texts: another language is named when it has at least this many function words and
+# more than twice as many as English ("Le gouvernement a annoncé des sanctions" -> fr).
+_SHORT_MIN_HITS = 2
+_SHARED = frozenset({"a", "no", "me", "us"})  # English function words that are words of other languages too
+
+
+def detect_language(text: str, *, stopwords: dict[str, frozenset[str]] | None = None) -> str:
+    """A cheap language guess: script first, then shares of function words; "en" when unsure.
+
+    ``stopwords`` adds (or replaces) the function words of registered languages."""
     sample = text[:20_000]
     letters = [ch for ch in sample if ch.isalpha()]
     if not letters:
@@ -71,14 +82,27 @@ def detect_language(text: str) -> str:
     if script:
         return script
     words = [w.lower() for w in _WORD.findall(sample)]
+    others = {**_OTHER, **(stopwords or {})}
     if len(words) < _LANG_MIN_WORDS:
-        return "en"  # too short to judge; the coder copes with a stray foreign line
+        return _short_language(words, others)
     en_share = sum(1 for w in words if w in _EN) / len(words)
     if en_share >= _EN_MIN_SHARE:
         return "en"
-    shares = {lang: sum(1 for w in words if w in stop) / len(words) for lang, stop in _OTHER.items()}
+    shares = {lang: sum(1 for w in words if w in stop) / len(words) for lang, stop in others.items()}
     best = max(sorted(shares), key=shares.get)
     return best if shares[best] >= _OTHER_MIN_SHARE else "und"
+
+
+def _short_language(words: list[str], others: dict[str, frozenset[str]]) -> str:
+    "The language of a text too short for shares: English unless another's words clearly outnumber it."
+    # words of another language that are not English words too ("in", "is" are Dutch as well)
+    hits = {lang: sum(1 for w in words if w in stop and w not in _EN) for lang, stop in others.items()}
+    best = max(sorted(hits), key=hits.get)
+    # English words that are not also that language's ("a" is French and Spanish too)
+    english = sum(1 for w in words if w in _EN and w not in others[best] and w not in _SHARED)
+    if hits[best] >= _SHORT_MIN_HITS and hits[best] > 2 * english:
+        return best
+    return "en"
 
 
 def _script_language(letters: list[str]) -> str | None:

@@ -47,6 +47,14 @@ class Extraction:
     confidence: float
 
 
+def confidence(weight: float, actor: Actor, recipient: Actor | None, *, fallback: bool = False,
+               factor: float = 1.0) -> float:
+    "An extraction's confidence: the trigger's weight, less for what the roles leave unknown."
+    conf = weight * factor * (1.0 if actor.code else _NO_ACTOR_CODE) * (_UNIDENTIFIED if not actor.text else 1.0)
+    conf *= _NO_RECIPIENT if recipient is None else (_RECIPIENT_FALLBACK if fallback else 1.0)
+    return round(min(1.0, conf), 3)
+
+
 def emit(s: Sentence, trig: Trigger, tok: Token, text: str, roles: Roles, *, negated: bool,
          modality: str | None, factor: float = 1.0) -> list[Extraction]:
     "One extraction per actor x recipient; a stated intention is coded as what it is (AGREE, THREATEN)."
@@ -57,10 +65,9 @@ def emit(s: Sentence, trig: Trigger, tok: Token, text: str, roles: Roles, *, neg
     meaning, negated, hypothetical = recode(trig.meaning, modality, negated)
     out = []
     for actor in roles.actors:
-        conf = trig.weight * factor * (1.0 if actor.code else _NO_ACTOR_CODE) * (_UNIDENTIFIED if not actor.text else 1.0)
         recipients = [a for a in roles.actors if a is not actor] if roles.mutual else roles.recipients
         for recipient in recipients or (None,):
-            c = conf * (_NO_RECIPIENT if recipient is None else (_RECIPIENT_FALLBACK if roles.recipient_fallback else 1.0))
-            out.append(Extraction(meaning, tok, text, actor, recipient, negated,
-                                  hypothetical, round(min(1.0, c), 3)))
+            out.append(Extraction(meaning, tok, text, actor, recipient, negated, hypothetical,
+                                  confidence(trig.weight, actor, recipient, fallback=roles.recipient_fallback,
+                                             factor=factor)))
     return out
