@@ -250,3 +250,64 @@ def test_actors_generated_agents_cover_phoenix(shared_dir):
                if line and not line.startswith("#"))}
     assert counts["used"] >= 0.99 * counts["entries"]
     assert shipped == rows
+
+
+# --- government bodies (bodies.py) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("rows, head, code, sector", [
+    # a body named without its country: the one country the dictionary has it for
+    ([("the", 2, "det", "DET"), ("Treasury", 2, "compound", "PROPN"), ("Department", 2, "ROOT", "PROPN")], 2, "USA", "GOV"),
+    ([("the", 2, "det", "DET"), ("Justice", 2, "compound", "PROPN"), ("Department", 2, "ROOT", "PROPN")], 2, "USA", "GOV"),
+    ([("the", 1, "det", "DET"), ("Department", 1, "ROOT", "PROPN"), ("of", 1, "prep", "ADP"),
+      ("Justice", 2, "pobj", "PROPN")], 1, "USA", "GOV"),
+    # ... unless the phrase names another country
+    ([("Mexico", 3, "poss", "PROPN"), ("'s", 0, "case", "PART"), ("Energy", 3, "compound", "PROPN"),
+      ("Department", 3, "ROOT", "PROPN")], 3, "MEX", "GOV"),
+    ([("the", 2, "det", "DET"), ("Philippine", 2, "amod", "ADJ"), ("Department", 2, "ROOT", "PROPN"),
+      ("of", 2, "prep", "ADP"), ("Agriculture", 3, "pobj", "PROPN")], 2, "PHL", "GOV"),
+    ([("the", 2, "det", "DET"), ("foreign", 2, "amod", "ADJ"), ("ministry", 2, "ROOT", "NOUN"),
+      ("of", 2, "prep", "ADP"), ("Iran", 3, "pobj", "PROPN")], 2, "IRN", "GOV"),
+    ([("Pakistan", 3, "poss", "PROPN"), ("'s", 0, "case", "PART"), ("defence", 3, "compound", "NOUN"),
+      ("ministry", 3, "ROOT", "NOUN")], 3, "PAK", "GOV"),
+    ([("the", 2, "det", "DET"), ("Colombian", 2, "amod", "ADJ"), ("army", 2, "ROOT", "NOUN")], 2, "COL", "MIL"),
+    ([("Iran", 2, "poss", "PROPN"), ("'s", 0, "case", "PART"), ("parliament", 2, "ROOT", "NOUN")], 2, "IRN", "LEG"),
+    ([("the", 1, "det", "DET"), ("Kremlin", 1, "ROOT", "PROPN")], 1, "RUS", "GOV"),
+    # a body noun the dictionary has only through the phrases it heads ("department of ...": GOV)
+    ([("the", 2, "det", "DET"), ("immigration", 2, "compound", "NOUN"), ("department", 2, "ROOT", "NOUN")], 2, None, "GOV"),
+    ([("the", 2, "det", "DET"), ("interior", 2, "compound", "NOUN"), ("ministry", 2, "ROOT", "NOUN")], 2, None, "GOV"),
+])
+def test_actors_government_body_country_and_sector(make_doc, dictionary, rows, head, code, sector):
+    doc = _doc(make_doc, rows)
+    actor = resolve_actor(doc[head], dictionary, when=D2024)
+    assert actor is not None
+    assert (actor.code, actor.sector) == (code, sector)
+
+
+def test_actors_bodies_sector_comes_from_the_dictionary():
+    from eventwire.coding import bodies
+
+    agents = {("ministry",): "GOV", ("parliament",): "LEG",
+              **{("department", "of", w): "GOV" for w in ("defense", "energy", "labor", "state")},
+              **{(w, "council"): s for w, s in (("city", "GOV"), ("judicial", "JUD"), ("legislative", "LEG"),
+                                                ("state", "GOV"))}}
+    found = bodies.body_sectors(agents)
+    assert found["ministry"] == "GOV" and found["parliament"] == "LEG" and found["department"] == "GOV"
+    assert "council" not in found  # its phrases disagree
+    assert "presidency" not in found  # not in the dictionary at all
+
+
+def test_actors_bodies_bare_names_need_one_country():
+    from types import SimpleNamespace
+
+    from eventwire.coding import bodies
+
+    us = SimpleNamespace(kind="organisation", name="US Treasury", code="USA", sector="GOV")
+    us_justice = SimpleNamespace(kind="organisation", name="US Justice", code="USA", sector="GOV")
+    ph = SimpleNamespace(kind="organisation", name="PH Agriculture", code="PHL", sector="GOV")
+    us_farm = SimpleNamespace(kind="organisation", name="US Agriculture", code="USA", sector="GOV")
+    names = {("us", "treasury", "department"): us, ("us", "department", "of", "justice"): us_justice,
+             ("philippine", "department", "of", "agriculture"): ph, ("us", "department", "of", "agriculture"): us_farm}
+    found = bodies.bare_body_names(names, {("us",): "USA", ("philippine",): "PHL"})
+    assert found[("treasury", "department")] is us
+    assert found[("justice", "department")] is us_justice and found[("department", "of", "justice")] is us_justice
+    assert ("department", "of", "agriculture") not in found  # two countries have one

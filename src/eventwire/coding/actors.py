@@ -52,7 +52,7 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from ..records import Actor
-from . import cache
+from . import bodies, cache
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +150,8 @@ class ActorDictionary:
         self._by_first_last: dict[tuple[str, str], list[_Entry]] = {}
         self._by_last: dict[str, list[_Entry]] = {}
         self._sector_memo: dict[tuple[str, ...], str | None] = {}  # agent_sector's answers (not pickled)
+        self._body_sectors: dict[str, str] = {}  # government-body nouns -> sector (bodies.py)
+        self._bare_bodies: dict[tuple[str, ...], _Entry] = {}  # "treasury department" -> the US one
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "_sector_memo"}
@@ -192,9 +194,24 @@ class ActorDictionary:
             for row in _read_tsv(path):
                 if len(row) >= 2 and row[1].strip():
                     self._agents[_norm_words(row[0])] = row[1].strip()
+        self._index_bodies()
         logger.info("actor dictionary: %d names, %d agents from %s%s in %.2f s", len(self._names), len(self._agents),
                     folder, "".join(f" + {extra}" for extra in extras), time.perf_counter() - began)
         return self
+
+    def _index_bodies(self) -> None:
+        "Government-body nouns and their sectors; executive bodies named without their country (bodies.py)."
+        self._body_sectors = bodies.body_sectors(self._agents)
+        countries = {words: e.code for words, e in self._names.items() if e.kind == "country" and e.code}
+        self._bare_bodies = bodies.bare_body_names(self._names, countries)
+
+    def bare_body(self, words: tuple[str, ...]) -> _Entry | None:
+        "The one body the dictionary knows by this name without its country ('treasury department'), else None."
+        return self._bare_bodies.get(words)
+
+    def body_sector(self, noun: str) -> str | None:
+        "The sector of a government-body noun ('department' -> GOV, 'parliament' -> LEG), else None."
+        return self._body_sectors.get(noun) or self._body_sectors.get(_singular(noun))
 
     def _add(self, alias: str, entry: _Entry, *, override: bool) -> None:
         "Index one alias of an entry."
@@ -452,6 +469,19 @@ def _agent_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) ->
         sector = dictionary.agent_sector(_norm_words(head_form))
         if sector:
             return token.text, sector
+    return _body_of(token, mods, dictionary)
+
+
+def _body_of(token: Token, mods: list[Token], dictionary: ActorDictionary) -> tuple[str, str] | None:
+    """A government body the dictionary has no phrase for ("the Justice Department", "the Department of
+    Energy"): a body noun (bodies.py) with a modifier before it or an "of"/"for" phrase, and its sector."""
+    sector = dictionary.body_sector((token.lemma_ or token.lower_).lower()) or dictionary.body_sector(token.lower_)
+    if sector is None:
+        return None
+    if mods:
+        return " ".join([*(t.text for t in mods), token.text]), sector
+    if any(c.dep_ == "prep" and c.lower_ in {"of", "for"} for c in token.children):
+        return token.text, sector
     return None
 
 
@@ -635,6 +665,9 @@ def _resolve_phrase(token: Token, dictionary: ActorDictionary, when: dt.date | N
     if agent is not None:
         words, sector = agent
         if modifier_tuple is None:
+            body = _bare_body(token, phrase, ofs, dictionary)
+            if body is not None:  # "the Treasury Department": the one country the dictionary has it for
+                return Actor(text=text, name=body.name, code=body.code, sector=body.sector, start=start, end=end)
             return Actor(text=text, name=words, code=None, sector=sector, start=start, end=end)
         name, code, mod_sector = modifier_tuple
         kind = modifier.kind if modifier is not None else dictionary.kind_of(name)
@@ -652,6 +685,14 @@ def _resolve_phrase(token: Token, dictionary: ActorDictionary, when: dt.date | N
         name, code, _sector = modifier_tuple  # "Israeli strikes": the country, sector unknown
         return Actor(text=text, name=name, code=code, sector=None, start=start, end=end)
     return None
+
+
+def _bare_body(token: Token, phrase: list[Token], ofs: list[Token], dictionary: ActorDictionary) -> _Entry | None:
+    "An executive body named without its country ('the Treasury Department', 'the Department of Justice')."
+    words = _norm_words(" ".join(t.text for t in sorted(phrase, key=lambda t: t.i) if t.dep_ not in ("det", "poss", "case")))
+    if ofs:
+        words = (*words, "of", *_norm_words(" ".join(t.text for t in ofs[0].subtree if t.dep_ != "det")))
+    return dictionary.bare_body(words)
 
 
 def _ethnic(phrase: list[Token]) -> bool:
