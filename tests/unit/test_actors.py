@@ -311,3 +311,45 @@ def test_actors_bodies_bare_names_need_one_country():
     assert found[("treasury", "department")] is us
     assert found[("justice", "department")] is us_justice and found[("department", "of", "justice")] is us_justice
     assert ("department", "of", "agriculture") not in found  # two countries have one
+
+
+@pytest.mark.parametrize("rows, head, sector", [
+    # PLOVER UAF, "unidentified armed forces ('unknown gunmen')"; Phoenix files "unidentified gunmen" as REB
+    ([("unidentified", 1, "amod", "ADJ"), ("gunmen", 1, "ROOT", "NOUN", "NNS")], 1, "UAF"),
+    ([("unknown", 1, "amod", "ADJ"), ("militants", 1, "ROOT", "NOUN", "NNS")], 1, "UAF"),
+    ([("armed", 1, "amod", "ADJ"), ("men", 1, "ROOT", "NOUN", "NNS")], 1, "UAF"),
+    ([("gunmen", 0, "ROOT", "NOUN", "NNS")], 0, "UAF"),
+    ([("militants", 0, "ROOT", "NOUN", "NNS")], 0, "REB"),
+    ([("protesters", 0, "ROOT", "NOUN", "NNS")], 0, "CVL"),
+    ([("residents", 0, "ROOT", "NOUN", "NNS")], 0, "CVL"),
+    ([("unidentified", 1, "amod", "ADJ"), ("residents", 1, "ROOT", "NOUN", "NNS")], 1, "CVL"),
+])
+def test_actors_unnamed_party_has_a_sector_and_no_country(make_doc, dictionary, rows, head, sector):
+    "An unnamed party gets its sector and no country here; the event's place or document gives one later."
+    actor = resolve_actor(_doc(make_doc, rows)[head], dictionary, when=D2024)
+    assert actor is not None and (actor.code, actor.sector) == (None, sector)
+
+
+@pytest.mark.parametrize("word", ["leaders", "officials"])
+def test_actors_bare_agent_noun_is_uncoded(make_doc, dictionary, word):
+    "'leaders' alone: a sector, never a country or a name from the dictionaries."
+    actor = resolve_actor(_doc(make_doc, [(word, 0, "ROOT", "NOUN", "NNS")])[0], dictionary, when=D2024)
+    assert (actor.code, actor.sector, actor.name) == (None, "GOV", word)
+
+
+@pytest.mark.parametrize("noun, tag, want", [
+    ("ministry", "NN", "VEN"),  # a singular subject is not "their": the earlier plural party is
+    ("ministries", "NNS", "USA"),  # a plural subject may be
+])
+def test_actors_plural_pronoun_skips_a_singular_own_subject(make_doc, noun, tag, want):
+    from eventwire.records import Actor
+
+    words = ["Venezuelan", "officials", "met", ".", "The", noun, "froze", "their", "assets"]
+    doc = make_doc(words, heads=[1, 2, 2, 2, 5, 6, 6, 8, 6],
+                   deps=["amod", "nsubj", "ROOT", "punct", "det", "nsubj", "ROOT", "poss", "dobj"],
+                   pos=["ADJ", "NOUN", "VERB", "PUNCT", "DET", "NOUN", "VERB", "PRON", "NOUN"],
+                   tags=["JJ", "NNS", "VBD", ".", "DT", tag, "VBD", "PRP$", "NNS"])
+    officials = Actor("Venezuelan officials", "Venezuela", "VEN", "GOV", doc[0].idx, doc[1].idx + len(doc[1]))
+    body = Actor(f"The {noun}", "United States", "USA", "GOV", doc[4].idx, doc[5].idx + len(doc[5]))
+    found = resolve_reference(doc[7], [officials, body])
+    assert found is not None and found.code == want

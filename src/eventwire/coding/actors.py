@@ -30,6 +30,12 @@ Coding rules (PLOVER practice):
   dictionary country ("U.N. mediator Diego Cordovez" -> UNO, "Niger's ambassador X" -> NER);
 - a group is coded where it lives: "Bosnian Serbs" -> BIH, "rebels in the Ivory Coast" -> CIV
   ("in <country>" on the agent noun itself); "ethnic Albanians" defers to that place (or None);
+- a government body ("the interior ministry", "the Justice Department") is coded with the
+  country of its phrase, else as the one country the dictionary has that body for, else with
+  no country for the caller to fill (bodies.py); an unidentified armed noun ("unidentified
+  gunmen", "unknown militants") or armed people ("armed men") are UAF, as PLOVER defines it;
+- a plural pronoun is not the singular subject of its own verb ("The Treasury Department froze
+  their assets");
 - UN bodies stay UNO and the EU/EC EUR, other IGOs IGO, the Red Cross and Amnesty NGO: the
   PLOVER manual ("Non-state international actors") separates UNO and EUR from IGO, although the
   older PLOVER GSR gold codes the UN as IGO.
@@ -472,6 +478,21 @@ def _agent_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) ->
     return _body_of(token, mods, dictionary)
 
 
+# PLOVER's UAF is "unidentified armed forces ('unknown gunmen')": an armed noun said to be unidentified
+# ("unidentified gunmen", which Phoenix files as REB; "unknown militants"), or people said to be
+# armed ("armed men", "armed individuals").
+_UNIDENTIFIED = frozenset({"unidentified", "unknown", "unnamed", "masked", "hooded"})
+_ARMED_SECTORS = frozenset({"REB", "CRM", "UAF", "MIL"})
+
+
+def _unidentified_sector(token: Token, phrase: list[Token], sector: str) -> str:
+    "UAF for an unidentified armed noun or armed people, else the sector as found."
+    words = {t.lower_ for t in phrase if t.i < token.i and t.dep_ in {"amod", "compound"}}
+    if (words & _UNIDENTIFIED and sector in _ARMED_SECTORS) or ("armed" in words and sector in {"CVL", "UNK"}):
+        return "UAF"
+    return sector
+
+
 def _body_of(token: Token, mods: list[Token], dictionary: ActorDictionary) -> tuple[str, str] | None:
     """A government body the dictionary has no phrase for ("the Justice Department", "the Department of
     Energy"): a body noun (bodies.py) with a modifier before it or an "of"/"for" phrase, and its sector."""
@@ -616,6 +637,8 @@ def _resolve_phrase(token: Token, dictionary: ActorDictionary, when: dt.date | N
     ofs, apps = _of_objects(token), _appositions(token)
     head_name = next(((a, b, e) for a, b, e in names if a <= token.i <= b), None)
     agent = None if head_name else _agent_of(token, phrase, dictionary) or _title_of(token, phrase, dictionary)
+    if agent is not None:
+        agent = (agent[0], _unidentified_sector(token, phrase, agent[1]))
     if head_name is None and title is not None and token.pos_ == "PROPN":
         agent = (token.doc[min(t.i for t in phrase if t.i > title[0]):token.i + 1].text, title[1])
 
@@ -820,13 +843,27 @@ def resolve_reference(token: Token, previous_mentions: list[Actor], *,
         if not sector:
             return None
         fits = lambda a: a.sector == sector and a.code  # noqa: E731
+    own = _singular_own_subject(token) if word in _PLURAL else None
     for actor in reversed(before):
+        if own is not None and actor.start <= own.idx < actor.end:
+            continue  # "The Treasury Department froze their assets": not its own (number disagrees)
         if fits(actor):
             lo, hi = _bounds(token, []) if token.pos_ != "PRON" else (token.i, token.i)
             doc = token.doc
             return replace(actor, text=doc[lo:hi + 1].text, start=doc[lo].idx,
                            end=doc[hi].idx + len(doc[hi].text))
     return None
+
+
+def _singular_own_subject(token: Token) -> Token | None:
+    "The singular subject of the verb a plural pronoun depends on ('The ministry froze their assets'), else None."
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i == token.i or subject.tag_ not in ("NN", "NNP") or subject.conjuncts:
+        return None
+    return subject
 
 
 def expand_conjuncts(token: Token) -> list[Token]:
