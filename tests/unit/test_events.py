@@ -684,3 +684,21 @@ def test_events_sworn_to_attack_parsed_as_a_purpose_is_a_threat(code, lexicon):
             ("to", "to", "PART", "TO", 3, "aux"), ("attack", "attack", "VERB", "VB", 1, "advcl"),
             ("Israel", "Israel", "PROPN", "NNP", 3, "dobj")]
     assert [(e.meaning.event_type, e.actor.code, e.hypothetical) for e in code(rows, lexicon)] == [("THREATEN", "PSE", False)]
+
+
+def test_events_capitalised_event_word_is_no_actor(code, lexicon):
+    "'Bombing kills five troops' (a headline): the event word is the trigger, not an actor named 'Bombing'."
+    found = code([("Bombing", "Bombing", "PROPN", "NNP", 1, "nsubj"), ("kills", "kill", "VERB", "VBZ", 1, "ROOT"),
+                  ("five", "five", "NUM", "CD", 3, "nummod"), ("troops", "troop", "NOUN", "NNS", 1, "dobj")], lexicon)
+    assert found and all(e.actor.name != "Bombing" for e in found)
+    assert found[0].actor.name == "unidentified armed group" and found[0].actor.code is None
+
+
+def test_events_untagged_capital_in_title_case_is_no_name(code, lexicon):
+    "In a title-case headline every word is capitalised: an untagged word there is no unknown name."
+    rows = [("Villagers", "Villagers", "PROPN", "NNPS", 1, "nsubj"), ("Attack", "attack", "VERB", "VBP", 1, "ROOT"),
+            ("Border", "Border", "PROPN", "NNP", 3, "compound"), ("Troops", "troop", "NOUN", "NNS", 1, "dobj")]
+    assert all(e.actor.name != "Villagers" for e in code(rows, lexicon))
+    named = code([("Smallwood", "Smallwood", "PROPN", "NNP", 1, "nsubj"), ("attacked", "attack", "VERB", "VBD", 1, "ROOT"),
+                  ("the", "the", "DET", "DT", 3, "det"), ("troops", "troop", "NOUN", "NNS", 1, "dobj")], lexicon)
+    assert named[0].actor.name == "Smallwood" and named[0].actor.code is None  # a name in running text stays

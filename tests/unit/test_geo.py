@@ -115,3 +115,17 @@ def test_geo_places_records_offsets_index_the_text_as_given(coder):
     assert records and all(text[r["start"]:r["end"]] == r["text"] for r in records)
     assert {"Koszalin", "Poland"} <= {r["text"] for r in records}
     assert next(r for r in records if r["text"] == "Poland")["geonameid"] == 798544
+
+
+@pytest.mark.parametrize("text, outside_words, country", [
+    # a place inside a longer actor phrase ("one U.S. soldier") is a party, not a place
+    ("A roadside bombing near the town of Samarra killed one U.S. soldier.", ["one U.S. soldier"], "IRQ"),
+    # a country that is the subject is the actor, not the place
+    ("Israel struck militants in Rafah on Sunday.", [], "PSE"),
+    # places in two countries: none
+    ("Bombs exploded in Kabul and in Islamabad.", [], None),
+])
+def test_geo_sentence_country(nlp, gazetteer, text, outside_words, country):
+    doc = nlp(text)
+    outside = tuple((text.index(w), text.index(w) + len(w)) for w in outside_words)
+    assert geo.sentence_country(doc[:], gazetteer, outside=outside) == country

@@ -86,3 +86,26 @@ def test_records_event_id_is_stable_and_tells_mentions_apart():
     assert len({one, event_id("d1", "title", 0, 40, "ASSAULT", isr, pse),
                 event_id("d1", "text", 0, 40, "ASSAULT", pse, isr),
                 event_id("d1", "text", 0, 40, "ASSAULT", isr, None)}) == 4
+
+
+@pytest.mark.parametrize("place, sentence_country, context, want", [
+    (None, "IRQ", geo.DocContext(), "IRQ"),  # no event place: the sentence's one place country
+    (NAIROBI, "IRQ", geo.DocContext(), "KEN"),  # the event's place first
+    (None, None, KENYA_CONTEXT, "KEN"),  # then the document's dominant country
+    (None, "IRQ", KENYA_CONTEXT, "IRQ"),  # the sentence before the document
+    (None, None, geo.DocContext(), None),  # nothing: the sector stays, no country is invented
+])
+def test_parties_fill_countries_from_the_sentence_place(place, sentence_country, context, want):
+    asked = []
+
+    def in_sentence():
+        asked.append(1)
+        return sentence_country
+
+    actor = Actor("unidentified armed group", "unidentified armed group", None, "UAF")
+    new_actor, _ = parties.fill_countries(actor, None, event_type="ASSAULT", place=place, context=context,
+                                          sentence_country=in_sentence)
+    assert (new_actor.code, new_actor.sector) == (want, "UAF")
+    named = Actor("Hamas", "Hamas", "PSE", "REB")
+    parties.fill_countries(named, None, event_type="ASSAULT", place=None, context=context, sentence_country=in_sentence)
+    assert len(asked) <= 1  # asked only for a party without a country

@@ -30,6 +30,12 @@ Coding rules (PLOVER practice):
   dictionary country ("U.N. mediator Diego Cordovez" -> UNO, "Niger's ambassador X" -> NER);
 - a group is coded where it lives: "Bosnian Serbs" -> BIH, "rebels in the Ivory Coast" -> CIV
   ("in <country>" on the agent noun itself); "ethnic Albanians" defers to that place (or None);
+- a government body ("the interior ministry", "the Justice Department") is coded with the
+  country of its phrase, else as the one country the dictionary has that body for, else with
+  no country for the caller to fill (bodies.py); an unidentified armed noun ("unidentified
+  gunmen", "unknown militants") or armed people ("armed men") are UAF, as PLOVER defines it;
+- a plural pronoun is not the singular subject of its own verb ("The Treasury Department froze
+  their assets");
 - UN bodies stay UNO and the EU/EC EUR, other IGOs IGO, the Red Cross and Amnesty NGO: the
   PLOVER manual ("Non-state international actors") separates UNO and EUR from IGO, although the
   older PLOVER GSR gold codes the UN as IGO.
@@ -52,7 +58,7 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from ..records import Actor
-from . import cache
+from . import bodies, cache
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +161,8 @@ class ActorDictionary:
         self._by_first_last: dict[tuple[str, str], list[_Entry]] = {}
         self._by_last: dict[str, list[_Entry]] = {}
         self._sector_memo: dict[tuple[str, ...], str | None] = {}  # agent_sector's answers (not pickled)
+        self._body_sectors: dict[str, str] = {}  # government-body nouns -> sector (bodies.py)
+        self._bare_bodies: dict[tuple[str, ...], _Entry] = {}  # "treasury department" -> the US one
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "_sector_memo"}
@@ -197,9 +205,24 @@ class ActorDictionary:
             for row in _read_tsv(path):
                 if len(row) >= 2 and row[1].strip():
                     self._agents[_norm_words(row[0])] = row[1].strip()
+        self._index_bodies()
         logger.info("actor dictionary: %d names, %d agents from %s%s in %.2f s", len(self._names), len(self._agents),
                     folder, "".join(f" + {extra}" for extra in extras), time.perf_counter() - began)
         return self
+
+    def _index_bodies(self) -> None:
+        "Government-body nouns and their sectors; executive bodies named without their country (bodies.py)."
+        self._body_sectors = bodies.body_sectors(self._agents)
+        countries = {words: e.code for words, e in self._names.items() if e.kind == "country" and e.code}
+        self._bare_bodies = bodies.bare_body_names(self._names, countries)
+
+    def bare_body(self, words: tuple[str, ...]) -> _Entry | None:
+        "The one body the dictionary knows by this name without its country ('treasury department'), else None."
+        return self._bare_bodies.get(words)
+
+    def body_sector(self, noun: str) -> str | None:
+        "The sector of a government-body noun ('department' -> GOV, 'parliament' -> LEG), else None."
+        return self._body_sectors.get(noun) or self._body_sectors.get(_singular(noun))
 
     def _add(self, alias: str, entry: _Entry, *, override: bool) -> None:
         "Index one alias of an entry."
@@ -461,6 +484,34 @@ def _agent_of(token: Token, phrase: list[Token], dictionary: ActorDictionary) ->
         sector = dictionary.agent_sector(_norm_words(head_form))
         if sector:
             return token.text, sector
+    return _body_of(token, mods, dictionary)
+
+
+# PLOVER's UAF is "unidentified armed forces ('unknown gunmen')": an armed noun said to be unidentified
+# ("unidentified gunmen", which Phoenix files as REB; "unknown militants"), or people said to be
+# armed ("armed men", "armed individuals").
+_UNIDENTIFIED = frozenset({"unidentified", "unknown", "unnamed", "masked", "hooded"})
+_ARMED_SECTORS = frozenset({"REB", "CRM", "UAF", "MIL"})
+
+
+def _unidentified_sector(token: Token, phrase: list[Token], sector: str) -> str:
+    "UAF for an unidentified armed noun or armed people, else the sector as found."
+    words = {t.lower_ for t in phrase if t.i < token.i and t.dep_ in {"amod", "compound"}}
+    if (words & _UNIDENTIFIED and sector in _ARMED_SECTORS) or ("armed" in words and sector in {"CVL", "UNK"}):
+        return "UAF"
+    return sector
+
+
+def _body_of(token: Token, mods: list[Token], dictionary: ActorDictionary) -> tuple[str, str] | None:
+    """A government body the dictionary has no phrase for ("the Justice Department", "the Department of
+    Energy"): a body noun (bodies.py) with a modifier before it or an "of"/"for" phrase, and its sector."""
+    sector = dictionary.body_sector((token.lemma_ or token.lower_).lower()) or dictionary.body_sector(token.lower_)
+    if sector is None:
+        return None
+    if mods:
+        return " ".join([*(t.text for t in mods), token.text]), sector
+    if any(c.dep_ == "prep" and c.lower_ in {"of", "for"} for c in token.children):
+        return token.text, sector
     return None
 
 
@@ -595,6 +646,8 @@ def _resolve_phrase(token: Token, dictionary: ActorDictionary, when: dt.date | N
     ofs, apps = _of_objects(token), _appositions(token)
     head_name = next(((a, b, e) for a, b, e in names if a <= token.i <= b), None)
     agent = None if head_name else _agent_of(token, phrase, dictionary) or _title_of(token, phrase, dictionary)
+    if agent is not None:
+        agent = (agent[0], _unidentified_sector(token, phrase, agent[1]))
     if head_name is None and title is not None and token.pos_ == "PROPN":
         agent = (token.doc[min(t.i for t in phrase if t.i > title[0]):token.i + 1].text, title[1])
 
@@ -644,6 +697,9 @@ def _resolve_phrase(token: Token, dictionary: ActorDictionary, when: dt.date | N
     if agent is not None:
         words, sector = agent
         if modifier_tuple is None:
+            body = _bare_body(token, phrase, ofs, dictionary)
+            if body is not None:  # "the Treasury Department": the one country the dictionary has it for
+                return Actor(text=text, name=body.name, code=body.code, sector=body.sector, start=start, end=end)
             return Actor(text=text, name=words, code=None, sector=sector, start=start, end=end)
         name, code, mod_sector = modifier_tuple
         kind = modifier.kind if modifier is not None else dictionary.kind_of(name)
@@ -661,6 +717,14 @@ def _resolve_phrase(token: Token, dictionary: ActorDictionary, when: dt.date | N
         name, code, _sector = modifier_tuple  # "Israeli strikes": the country, sector unknown
         return Actor(text=text, name=name, code=code, sector=None, start=start, end=end)
     return None
+
+
+def _bare_body(token: Token, phrase: list[Token], ofs: list[Token], dictionary: ActorDictionary) -> _Entry | None:
+    "An executive body named without its country ('the Treasury Department', 'the Department of Justice')."
+    words = _norm_words(" ".join(t.text for t in sorted(phrase, key=lambda t: t.i) if t.dep_ not in ("det", "poss", "case")))
+    if ofs:
+        words = (*words, "of", *_norm_words(" ".join(t.text for t in ofs[0].subtree if t.dep_ != "det")))
+    return dictionary.bare_body(words)
 
 
 def _ethnic(phrase: list[Token]) -> bool:
@@ -788,13 +852,27 @@ def resolve_reference(token: Token, previous_mentions: list[Actor], *,
         if not sector:
             return None
         fits = lambda a: a.sector == sector and a.code  # noqa: E731
+    own = _singular_own_subject(token) if word in _PLURAL else None
     for actor in reversed(before):
+        if own is not None and actor.start <= own.idx < actor.end:
+            continue  # "The Treasury Department froze their assets": not its own (number disagrees)
         if fits(actor):
             lo, hi = _bounds(token, []) if token.pos_ != "PRON" else (token.i, token.i)
             doc = token.doc
             return replace(actor, text=doc[lo:hi + 1].text, start=doc[lo].idx,
                            end=doc[hi].idx + len(doc[hi].text))
     return None
+
+
+def _singular_own_subject(token: Token) -> Token | None:
+    "The singular subject of the verb a plural pronoun depends on ('The ministry froze their assets'), else None."
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i == token.i or subject.tag_ not in ("NN", "NNP") or subject.conjuncts:
+        return None
+    return subject
 
 
 def expand_conjuncts(token: Token) -> list[Token]:

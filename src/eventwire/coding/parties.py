@@ -3,15 +3,16 @@
 INTERFACE:
 
     fill_countries(actor: Actor, recipient: Actor | None, *, event_type: str, place: Place | None,
-                   context: DocContext) -> tuple[Actor, Actor | None]
+                   context: DocContext, sentence_country=None) -> tuple[Actor, Actor | None]
 
-In order: the event's place; for domestic event types, the other party's country; the
-document's dominant country. Protests, repression and concessions with no named target get
+In order: the event's place; for domestic event types, the other party's country; the one
+country of the sentence's places (outside its actors' phrases); the document's dominant country. Protests, repression and concessions with no named target get
 the government of the country where they happen as recipient.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..records import Actor, Place
@@ -31,13 +32,23 @@ _DOMINANT_SHARE = 0.6
 
 
 def fill_countries(actor: Actor, recipient: Actor | None, *, event_type: str, place: Place | None,
-                   context: DocContext) -> tuple[Actor, Actor | None]:
+                   context: DocContext, sentence_country: Callable[[], str | None] | None = None
+                   ) -> tuple[Actor, Actor | None]:
     """Countries for parties known only by their role ('security forces', 'activists'), as ACLED codes them.
 
-    In order: the event's place; for domestic event types, the other party's country;
-    the document's dominant country.
+    In order: the event's place; for domestic event types, the other party's country; the one
+    country of the places the sentence names (``sentence_country``, asked only when needed); the
+    document's dominant country. A party no step fills keeps its sector and no country.
     """
     dominant = _dominant_country(context)
+    asked: list[str | None] = []
+
+    def in_sentence() -> str | None:
+        if sentence_country is None:
+            return None
+        if not asked:
+            asked.append(sentence_country())
+        return asked[0]
 
     def fill(party: Actor, other: Actor | None) -> Actor:
         if party.code or not party.sector:
@@ -47,6 +58,8 @@ def fill_countries(actor: Actor, recipient: Actor | None, *, event_type: str, pl
         if (event_type in _DOMESTIC_TYPES and other is not None and other.code
                 and party.sector in _DOMESTIC_SECTORS and len(other.code) == 3 and other.code.isalpha()):
             return replace(party, code=other.code)
+        if code := in_sentence():
+            return replace(party, code=code)
         if dominant:
             return replace(party, code=dominant)
         return party

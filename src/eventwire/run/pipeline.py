@@ -304,6 +304,7 @@ class Coder:
         kit = self.kit(article.language)
         context = geo.build_context((doc for _, doc in parsed), self.gazetteer)
         recent: list = []  # the sentences before this one; pronouns reach back a few of them
+        sentence_countries: dict = {}  # (paragraph doc, sentence start) -> its places' one country
 
         def previous() -> list[Actor]:
             "Actors of the recent sentences, found only when a pronoun asks (memoized per sentence)."
@@ -324,23 +325,34 @@ class Coder:
                     if ext.confidence < self.settings.min_confidence:
                         continue
                     event = self._finish(article, paragraph, sent, ext, context, kit,
-                                         others=triggers - {ext.trigger.i})
+                                         others=triggers - {ext.trigger.i}, sentence_countries=sentence_countries)
                     events.setdefault(event.event_id, event)
                 recent.append(sent)
                 del recent[:-3]
         return list(events.values())
 
     def _finish(self, article: Article, paragraph: Paragraph, sent, ext: Extraction,
-                context: geo.DocContext, kit: LanguageKit, *, others: frozenset[int] = frozenset()) -> Event:
-        "Attach date, place, parties' countries, codes and ids to one extraction, in that order."
+                context: geo.DocContext, kit: LanguageKit, *, others: frozenset[int] = frozenset(),
+                sentence_countries: dict | None = None) -> Event:
+        """Attach date, place, parties' countries, codes and ids to one extraction, in that order
+        (``sentence_countries``: the document's memo of each sentence's one place country)."""
+        sentence_countries = {} if sentence_countries is None else sentence_countries
         headline = paragraph.section == "title"
         when, precision = kit.resolve_date(sent, ext.trigger, article.published, others=others)
         place = geo.locate_event(sent, ext.trigger, self.gazetteer, context=context)
         if place is not None and not geo.plausible_place(place, ext.actor, sent, headline=headline):
             place = None
         meaning = ext.meaning
+        def in_sentence() -> str | None:
+            key = (id(sent.doc), sent.start)
+            if key not in sentence_countries:
+                actors = find_actor_mentions(sent, self.dictionary, when=article.published)
+                sentence_countries[key] = geo.sentence_country(
+                    sent, self.gazetteer, context=context, outside=tuple((a.start, a.end) for a in actors if a.start >= 0))
+            return sentence_countries[key]
+
         actor, recipient = parties.fill_countries(ext.actor, ext.recipient, event_type=meaning.event_type,
-                                                  place=place, context=context)
+                                                  place=place, context=context, sentence_country=in_sentence)
         mode = self.ontology.mode_at_place(meaning.event_type, meaning.mode,
                                            place_country=place.country if place else None,
                                            parties=(actor.code, recipient.code if recipient else None))

@@ -103,7 +103,7 @@ class Sentence:
                 if actor is None:  # "the group al-Nusra Front": the apposed name, when the dictionaries know it
                     appos = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
                     named = actors_mod.resolve_actor(appos, self.dictionary, when=self.when) if appos is not None else None
-                    actor = named if named is not None and named.code else _named_unknown(tok)
+                    actor = named if named is not None and named.code else _named_unknown(tok, self.lex)
             self._actor_cache[tok.i] = actor
         return self._actor_cache[tok.i]
 
@@ -161,11 +161,16 @@ def conjuncts_of(tok: Token) -> list[Token]:
     return [tok, *tok.conjuncts]
 
 
-def _named_unknown(tok: Token) -> Actor | None:
+def _named_unknown(tok: Token, lexicon: Lexicon | None = None) -> Actor | None:
     """A person or organisation the dictionaries do not know ("John Smallwood resigned"): an actor
-    with its name and no code, as GDELT keeps an uncoded actor's name, rather than no event."""
+    with its name and no code, as GDELT keeps an uncoded actor's name, rather than no event.
+
+    A capitalised common noun is no name: not an event word of the lexicon ("Airstrike kills 12":
+    the trigger, not the actor), and not an untagged word of a title-case headline."""
     if tok.dep_ not in ("nsubj", "nsubjpass") and not (tok.dep_ == "pobj" and tok.head.dep_ == "agent"):
         return None  # an agent only: an unknown name is no better a recipient than the fallback
+    if lexicon is not None and _event_word(tok, lexicon):
+        return None
     if tok.ent_iob_ == "O" or not tok.ent_type_:
         # an untagged proper-noun subject ("Hezb-e-Islami threatened ..."): the name is the actor
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in _ORGANISATION_HEADS:
@@ -175,7 +180,7 @@ def _named_unknown(tok: Token) -> Actor | None:
                 return None
             span = tok.doc[min(c.i for c in names):tok.i + 1]
             return Actor(text=span.text, name=span.text, code=None, sector=None, start=span.start_char, end=span.end_char)
-        if tok.pos_ != "PROPN" or not tok.is_title:
+        if tok.pos_ != "PROPN" or not tok.is_title or _title_case(tok.sent):
             return None
         left = min([c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i] + [tok.i])
         span = tok.doc[left:tok.i + 1]
@@ -191,6 +196,23 @@ def _named_unknown(tok: Token) -> Actor | None:
     if ent.root.i != tok.i:
         return None
     return Actor(text=ent.text, name=ent.text, code=None, sector=None, start=ent.start_char, end=ent.end_char)
+
+
+def _event_word(tok: Token, lexicon: Lexicon) -> bool:
+    "Whether a one-word name is an event noun or verb of the lexicon ('Airstrike', 'Clashes', 'Protest')."
+    if any(c.dep_ in ("compound", "flat") for c in tok.children):
+        return False  # "the Strike Force Brigade": a longer name
+    words = {tok.lower_, tok.lemma_.lower()}
+    return any(lexicon.has(w, pos) for w in words for pos in ("N", "V"))
+
+
+_TITLE_CASE_SHARE = 0.7  # "Gunmen Kill 12 In Northern Village": most words of four letters or more capitalised
+
+
+def _title_case(sent: Span) -> bool:
+    "Whether a sentence is written in title case, where a capital letter does not mark a name."
+    words = [t for t in sent if t.is_alpha and len(t) >= 4]
+    return len(words) >= 3 and sum(t.is_title for t in words) >= _TITLE_CASE_SHARE * len(words)
 
 
 # Per parsed paragraph: (verb classes, index of its first disaster word, of its first hostile word).

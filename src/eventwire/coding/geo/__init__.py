@@ -6,6 +6,7 @@ INTERFACE (callers: ``from ..coding import geo``, then ``geo.X``):
     context = geo.build_context(docs, gazetteer)                      # countries/places of the whole document
     place = geo.locate_event(sentence: Span, trigger: Token, gazetteer, *, context: DocContext | None) -> Place | None
     geo.plausible_place(place, actor, sentence, *, headline: bool) -> bool
+    code = geo.sentence_country(sentence, gazetteer, *, context=None, outside=())   # its places' one country
     places = geo.find_places(doc_or_span, gazetteer, *, context=None) -> list[Place]   # every place mention
     mentions = geo.find_mentions(doc, gazetteer, *, context=None) -> list[PlaceMention]  # + adjectives, metonyms
     records = geo.mention_records(doc_id, parsed, gazetteer) -> list[dict]  # the `eventwire places` records
@@ -23,7 +24,7 @@ Modules, each importing only those above it:
 from __future__ import annotations
 
 from .gazetteer import DocContext, Entry, Gazetteer, normalize_name, variant_key
-from .locate import locate_event, plausible_place
+from .locate import locate_event, plausible_place, sentence_country
 from .mentions import PlaceMention, build_context, find_mentions, find_places, mention_records
 
 __all__ = [
@@ -38,5 +39,6 @@ __all__ = [
     "mention_records",
     "normalize_name",
     "plausible_place",
+    "sentence_country",
     "variant_key",
 ]

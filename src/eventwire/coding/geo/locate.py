@@ -5,6 +5,7 @@ INTERFACE:
     place = locate_event(sentence: Span, trigger: Token, gazetteer, *, context: DocContext | None = None)
             -> Place | None
     plausible_place(place, actor, sentence, *, headline: bool) -> bool
+    sentence_country(sentence, gazetteer, *, context=None, outside=()) -> str | None
 
 In order: a place in a locative preposition of the trigger or of its arguments ("shelled the
 city in Kharkiv"), a city or site that is the trigger's object ("shelled Kharkiv"), any place in
@@ -18,7 +19,7 @@ from spacy.tokens import Span, Token
 
 from ...records import Actor, Place
 from .gazetteer import DocContext, Gazetteer, best_entry, to_place
-from .mentions import is_metonym
+from .mentions import find_places, is_metonym
 from .toponyms import LOCATIVE, STRICT_LOCATIVE, find_toponyms
 
 
@@ -136,3 +137,26 @@ def plausible_place(place: Place, actor: Actor, sent, *, headline: bool) -> bool
         first = next((t for t in sent if t.idx >= place.start), None)
         return first is not None and first.i > 0 and doc[first.i - 1].pos_ == "ADP"
     return True
+
+
+def sentence_country(sentence: Span, gazetteer: Gazetteer, *, context: DocContext | None = None,
+                     outside: tuple[tuple[int, int], ...] = ()) -> str | None:
+    """The one country of the places a sentence names, else None (none, or several). A place that is
+    a subject or object ("Israel struck ...") or lies inside a longer actor phrase of ``outside``
+    ("one U.S. soldier") names a party, not a place."""
+    doc = sentence.doc
+    countries = set()
+    for p in find_places(sentence, gazetteer, context=context):
+        span = doc.char_span(p.start, p.end, alignment_mode="expand") if p.start >= 0 else None
+        if not p.country or span is None or _party_position(span.root):
+            continue
+        if any(start <= p.start and p.end <= end and (start, end) != (p.start, p.end) for start, end in outside):
+            continue
+        countries.add(p.country)
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _party_position(tok: Token) -> bool:
+    "A subject, object or passive agent: where a place name stands for a party."
+    return tok.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "iobj", "attr") or (
+        tok.dep_ == "pobj" and tok.head.dep_ == "agent")
