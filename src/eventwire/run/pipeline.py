@@ -139,7 +139,9 @@ class Coder:
         # one thread codes at a time: spaCy's pipeline and the memo caches of nlp/actors are not
         # thread-safe, and a server's watcher and its POST /documents share this coder
         self._busy = threading.RLock()
-        self.gazetteer = geo.Gazetteer.load(settings.data_path, cache_dir=settings.cache_dir)
+        self.gazetteer = geo.Gazetteer.load(settings.data_path, cache_dir=settings.cache_dir, aliases=tuple(
+            spec.data_path / "places.tsv" for spec in settings.language_specs.values()
+            if spec.grammar != "english" and (spec.data_path / "places.tsv").is_file()))
         self.version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
         self._kits: dict[str, LanguageKit] = {}  # each language's model and data, loaded at its first document
 

@@ -132,9 +132,12 @@ class Gazetteer:
         return self.entries[i] if i is not None else None
 
     @classmethod
-    def load(cls, data_dir: str | Path, *, cache_dir: str | None = None) -> Gazetteer:
-        """The gazetteer under ``data_dir`` (cached per process, and on disk with a ``Settings.cache_dir``)."""
-        return _load(str(Path(data_dir).resolve()), cache_dir)
+    def load(cls, data_dir: str | Path, *, cache_dir: str | None = None,
+             aliases: tuple[str | Path, ...] = ()) -> Gazetteer:
+        """The gazetteer under ``data_dir`` (cached per process, and on disk with a ``Settings.cache_dir``);
+        ``aliases``: other languages' place files (data/lang/xx/places.tsv, the places_extra.tsv shape),
+        whose names are added to the places they name."""
+        return _load(str(Path(data_dir).resolve()), cache_dir, tuple(str(Path(a).resolve()) for a in aliases))
 
     def candidates(self, name: str) -> list[tuple[Entry, bool]]:
         """Every place known by this name, with whether it is the place's primary name."""
@@ -202,15 +205,15 @@ def to_place(entry: Entry, text: str, start: int, end: int) -> Place:
 
 
 @lru_cache(maxsize=4)
-def _load(data_dir: str, cache_dir: str | None) -> Gazetteer:
+def _load(data_dir: str, cache_dir: str | None, aliases: tuple[str, ...] = ()) -> Gazetteer:
     "The gazetteer of a data directory, from the disk cache when its files are unchanged."
     base = Path(data_dir)
     files = [base / "gazetteer" / "places.tsv", base / "places_extra.tsv",
-             *(base / "actors" / name for name in _DEMONYM_FILES)]
-    return cache.load_or_build("gazetteer", files, lambda: _build(base), cache_dir=cache_dir)
+             *(base / "actors" / name for name in _DEMONYM_FILES), *map(Path, aliases)]
+    return cache.load_or_build("gazetteer", files, lambda: _build(base, tuple(map(Path, aliases))), cache_dir=cache_dir)
 
 
-def _build(base: Path) -> Gazetteer:
+def _build(base: Path, aliases: tuple[Path, ...] = ()) -> Gazetteer:
     "Read places.tsv and places_extra.tsv into one index, with its spelling-variant index."
     entries: list[Entry] = []
     index: dict[str, list[tuple[int, bool]]] = {}
@@ -220,9 +223,9 @@ def _build(base: Path) -> Gazetteer:
         _read_places(main, entries, index, by_id)
     else:
         logger.warning("gazetteer index %s missing; run scripts/build_gazetteer.py", main)
-    extra = base / "places_extra.tsv"
-    if extra.exists():
-        _read_extra(extra, entries, index, by_id)
+    for extra in (base / "places_extra.tsv", *aliases):
+        if extra.exists():
+            _read_extra(extra, entries, index, by_id)
     frozen = {k: tuple(v) for k, v in index.items()}
     countries = {e.country: i for i, e in enumerate(entries) if e.precision == "country" and e.country}
     demonyms = _read_demonyms(base / "actors", set(countries))
