@@ -67,6 +67,7 @@ _SCRIPTS = (
 # Short texts: another language is named when it has at least this many function words and
 # more than twice as many as English ("Le gouvernement a annoncé des sanctions" -> fr).
 _SHORT_MIN_HITS = 2
+_SHORT_ALONE_WORDS = 5  # ... or one, in a text of this many words with no English function word
 _SHARED = frozenset({"a", "no", "me", "us"})  # English function words that are words of other languages too
 
 
@@ -86,11 +87,19 @@ def detect_language(text: str, *, stopwords: dict[str, frozenset[str]] | None = 
     if len(words) < _LANG_MIN_WORDS:
         return _short_language(words, others)
     en_share = sum(1 for w in words if w in _EN) / len(words)
-    if en_share >= _EN_MIN_SHARE:
+    # another language's own words (not English ones: "a", "no", "in" are Spanish or Dutch too)
+    own = {lang: sum(1 for w in words if w in stop and w not in _EN) / len(words) for lang, stop in others.items()}
+    rival = max(sorted(own), key=own.get)
+    if en_share >= _EN_MIN_SHARE and own[rival] < en_share - _shared_share(words):
         return "en"
     shares = {lang: sum(1 for w in words if w in stop) / len(words) for lang, stop in others.items()}
     best = max(sorted(shares), key=shares.get)
-    return best if shares[best] >= _OTHER_MIN_SHARE else "und"
+    return best if shares[best] >= _OTHER_MIN_SHARE else ("en" if en_share >= _EN_MIN_SHARE else "und")
+
+
+def _shared_share(words: list[str]) -> float:
+    "The share of words that are English function words and words of other languages too ('a', 'no')."
+    return sum(1 for w in words if w in _SHARED) / len(words)
 
 
 def _short_language(words: list[str], others: dict[str, frozenset[str]]) -> str:
@@ -102,6 +111,8 @@ def _short_language(words: list[str], others: dict[str, frozenset[str]]) -> str:
     english = sum(1 for w in words if w in _EN and w not in others[best] and w not in _SHARED)
     if hits[best] >= _SHORT_MIN_HITS and hits[best] > 2 * english:
         return best
+    if hits[best] == 1 and english == 0 and len(words) >= _SHORT_ALONE_WORDS:
+        return best  # "ORGANIZAN PROTESTA GREMIAL CONTRA PLAN ECONOMICO": no English word at all
     return "en"
 
 
