@@ -50,10 +50,13 @@ def _as_date(published: str | dt.date | None) -> dt.date | None:
 
 
 def code(text: str, *, published: str | dt.date | None = None, title: str | None = None,
-         doc_id: str = "doc", settings: Settings | None = None) -> list[Event]:
-    """Code one clean text into events, without a store (the model loads on first call)."""
+         doc_id: str = "doc", language: str | None = None, settings: Settings | None = None) -> list[Event]:
+    """Code one clean text into events, without a store (the model loads on first call).
+
+    ``language`` ("en", "es") skips detection; a text in a language no coder reads raises
+    ``ArticleRejected`` ("language: fr")."""
     coder = _coder(settings or Settings.load())
-    return coder.code_text(text, published=_as_date(published), doc_id=doc_id, title=title)
+    return coder.code_text(text, published=_as_date(published), doc_id=doc_id, title=title, language=language)
 
 
 def places(text: str, *, published: str | dt.date | None = None, doc_id: str = "doc",
