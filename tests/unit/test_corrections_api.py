@@ -102,3 +102,12 @@ def test_place_and_date_corrections(client):
     assert r.status_code == 200, r.text
     body = r.json()
     assert (body["location_name"], body["country"], body["lat"], body["date"]) == ("Rafah", "PSE", 31.28, "2024-07-31")
+
+
+def test_correction_new_type_of_an_event_without_mode_adds_no_mode_row(client):
+    "A new type clears a mode the type lacks; an event with no mode gets no 'mode: None -> None' row."
+    eid = ids(client)["d2"]
+    assert client.get(f"/events/{eid}").json()["mode"] is None
+    r = client.post(f"/events/{eid}/corrections", headers=AUTH, json={"event_type": "PROTEST"})
+    assert r.status_code == 200, r.text
+    assert "mode" not in {c["field"] for c in r.json()["corrections"]}

@@ -48,7 +48,8 @@ class Vocabulary:
             changes[field] = self._value(field, value)
         event_type = changes.get("event_type", current.get("event_type"))
         mode = changes.get("mode", current.get("mode"))
-        if "event_type" in changes and "mode" not in changes and mode not in self.modes[event_type]:
+        if "event_type" in changes and "mode" not in changes and mode is not None \
+                and mode not in self.modes[event_type]:
             changes["mode"] = mode = None
         if mode is not None and mode not in self.modes[event_type]:
             raise InvalidCorrection(f"mode {mode!r} is not a mode of {event_type}: allowed "
