@@ -293,6 +293,7 @@ def test_browser_correct_an_event_then_one_key_not_an_event(review_server, page,
     new_type = "PROTEST" if first["event_type"] != "PROTEST" else "ACCUSE"
 
     page.goto(_event_url(url, first["event_id"]))
+    page.errors.clear()  # the page left the last test's server, now stopped, mid-poll
     page.wait_for_selector("body[data-ready=true]")
     page.wait_for_selector("#document mark#event-sentence")
     assert page.evaluate("document.activeElement.id") == "view-event"
