@@ -1,7 +1,8 @@
 """The dashboard in a real headless Chromium (Debian's), served by uvicorn on loopback.
 
 A person's path: open the page, pick a dyad, open one of its events and read its sentence
-highlighted in the article; then the map, the network and "what changed". Screenshots go
+highlighted in the article; then the map, the network and "what changed"; then an analyst
+corrects an event from the keyboard and sends another away with one key. Screenshots go
 to a temporary folder, and also to $EVENTWIRE_SCREENSHOTS when it is set.
 """
 
@@ -12,7 +13,9 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -42,28 +45,52 @@ def sample_db(coder, samples_dir, settings, tmp_path_factory) -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def server(sample_db):
-    "uvicorn serving the app on a free loopback port, in a thread."
+@contextmanager
+def _serving(app):
+    "uvicorn serving ``app`` on a free loopback port, in a thread; yields the base URL."
     import uvicorn
-
-    from eventwire.serve.api import create_app
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(sample_db, token=None, read_only=False)
     uv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
-    sock.close()
+    try:
+        deadline = time.monotonic() + 20
+        while not uv.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(sample_db):
+    "The app over the samples' store (no write token), served on loopback."
+    from eventwire.serve.api import create_app
+
+    with _serving(create_app(sample_db, token=None, read_only=False)) as url:
+        yield url
+
+
+REVIEW_TOKEN = "browser-test-token"
+
+
+@pytest.fixture(scope="module")
+def review_server(sample_db, settings, tmp_path_factory):
+    "The app with a write token and the vocabulary, over a copy of the samples' store (corrections stay there)."
+    from eventwire.run.vocabulary import load_vocabulary
+    from eventwire.serve.api import create_app
+
+    path = tmp_path_factory.mktemp("review") / "review.duckdb"
+    shutil.copyfile(sample_db, path)
+    app = create_app(str(path), settings=settings, token=REVIEW_TOKEN, vocabulary=load_vocabulary(settings))
+    with _serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +279,83 @@ def test_browser_refreshes_by_itself_and_shows_the_watcher(coder, page, shots, t
         uv.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def _event_url(server: str, event_id: str) -> str:
+    return f"{server}/#event/{quote(event_id, safe='')}"
+
+
+def test_browser_correct_an_event_then_one_key_not_an_event(review_server, page, shots):
+    "The token asked once (a wrong one asked again), a new type with its trail row, a 422 shown, x and its undo."
+    url = review_server
+    listed = httpx.get(f"{url}/events", params={"limit": 50, "sort": "newest"}).json()["events"]
+    first, second = listed[0], listed[1]
+    new_type = "PROTEST" if first["event_type"] != "PROTEST" else "ACCUSE"
+
+    page.goto(_event_url(url, first["event_id"]))
+    page.errors.clear()  # the page left the last test's server, now stopped, mid-poll
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#document mark#event-sentence")
+    assert page.evaluate("document.activeElement.id") == "view-event"
+    page.keyboard.press("e")  # the edit form opens on the type, filled with the event's values
+    assert page.evaluate("document.activeElement.id") == "edit-first"
+    assert page.input_value("#edit-first") == first["event_type"]
+    page.select_option("#edit-first", new_type)
+    page.keyboard.press("Tab")  # the mode input follows the type
+    assert page.evaluate("document.activeElement.name") == "mode"
+    page.fill("#edit-form input[name=note]", "a march, not a meeting")
+    page.fill("#edit-form input[name=analyst]", "ann")
+    page.press("#edit-form input[name=analyst]", "Enter")  # Enter saves: the token is asked first
+    page.wait_for_selector("#token-form:not([hidden])")
+    assert page.evaluate("document.activeElement.id") == "token-input"
+    page.keyboard.type("wrong-token")
+    page.keyboard.press("Enter")  # a 401 asks again
+    page.wait_for_function("document.querySelector('#review-message').textContent.includes('refused')")
+    page.wait_for_selector("#token-form:not([hidden])")
+    page.keyboard.type(REVIEW_TOKEN)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#trail tbody tr[data-field=event_type]")
+    row = page.locator("#trail tbody tr[data-field=event_type] td")
+    assert (row.nth(1).inner_text(), row.nth(3).inner_text(), row.nth(4).inner_text()) == \
+        ("ann", first["event_type"], new_type)
+    fields = page.eval_on_selector_all("#trail tbody tr", "rows => rows.map((r) => r.dataset.field)")
+    assert sorted(fields) == ["cameo", "event_type", "quad_class", "score"]  # only what changed, and what it brings
+    assert page.inner_text("#detail-title .type") == new_type
+    assert page.locator("#edit-form").is_hidden() and page.locator("#detail-badges .badge.corrected").count() == 1
+    assert f"coded: {first['event_type']}" in page.inner_text("#detail-fields")
+    assert page.evaluate("sessionStorage.getItem('eventwire.token')") == REVIEW_TOKEN
+    assert httpx.get(f"{url}/events/{first['event_id']}").json()["event_type"] == new_type
+    shots(page, "8-corrected")
+
+    page.keyboard.press("e")  # a value outside the code lists: the server's 422, shown in the form
+    page.fill("#edit-form input[name=actor_code]", "XXQ")
+    page.press("#edit-form input[name=actor_code]", "Enter")
+    page.wait_for_function("document.querySelector('#edit-message').textContent.includes('XXQ')")
+    assert "not a known actor code" in page.inner_text("#edit-message")
+    shots(page, "9-invalid-value")
+    page.keyboard.press("Escape")  # Esc cancels: nothing was stored
+    assert page.locator("#edit-form").is_hidden()
+    assert httpx.get(f"{url}/events/{first['event_id']}").json()["actor_code"] == first["actor_code"]
+
+    page.evaluate("(id) => { location.hash = `#event/${encodeURIComponent(id)}`; }", second["event_id"])
+    page.wait_for_function("(id) => review.event && review.event.event_id === id", arg=second["event_id"])
+    page.keyboard.press("x")  # one key, no dialog: back to the list, without it
+    page.wait_for_selector("#view-events:not([hidden]) #events-box tbody tr")
+    page.wait_for_selector("#toast:not([hidden])")
+    ids = page.eval_on_selector_all("#events-box tbody tr", "rows => rows.map((r) => r.dataset.id)")
+    assert second["event_id"] not in ids and first["event_id"] in ids
+    assert second["event_id"] not in {e["event_id"] for e in httpx.get(f"{url}/events", params={"limit": 1000}).json()["events"]}
+    assert httpx.get(f"{url}/events/{second['event_id']}").json()["review_status"] == "rejected"
+    shots(page, "10-not-an-event")
+    page.keyboard.press("u")  # the undo puts it back
+    page.wait_for_selector(f"#events-box tbody tr[data-id='{second['event_id']}']")
+    assert "review_status" not in httpx.get(f"{url}/events/{second['event_id']}").json()
+
+    page.goto(_event_url(url, first["event_id"]))  # "Forget token" empties the tab's storage
+    page.wait_for_selector("#token-state:not([hidden])")
+    page.click("#token-forget")
+    assert page.evaluate("sessionStorage.getItem('eventwire.token')") is None
+    # Chromium logs the 401 and 422 responses the test asked for; nothing else may fail
+    assert [e for e in page.errors if "status of 401" not in e and "status of 422" not in e] == []
+    external = [u for u in page.requests if not u.startswith(("http://127.0.0.1", "data:"))]
+    assert external == [], f"the dashboard reached outside the server: {external[:5]}"

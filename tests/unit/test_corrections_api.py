@@ -102,3 +102,61 @@ def test_place_and_date_corrections(client):
     assert r.status_code == 200, r.text
     body = r.json()
     assert (body["location_name"], body["country"], body["lat"], body["date"]) == ("Rafah", "PSE", 31.28, "2024-07-31")
+
+
+def test_correction_new_type_of_an_event_without_mode_adds_no_mode_row(client):
+    "A new type clears a mode the type lacks; an event with no mode gets no 'mode: None -> None' row."
+    eid = ids(client)["d2"]
+    assert client.get(f"/events/{eid}").json()["mode"] is None
+    r = client.post(f"/events/{eid}/corrections", headers=AUTH, json={"event_type": "PROTEST"})
+    assert r.status_code == 200, r.text
+    assert "mode" not in {c["field"] for c in r.json()["corrections"]}
+
+
+def test_correction_revert_of_the_mode_keeps_type_mode_and_score_together(client):
+    "Reverting the mode under a corrected type: the type's own quad class, CAMEO and score, not the coder's type's."
+    eid = ids(client)["d2"]  # coded CONSULT, no mode
+    assert client.post(f"/events/{eid}/corrections", headers=AUTH,
+                       json={"event_type": "PROTEST", "mode": "demo"}).status_code == 200
+    r = client.post(f"/events/{eid}/corrections", headers=AUTH, json={"revert": ["mode"]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["event_type"], body["mode"], body["quad_class"], body["cameo"], body["score"]) == \
+        ("PROTEST", None, 4, "14", -6.5)
+
+
+@pytest.fixture()
+def moded_client(tmp_path, vocabulary, monkeypatch):
+    "A store whose d2 event the coder made ACCUSE, mode disapprove."
+    import dataclasses
+
+    from test_corrections import CHN, TEXT2, USA, article, event
+
+    monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
+    path = str(tmp_path / "m.duckdb")
+    with Store.open(path) as store:
+        store.write_batch([article("d2", TEXT2)], [], [dataclasses.replace(
+            event("d2", TEXT2, actor=CHN, recipient=USA, event_type="ACCUSE", location=None),
+            mode="disapprove", quad_class=3, cameo="111", score=-2.0)])
+    with TestClient(create_app(path, token=TOKEN, vocabulary=vocabulary)) as c:
+        yield c
+
+
+def test_correction_revert_to_a_mode_the_corrected_type_lacks_is_422(moded_client):
+    "The coder's mode under the analyst's type would be an event PLOVER cannot have: refused, saying why."
+    eid = ids(moded_client)["d2"]
+    r = moded_client.post(f"/events/{eid}/corrections", headers=AUTH, json={"event_type": "PROTEST"})
+    assert r.status_code == 200 and r.json()["mode"] is None
+    r = moded_client.post(f"/events/{eid}/corrections", headers=AUTH, json={"revert": ["mode"]})
+    assert r.status_code == 422 and "not a mode of PROTEST" in r.json()["detail"]
+    assert moded_client.get(f"/events/{eid}").json()["mode"] is None
+    both = moded_client.post(f"/events/{eid}/corrections", headers=AUTH, json={"revert": ["event_type", "mode"]})
+    assert both.status_code == 200 and (both.json()["event_type"], both.json()["mode"]) == ("ACCUSE", "disapprove")
+    assert both.json()["quad_class"] == 3 and not both.json().get("corrected")  # nothing in effect any more
+
+
+def test_correction_status_of_an_event_needs_no_type_check(moded_client, vocabulary):
+    "A status or a note never fails on the event's type and mode (only a change of them is checked)."
+    eid = ids(moded_client)["d2"]
+    current = moded_client.get(f"/events/{eid}").json() | {"event_type": "PROTEST"}  # as a store could hold it
+    assert vocabulary.check({"status": "rejected"}, current) == {"status": "rejected"}

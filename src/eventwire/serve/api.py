@@ -343,7 +343,7 @@ def _add_correction_route(app: FastAPI, *, token: str | None, vocabulary: Vocabu
         if current is None:
             raise HTTPException(404, f"no event {event_id!r}")
         try:
-            changes = vocabulary.check(body.changes(), current)
+            changes = vocabulary.check(body.changes(), current, reverts=body.revert, coded=db.coded_event(event_id))
         except InvalidCorrection as exc:
             raise HTTPException(422, str(exc)) from None
         db.add_correction(event_id, changes, analyst=body.analyst, note=body.note, reverts=body.revert)

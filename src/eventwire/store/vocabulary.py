@@ -5,27 +5,30 @@ INTERFACE:
 
     vocab = Vocabulary(modes={type: (mode, ...)}, derived={(type, mode): (quad, cameo, score)},
                        codes=frozenset, sectors=frozenset)   # run.vocabulary.load_vocabulary builds one
-    changes = vocab.check(body, current)     # field -> value, ready for ``Store.add_correction``;
+    changes = vocab.check(body, current, reverts=(), coded=None)
+                                             # field -> value, ready for ``Store.add_correction``;
                                              # InvalidCorrection (one line: the field, the value, what
                                              # is allowed) for a bad value
     STATUSES                                 ("confirmed", "rejected")
 
 ``body`` holds the fields an analyst sent (``corrections.FIELDS`` less the derived ones);
 ``current`` is the event as listed now. A new type or mode brings its quad class, CAMEO code and
-score (``derived``); a new type whose modes do not include the event's mode clears the mode.
+score (``derived``); a new type whose modes do not include the event's mode clears the mode;
+``reverts`` and ``coded`` (the event as the coder made it) say what a revert of the type or mode gives.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import InputError
 
 STATUSES = ("confirmed", "rejected")
 PRECISIONS = ("day", "week", "month", "year")
+_PAIR = {"event_type", "mode"}  # checked together: a mode belongs to a type
 
 
 class InvalidCorrection(InputError):
@@ -41,19 +44,35 @@ class Vocabulary:
     codes: frozenset[str]
     sectors: frozenset[str]
 
-    def check(self, body: Mapping[str, object], current: Mapping[str, object]) -> dict:
-        """The checked changes of a correction body; InvalidCorrection for the first bad value."""
-        changes = dict(body)
-        for field, value in body.items():
-            changes[field] = self._value(field, value)
-        event_type = changes.get("event_type", current.get("event_type"))
-        mode = changes.get("mode", current.get("mode"))
-        if "event_type" in changes and "mode" not in changes and mode not in self.modes[event_type]:
+    def check(self, body: Mapping[str, object], current: Mapping[str, object], *, reverts: Sequence[str] = (),
+              coded: Mapping[str, object] | None = None) -> dict:
+        """The checked changes of a correction body; InvalidCorrection for the first bad value.
+
+        The type and mode are checked together, and only when the body changes or reverts one of
+        them (``reverts``: fields back to the ``coded`` values, the event as the coder made it), so
+        a status or a note never fails on them. A pair other than the coder's brings its quad class,
+        CAMEO code and score; a revert to the coder's pair lets them revert too."""
+        changes = {field: self._value(field, value) for field, value in body.items()}
+        if not _PAIR & (set(changes) | set(reverts)):
+            return changes
+        coded = current if coded is None else coded
+
+        def after(field: str) -> object:
+            "The field's value once this correction is applied."
+            if field in changes:
+                return changes[field]
+            return coded.get(field) if field in reverts else current.get(field)
+
+        event_type, mode = after("event_type"), after("mode")
+        allowed = self.modes.get(event_type, ())
+        if "event_type" in changes and "mode" not in changes and "mode" not in reverts \
+                and mode is not None and mode not in allowed:
             changes["mode"] = mode = None
-        if mode is not None and mode not in self.modes[event_type]:
+        if mode is not None and mode not in allowed:
             raise InvalidCorrection(f"mode {mode!r} is not a mode of {event_type}: allowed "
-                                    f"{', '.join(self.modes[event_type]) or 'none'} (or null)")
-        if {"event_type", "mode"} & set(changes):
+                                    f"{', '.join(allowed) or 'none'} (or null)")
+        coder_pair = (coded.get("event_type"), coded.get("mode"))
+        if (_PAIR & set(changes) or (event_type, mode) != coder_pair) and (event_type, mode) in self.derived:
             quad, cameo, score = self.derived[(event_type, mode)]
             changes.update(quad_class=quad, cameo=cameo, score=score)
         return changes

@@ -378,23 +378,8 @@ async function showEvent(eventId) {
     $("#mentions").replaceChildren(); $("#detail-fields").replaceChildren();
     return;
   }
-  $("#detail-title").replaceChildren(el("span", { class: `type q${event.quad_class}` }, event.event_type), " ",
-    `${side(event.actor_code, event.actor_name)} → ${side(event.recipient_code, event.recipient_name)}`);
-  const fields = $("#detail-fields");
-  fields.replaceChildren();
-  const add = (label, value) => { if (value) fields.append(el("dt", {}, label), el("dd", {}, value)); };
-  add("Date", event.date ? `${event.date} (${event.date_precision})` : null);
-  add("Actor", [event.actor_name, event.actor_code, event.actor_sector].filter(Boolean).join(" · "));
-  add("Recipient", [event.recipient_name, event.recipient_code, event.recipient_sector].filter(Boolean).join(" · "));
-  add("Mode / contexts", [event.mode, (event.contexts || []).join(", ")].filter(Boolean).join(" / "));
-  add("Place", [event.location_name, event.country].filter(Boolean).join(", "));
-  add("Quad class / CAMEO / score", `${event.quad_class} ${QUAD_NAMES[event.quad_class] || ""} / ${event.cameo || "–"} / ${fmt(event.score)}`);
-  add("Confidence", fmt(event.confidence, 2));
-  add("Reported", `${event.num_mentions} mention(s) in ${event.num_documents} document(s), ${event.num_sources} source(s)`);
-  add("Event id", event.event_id);
-
-  const list = $("#mentions");
-  list.replaceChildren();
+  renderEvent(event);
+  $("#mentions").replaceChildren();
   event.mentions.forEach((m, i) => {
     const item = el("li", { onclick: () => showMention(m, item) },
       el("div", {}, ...markRoles(m.sentence, m)),
@@ -402,9 +387,43 @@ async function showEvent(eventId) {
         [m.doc_title || m.doc_id, m.doc_source, m.doc_published, m.section === "title" ? "headline" : null,
           `trigger “${m.trigger}”`, `confidence ${fmt(m.confidence, 2)}`,
           m.negated ? "negated" : null, m.hypothetical ? "hypothetical" : null].filter(Boolean).join(" · ")));
-    list.append(item);
+    $("#mentions").append(item);
     if (i === 0) showMention(m, item);
   });
+  $("#view-event").focus({ preventScroll: true });  // the one-key actions (review.js) need no click first
+}
+
+function renderEvent(event) {
+  // The event's title and fields (corrected values; the coder's beside a changed one), and its review panel.
+  const coded = event.coded || {};
+  const was = (...names) => {
+    const before = names.map((n) => coded[n]).filter((v) => v !== null && v !== undefined && v !== "").join(" · ");
+    const changed = event.coded && names.some((n) => (coded[n] ?? null) !== (event[n] ?? null));
+    return changed ? el("span", { class: "was", title: "as the coder made it" }, `coded: ${before || "–"}`) : null;
+  };
+  $("#detail-title").replaceChildren(el("span", { class: `type q${event.quad_class}` }, event.event_type), " ",
+    `${side(event.actor_code, event.actor_name)} → ${side(event.recipient_code, event.recipient_name)}`);
+  const fields = $("#detail-fields");
+  fields.replaceChildren();
+  const add = (label, value, before) => {
+    if (value || before) fields.append(el("dt", {}, label), el("dd", {}, value || "–", before ? " " : null, before));
+  };
+  add("Type", event.event_type, was("event_type"));
+  add("Date", event.date ? `${event.date}${event.date_precision ? ` (${event.date_precision})` : ""}` : null, was("date", "date_precision"));
+  add("Actor", [event.actor_name, event.actor_code, event.actor_sector].filter(Boolean).join(" · "),
+    was("actor_name", "actor_code", "actor_sector"));
+  add("Recipient", [event.recipient_name, event.recipient_code, event.recipient_sector].filter(Boolean).join(" · "),
+    was("recipient_name", "recipient_code", "recipient_sector"));
+  add("Mode / contexts", [event.mode, (event.contexts || []).join(", ")].filter(Boolean).join(" / "), was("mode"));
+  add("Place", [event.location_name, event.country].filter(Boolean).join(", "), was("location_name", "country"));
+  add("Negated / hypothetical", event.negated || event.hypothetical
+    ? [event.negated ? "negated" : null, event.hypothetical ? "hypothetical" : null].filter(Boolean).join(", ") : null,
+  was("negated", "hypothetical"));
+  add("Quad class / CAMEO / score", `${event.quad_class} ${QUAD_NAMES[event.quad_class] || ""} / ${event.cameo || "–"} / ${fmt(event.score)}`);
+  add("Confidence", fmt(event.confidence, 2));
+  add("Reported", `${event.num_mentions} mention(s) in ${event.num_documents} document(s), ${event.num_sources} source(s)`);
+  add("Event id", event.event_id);
+  if (typeof renderReview === "function") renderReview(event);  // review.js: the edit form and the trail
 }
 
 function findPhrase(sentence, phrase, taken, wholeWord) {
