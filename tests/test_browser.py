@@ -139,6 +139,8 @@ def test_browser_pick_dyad_open_event_find_sentence(server, page, shots):
     page.goto(server + "/")
     page.wait_for_selector("body[data-ready=true]")
     assert page.locator("#counts .card").count() == 4
+    # the language filter offers the languages the store holds documents in (GET /stats)
+    assert page.locator("#filters select[name=language] option[value=en]").count() == 1
     actor, recipient = _top_dyad(server)
 
     page.click("#tabs a[data-view=dyad]")

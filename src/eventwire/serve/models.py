@@ -275,6 +275,7 @@ class Stats(BaseModel):
     rejected_reasons: dict[str, int]
     runs: list[dict[str, Any]]
     schema_version: str
+    languages: dict[str, int] = {}  # stored documents per language ("en", "es")
     watch: dict[str, Any] | None = None  # serve --watch: last/next poll, and per source its state and failures
 
 

@@ -408,7 +408,7 @@ class Queryable:
         return {"nodes": nodes, "edges": edges}
 
     def stats(self) -> dict:
-        """Table sizes, date range, coder versions and the latest runs."""
+        """Table sizes, date range, coder versions, the latest runs and documents per language."""
         con = self._con
         tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # t: a constant
                   for t in ("documents", "rejected", "mentions", "events", "runs")}
@@ -418,8 +418,10 @@ class Queryable:
         reasons = dict(con.execute(
             "SELECT reason, count(*) FROM rejected GROUP BY reason ORDER BY 2 DESC, 1").fetchall())
         runs = self._rows("SELECT * FROM runs ORDER BY run_id DESC LIMIT 5")
+        languages = dict(con.execute(
+            "SELECT language, count(*) FROM documents WHERE language IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         return {"tables": tables, "first_date": first, "last_date": last, "coder_versions": versions,
-                "rejected_reasons": reasons, "runs": runs, "schema_version": SCHEMA_VERSION}
+                "rejected_reasons": reasons, "runs": runs, "schema_version": SCHEMA_VERSION, "languages": languages}
 
 
 def _selection(scope: dict) -> EventFilter:

