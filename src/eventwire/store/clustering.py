@@ -14,7 +14,8 @@ One real-world event, one row. A new mention joins an event when (``compatible``
 - the dates match: within ``dedup_days``, or the coarser date's period (week, month, year)
   holds the other; undated joins only undated;
 - the dyads are compatible, side by side (actor with actor, recipient with recipient): the same
-  code, or one the parent of the other (SOM and SOM+MIL: a code without a sector, or with the
+  code (with any state or society sector: a headline's "South Korean president" coded CVL is the
+  body's GOV; a non-state armed sector, REB or CRM, only with itself), or one the parent of the other (SOM and SOM+MIL: a code without a sector, or with the
   sector of an unidentified armed group, is the parent of the same code with any sector), or one
   side missing (a party without a code counts as missing against one with a code; two without
   codes are compared by name). At least one side must be present in both and agree: two mentions
@@ -42,7 +43,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from .schema import STR
+from .schema import NON_STATE_ARMED, STR
 
 _EARTH_KM = 6371.0
 # How far apart two dates may be when one of them is only known to a week, a month or a year
@@ -79,7 +80,10 @@ def _sides_agree(mention: dict, root: dict, side: str) -> bool | None:
     sector_a, sector_b = mention[f"{side}_sector"], root[f"{side}_sector"]
     if not sector_a or not sector_b or sector_a in _UNKNOWN_SECTORS or sector_b in _UNKNOWN_SECTORS:
         return True
-    return sector_a == sector_b
+    # a non-state armed group is never its state (SOMREB is not SOMMIL); two sectors of the state
+    # or society of one country are one party told two ways ("President Yoon" GOV, "the South
+    # Korean president" in a headline coded CVL): the same code agrees
+    return sector_a == sector_b or (sector_a not in NON_STATE_ARMED and sector_b not in NON_STATE_ARMED)
 
 
 def _dates_match(a: dict, b: dict, days: int) -> bool:

@@ -42,13 +42,12 @@ from ..errors import InputError
 from ..records import Article
 from . import corrections
 from .cursors import order_by, resume_after
-from .schema import EVENT_COLUMNS, SCHEMA_VERSION
+from .schema import EVENT_COLUMNS, NON_STATE_ARMED, SCHEMA_VERSION
 
 _FREQS = ("day", "week", "month", "quarter", "year")
-# Non-state armed parties (rebels and insurgents, unidentified armed groups, criminal groups) are
-# listed by their country code with the sector, as GDELT's Actor1Code writes them (SOMREB), so that
-# rebels attacking the army read SOMREB -> SOM, never SOM -> SOM; other parties by their code.
-NON_STATE_ARMED = ("REB", "UAF", "CRM")
+# Non-state armed parties (schema.NON_STATE_ARMED) are listed by their country code with the sector,
+# as GDELT's Actor1Code writes them (SOMREB), so that rebels attacking the army read SOMREB -> SOM,
+# never SOM -> SOM; other parties by their code.
 _ARMED = ", ".join(f"'{s}'" for s in NON_STATE_ARMED)
 
 

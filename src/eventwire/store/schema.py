@@ -57,6 +57,10 @@ SCHEMA (one DuckDB file):
 from __future__ import annotations
 
 import duckdb
+
+# Non-state armed parties (rebels and insurgents, unidentified armed groups, criminal groups): listings
+# and dyads write them with their sector (SOMREB), and event merging never joins them with their state.
+NON_STATE_ARMED = ("REB", "UAF", "CRM")
 import pyarrow as pa
 
 from . import changes, corrections
