@@ -120,9 +120,11 @@ def test_live_service_end_to_end(tmp_path):
             server.wait(timeout=60)
     assert not Path(f"{db}.server.json").exists()
     for doc in stored:  # nothing already stored was fetched again
-        if doc.startswith("story-"):
-            assert site.hits[f"/a/{doc[6:]}.html"] == hits_at_kill[f"/a/{doc[6:]}.html"] == 1
-    assert _stored(db, "SELECT doc_id FROM documents") == {f"story-{n}" for n in range(16)} | {"handed"}
+        if "#story-" in doc:  # a feed item's id is namespaced by its feed (FEED#GUID)
+            n = doc.rsplit("-", 1)[1]
+            assert site.hits[f"/a/{n}.html"] == hits_at_kill[f"/a/{n}.html"] == 1
+    feed = f"{site.url}/feed.xml"
+    assert _stored(db, "SELECT doc_id FROM documents") == {f"{feed}#story-{n}" for n in range(16)} | {"handed"}
     assert _stored(db, "SELECT count(*) FROM seen_items") == {16}
     assert _stored(db, "SELECT event_id FROM events") == ids  # nothing stored twice, nothing lost
     assert len(_stored(db, "SELECT mention_id FROM mentions")) == duckdb.connect(str(db), read_only=True).execute(

@@ -47,6 +47,7 @@ class Settings:
     fetch_retries: int
     updates_every: float  # serve: seconds between two GDELT-style update files (0: none)
     updates_keep_days: float  # ... and how long they are kept
+    spool_keep_days: float  # serve: answers in DB.spool/done/ no submitter collected are deleted after this
 
     @classmethod
     def defaults(cls) -> Settings:
