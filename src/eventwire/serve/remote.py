@@ -37,11 +37,13 @@ from ..errors import StoreError
 from ..store import Store
 from ..store.database import Database
 from ..store.exports import export_reader, write_export
+from .models import ErrorOut, Freq
 
 logger = logging.getLogger(__name__)
 
 ARROW_TYPE = "application/vnd.apache.arrow.stream"
-_ARROW_RESPONSE = {200: {"content": {ARROW_TYPE: {}}, "description": "an Arrow IPC stream"}}
+_ARROW_RESPONSE = {200: {"content": {ARROW_TYPE: {}}, "description": "an Arrow IPC stream"},
+                   400: {"model": ErrorOut, "description": "an unusable parameter"}}
 _TIMEOUT = httpx.Timeout(60.0, read=600.0)  # a large export's first batch can take a while
 
 
@@ -80,7 +82,7 @@ def add_arrow_routes(app: FastAPI) -> None:
         return _arrow_response(request, lambda db: _rows_reader(db.actors(q, limit=limit)))
 
     @app.get("/arrow/dyads/{a}/{b}/series", response_class=StreamingResponse, responses=_ARROW_RESPONSE)
-    def arrow_dyad_series(request: Request, a: str, b: str, freq: str = "week", directed: bool = True,
+    def arrow_dyad_series(request: Request, a: str, b: str, freq: Freq = "week", directed: bool = True,
                           include_hypothetical: bool = False) -> StreamingResponse:
         """A dyad's events per period (``Store.dyad_series``)."""
         return _arrow_response(request, lambda db: _rows_reader(db.dyad_series(
