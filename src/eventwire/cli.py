@@ -365,7 +365,8 @@ def recode(ctx: click.Context, db_path: str, workers: int | None, everything: bo
 @click.option("--header", is_flag=True, help="gdelt: write the column names first.")
 @click.option("--include-rejected", is_flag=True, help="Keep the events analysts rejected.")
 def export(db_path: str, fmt: str, output: str, header: bool, include_rejected: bool) -> None:
-    """Export every deduplicated event of a store (analysts' corrections applied)."""
+    """Export every deduplicated event of a store (analysts' corrections applied); through the
+    server when `eventwire serve` holds the store (the same bytes)."""
     from .store.core import Store
     from .store.exports import export_events, write_export
 
