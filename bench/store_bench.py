@@ -58,15 +58,17 @@ FROM picked
 """
 
 
-def load(store: Store, con: duckdb.DuckDBPyConnection, n: int) -> None:
-    "Generate ``n`` events (and one mention each) with SQL on ``con`` (the store's database), then its actors."
+def load(store: Store, con: duckdb.DuckDBPyConnection, n: int, *, contexts: str = "NULL::VARCHAR[]") -> None:
+    """Generate ``n`` events (and one mention each) with SQL on ``con`` (the store's database), then its actors.
+
+    ``contexts``: the SQL of every row's contexts (NULL by default; the REST API needs a list: ``[]::VARCHAR[]``)."""
     k = len(_COUNTRIES)
     con.execute(_GENERATE, [n, k, k, n, _COUNTRIES, _COUNTRIES, k, _TYPES])
-    con.execute("""
+    con.execute(f"""
         INSERT INTO events BY NAME
         SELECT event_id, event_type || chr(31) || actor_code || chr(31) || lower(actor_code) || chr(31)
                  || recipient_code || chr(31) || lower(recipient_code) AS dyad_key,
-               event_type, NULL AS mode, NULL::VARCHAR[] AS contexts,  -- a list literal per row triples the load time
+               event_type, NULL AS mode, {contexts} AS contexts,  -- a list literal per row triples the load time
                actor_code, actor_code AS actor_name, 'GOV' AS actor_sector,
                recipient_code, recipient_code AS recipient_name, 'GOV' AS recipient_sector,
                date, 'day' AS date_precision, NULL AS location_name, recipient_code AS country,

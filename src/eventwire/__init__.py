@@ -67,7 +67,18 @@ def places(text: str, *, published: str | dt.date | None = None, doc_id: str = "
 
 
 def open(path: str = "eventwire.duckdb", *, read_only: bool = False):  # noqa: A001 - eventwire.open
-    """Open an event store for queries: ``db = eventwire.open("x.duckdb"); db.events(actor="USA")``."""
+    """Open an event store for queries: ``db = eventwire.open("x.duckdb"); db.events(actor="USA")``.
+
+    While `eventwire serve` holds the store (``DB.server.json`` names a live process), the store
+    is read through that server: the same reads (events, events_arrow, events_polars, mentions,
+    dyad_series, actors, stats, export), read-only (``serve.remote.ServedDatabase``)."""
+    from .run.handoff import live_server
+
+    server = live_server(str(path))
+    if server is not None:
+        from .serve.remote import ServedDatabase, ServedStore
+
+        return ServedDatabase(ServedStore(server["url"], db_path=str(path)))
     from .store.database import Database
 
     return Database.open(path, read_only=read_only)

@@ -368,15 +368,20 @@ def recode(ctx: click.Context, db_path: str, workers: int | None, everything: bo
 @click.option("--header", is_flag=True, help="gdelt: write the column names first.")
 @click.option("--include-rejected", is_flag=True, help="Keep the events analysts rejected.")
 def export(db_path: str, fmt: str, output: str, header: bool, include_rejected: bool) -> None:
-    """Export every deduplicated event of a store (analysts' corrections applied)."""
+    """Export every deduplicated event of a store (analysts' corrections applied); through the
+    server when `eventwire serve` holds the store (the same bytes)."""
     from .store.core import Store
-    from .store.exports import export_events
+    from .store.exports import export_events, write_export
 
     if not os.path.exists(db_path):
         raise click.BadParameter(f"no such store: {db_path}", param_hint="--db")
-    if (url := _served_at(db_path)) is not None:
-        raise StoreError(f"{db_path} is held by the eventwire server at {url}: stop the server to export, "
-                         f"or read the events through {url}/events (or `eventwire events --db {db_path}`)")
+    if (url := _served_at(db_path)) is not None:  # the server holds the store: its rows stream through it
+        from .serve.remote import ServedStore
+
+        with ServedStore(url, db_path=db_path).export_reader(include_rejected=include_rejected) as reader:
+            n = write_export(reader, output, fmt=fmt, header=header)
+        click.echo(f"exported {n} events to {output} ({fmt}) through the server at {url}", err=True)
+        return
     with Store.open(db_path, read_only=True) as store:
         n = export_events(store, output, fmt=fmt, header=header, include_rejected=include_rejected)
     click.echo(f"exported {n} events to {output} ({fmt})", err=True)

@@ -50,6 +50,7 @@ class Settings:
     languages: str  # the languages coded, comma-separated codes of the registry (data/languages.toml)
     language: str  # "" detect each document's language; a code forces it (--lang)
     languages_file: str  # a user registry TOML read over data/languages.toml (a new language): "" none
+    spool_keep_days: float  # serve: answers in DB.spool/done/ no submitter collected are deleted after this
 
     @classmethod
     def defaults(cls) -> Settings:

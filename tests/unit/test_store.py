@@ -485,3 +485,42 @@ def test_store_open_says_why_and_what_to_do(tmp_path):
         assert s.events() == []
         with pytest.raises(StoreError, match="cannot write to store"):
             write_docs(s, [("d1", "Israel struck Hamas.", {}, {})])
+
+
+def test_store_reads_do_not_wait_for_a_write_in_progress(tmp_path, monkeypatch):
+    """A reader's session sees the last committed state at once while a batch's transaction is open
+    (the live service's watcher writes while the API reads: DuckDB's MVCC, no lock taken by reads)."""
+    import threading
+    import time
+
+    from eventwire.store import polls
+
+    with Store.open(str(tmp_path / "s.duckdb")) as store:
+        write_docs(store, [("a", "Israel struck Hamas in Gaza.", {}, {})])
+        inside, release = threading.Event(), threading.Event()
+        real_write_seen = polls.write_seen
+
+        def held_open(con, seen):  # called inside write_batch's transaction
+            real_write_seen(con, seen)
+            inside.set()
+            release.wait(30)
+
+        monkeypatch.setattr(polls, "write_seen", held_open)
+        writer = store.session()
+        thread = threading.Thread(target=write_docs, args=(writer, [
+            ("b", "Washington urged Beijing to talks.", {"actor": USA, "recipient": CHN, "event_type": "CONSULT",
+                                                         "location": None}, {})]))
+        thread.start()
+        try:
+            assert inside.wait(30)
+            reader = store.session()
+            started = time.monotonic()
+            rows = reader.events(limit=10)
+            assert time.monotonic() - started < 2.0 and [r["doc_id"] for r in rows] == ["a"]
+            assert reader.stats()["tables"]["documents"] == 1
+            reader.close()
+        finally:
+            release.set()
+            thread.join(30)
+            writer.close()
+        assert {r["doc_id"] for r in store.events(limit=10)} == {"a", "b"}

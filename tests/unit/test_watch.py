@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eventwire.run.pipeline import SharedCoder
-from eventwire.run.watch import Watcher, read_sources
+from eventwire.run.watch import Watcher, feed_item_id, read_sources
 from eventwire.store import Store
 from eventwire.text.fetch import Fetcher
 
@@ -126,3 +126,24 @@ def test_internal_address_names_loopback_and_private_hosts():
 
     assert _internal_address("localhost") and _internal_address("127.0.0.1") and _internal_address("10.1.2.3")
     assert _internal_address("169.254.169.254") and not _internal_address("8.8.8.8")
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("story-3", "http://a.test/feed.xml#story-3"),  # a bare GUID: unique only within its feed
+    ("42", "http://a.test/feed.xml#42"),
+    ("https://a.test/a/3.html", "https://a.test/a/3.html"),  # a permalink or a link: one document everywhere
+    ("tag:a.test,2024:story-3", "tag:a.test,2024:story-3"),  # an Atom id: universally unique
+    ("urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a", "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a"),
+])
+def test_watch_feed_item_id_namespaces_bare_guids(key, expected):
+    assert feed_item_id("http://a.test/feed.xml", key) == expected
+
+
+def test_two_feeds_with_the_same_guids_keep_their_documents_apart(site, tmp_path, settings, coder):
+    site.items = list(range(3))
+    feeds = [f"{site.url}/feed.xml", f"{site.url}/feed.xml?edition=b"]  # both number their items story-0..2
+    with Store.open(str(tmp_path / "two.duckdb")) as store:
+        report = _watcher(feeds, settings, coder).poll(store)
+        assert report.documents == 6
+        assert store.known_doc_ids() == {f"{feed}#story-{n}" for feed in feeds for n in range(3)}
+        assert store.seen_keys(feeds[1]) == {f"story-{n}" for n in range(3)}

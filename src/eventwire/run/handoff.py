@@ -11,6 +11,8 @@ INTERFACE:
     spool.pending() -> [ticket]     in submission order;  spool.read(ticket) -> Iterator[Article | Rejected]
     spool.finish(ticket, counts, rejected)   the server's answer (done/TICKET.json), then the file goes
     spool.wait(ticket, alive=..., timeout=...) -> {"counts", "rejected"}   the submitter waits for it
+    spool.prune(keep_days=7)        delete answers in done/ older than that (their submitter stopped
+                                    waiting); returns how many
 
 A server killed while it stores a spool file leaves the file in place; it is stored at the next
 start, its documents already stored being skipped as unchanged inputs (``run.ingest``).
@@ -133,6 +135,21 @@ class Spool:
             os.replace(source, failed / source.name)
         self.done.mkdir(parents=True, exist_ok=True)
         _write_atomic(self.done / f"{ticket}.json", json.dumps({"error": error}))
+
+    def prune(self, *, keep_days: float, now: float | None = None) -> int:
+        """Delete the answers in done/ older than ``keep_days`` (no submitter collected them); returns how many."""
+        if not self.done.is_dir():
+            return 0
+        cutoff = (time.time() if now is None else now) - keep_days * 86400
+        pruned = 0
+        for answer in self.done.glob("*.json"):
+            try:
+                if answer.stat().st_mtime < cutoff:
+                    answer.unlink()
+                    pruned += 1
+            except FileNotFoundError:  # its submitter collected it meanwhile
+                continue
+        return pruned
 
     def wait(self, ticket: str, *, alive: Callable[[], bool], timeout: float | None = None,
              every: float = 0.2) -> dict:

@@ -11,7 +11,8 @@ INTERFACE:
     watcher.stop()
 
 A poll reads each source. A feed (RSS, Atom, JSON Feed, told by its content) gives items keyed by
-GUID, else link; an item whose key is stored (``store.seen_keys``) or whose page failed
+GUID, else link (its document id is that key when it is an absolute URI, else ``FEED#KEY``:
+``feed_item_id``); an item whose key is stored (``store.seen_keys``) or whose page failed
 ``_MAX_ATTEMPTS`` times is not fetched again; each new item's page is fetched (``text.fetch``)
 and goes, with the item's title and date, through the ingest pipeline (``run.ingest``, the
 served Settings and coder) into the store, marked seen in the batch that stores it. A page URL
@@ -26,11 +27,12 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import socket
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 _MAX_ATTEMPTS = 3  # fetches of one item's page before the watcher stops trying it
 _TICK = 1.0  # seconds between two looks at the spool
+_ABSOLUTE_URI = re.compile(r"^(?:https?://\S+|(?:tag|urn):\S+)$", re.IGNORECASE)  # globally unique item ids
 
 
 def read_sources(path: str | os.PathLike) -> list[str]:
@@ -125,8 +128,10 @@ class Watcher:
             try:
                 if self.spool is not None:
                     self.drain_spool(store)
-                if self.sources and time.time() >= self._next_poll:
-                    self.poll(store)
+                if time.time() >= self._next_poll:
+                    if self.sources:
+                        self.poll(store)
+                    self._prune_spool()
                     self._next_poll = time.time() + self.every
             except Exception:  # noqa: BLE001 - the service outlives any one poll's bug
                 logger.exception("watcher: poll failed; trying again at the next one")
@@ -202,10 +207,10 @@ class Watcher:
             if isinstance(item, Rejected):
                 report.rejected[item.reason.split(":")[0]] += 1
                 continue
-            key = item.id
+            key = item.id  # the seen key stays the feed's own id (seen items are kept per source)
             if key in seen or key in todo or attempts.get(key, 0) >= _MAX_ATTEMPTS:
                 continue  # stored, a duplicate GUID in this feed, or given up on
-            todo[key] = item
+            todo[key] = replace(item, id=feed_item_id(source, key))
         self._queue = len(todo)
         pages, marks, complete = [], {}, True
         for key, item in todo.items():
@@ -305,6 +310,15 @@ class Watcher:
             done += 1
         return done
 
+    def _prune_spool(self) -> None:
+        "Delete the spool's uncollected answers older than ``spool_keep_days`` (once per poll)."
+        if self.spool is None:
+            return
+        pruned = self.spool.prune(keep_days=self.settings.spool_keep_days)
+        if pruned:
+            logger.info("watcher: deleted %d uncollected spool answers older than %g days", pruned,
+                        self.settings.spool_keep_days)
+
     # -- what it shows ------------------------------------------------------------
 
     def _count(self, report: PollReport) -> None:
@@ -319,7 +333,7 @@ class Watcher:
     def state(self) -> dict:
         """The watcher's own state (the per-source state is the store's ``poll_state``)."""
         return {"sources": len(self.sources), "every": self.every, "polls": self._totals["polls"],
-                "last_poll": _iso(self._last_poll), "next_poll": _iso(self._next_poll),
+                "last_poll": _iso(self._last_poll), "next_poll": _iso(self._next_poll) if self.sources else None,
                 "last_poll_seconds": self._last_seconds, "running": bool(self._thread and self._thread.is_alive())}
 
     def metrics(self) -> dict:
@@ -329,6 +343,14 @@ class Watcher:
                 "events_stored": self._totals["events"], "polls": self._totals["polls"],
                 "poll_seconds": self._last_seconds or 0.0, "queue_depth": self._queue + pending,
                 "fetch_failures": dict(self._failures), "rejected": dict(self._rejected)}
+
+
+def feed_item_id(feed: str, key: str) -> str:
+    """The document id of a feed item: its GUID or link when that is an absolute URI (an Atom id, a
+    permalink: the same story in two feeds is one document), else ``FEED#GUID``. RSS only asks a
+    GUID to be unique within its feed: two feeds that both number their items 1, 2, 3 must not
+    overwrite each other's documents."""
+    return key if _ABSOLUTE_URI.match(key) else f"{feed}#{key}"
 
 
 def _iso(stamp: float | None) -> str | None:
@@ -364,5 +386,5 @@ def _internal_address(host: str) -> bool:
     return False
 
 
-__all__ = ["PollReport", "Watcher", "read_sources"]
+__all__ = ["PollReport", "Watcher", "feed_item_id", "read_sources"]
 

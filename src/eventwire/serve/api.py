@@ -25,6 +25,10 @@ Routes (all GET routes are read-only; see ``create_app``):
                                         ``countries``: events per country (ISO3 and ISO numeric)
     GET  /trends                        ?weeks=4&baseline_weeks=12 -> countries and dyads whose
                                         conflict events (quad 3-4) depart most from their baseline
+    GET  /arrow/events, /arrow/export, /arrow/mentions/{id}, /arrow/actors, /arrow/dyads/{a}/{b}/series
+                                        Arrow IPC streams of the Python API's reads and of the export
+                                        rows: `eventwire export` and ``eventwire.open`` while served
+                                        (``serve.remote``)
     GET  /updates/lastupdate.txt        with ``updates``: "SIZE MD5 URL" per file of the last GDELT-style
                                         update (``serve.updates``); GET /updates/{name} serves the file
     POST /documents                     one document or a list (CONTRACT input shape); needs
@@ -91,6 +95,7 @@ from .models import (
     Trends,
 )
 from .trends import TREND_BASELINE_WEEKS, TREND_WEEKS
+from .remote import add_arrow_routes
 from .updates import Publisher
 from .trends import trends as _trends
 
@@ -174,6 +179,7 @@ def create_app(db_path: str, *, settings: Settings | None = None, token: str | N
     app.add_exception_handler(EventwireError, _eventwire_error)
     _add_event_routes(app, coding=coding)  # the order of the routes is the order of /openapi.json
     _add_aggregate_routes(app, watcher=watcher)
+    add_arrow_routes(app)  # serve.remote: `eventwire export` and eventwire.open(DB) through this server
     _add_write_route(app, token=token, coding=coding)
     _add_correction_route(app, token=token, vocabulary=vocabulary)
     if updates is not None:

@@ -254,11 +254,13 @@ def _open_failure(message: str, *, path: str, read_only: bool) -> str:
     if "Conflicting lock" in message or "Could not set lock" in message:  # "... is held in ... (PID n)"
         pid = re.search(r"\(PID (\d+)\)", message)
         holder = f"another process (PID {pid.group(1)})" if pid else "another process"
+        served = (" (if it is `eventwire serve`: eventwire.open(path), and `eventwire ingest`, `events`, "
+                  "`summary` and `export`, go through it)")
         if read_only:
             return (f"{holder} is writing to it (an eventwire server or an ingest?): stop it, or wait "
-                    "until it has finished")
+                    "until it has finished" + served)
         return (f"{holder} holds it (an eventwire server or an ingest?): stop it, or open the store "
-                "read-only (only readers can share a store)")
+                "read-only (only readers can share a store)" + served)
     if "not a valid DuckDB database" in message:
         return "the file is not a DuckDB database: pass the path of an eventwire store, or move the file away"
     if read_only and "does not exist" in message:

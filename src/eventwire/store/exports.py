@@ -2,6 +2,8 @@
 
     with Store.open("eventwire.duckdb", read_only=True) as store:
         export_events(store, "events.parquet", fmt="parquet")   # returns the number of events
+    write_export(export_reader(store), "events.tsv", fmt="gdelt")   # the same in two steps: the rows
+                                                  # can cross a process (a server streams them as Arrow IPC)
 
 Every format holds one record per deduplicated event, ordered by (date, event_id), so the
 same store gives the same bytes. Rows stream from DuckDB in Arrow batches: memory stays
@@ -103,9 +105,18 @@ def export_events(store: Store, path: str | os.PathLike, *, fmt: str, header: bo
     """Write every event of ``store`` to ``path`` in format ``fmt``; returns the number written.
 
     Analysts' corrections win; events they rejected are left out unless ``include_rejected``."""
-    if fmt not in FORMATS:
-        raise InputError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    reader = _export_reader(store, store.events_source(include_rejected=include_rejected, alias="e"))
+    _check_format(fmt)
+    return write_export(export_reader(store, include_rejected=include_rejected), path, fmt=fmt, header=header)
+
+
+def export_reader(store: Store, *, include_rejected: bool = False) -> pa.RecordBatchReader:
+    """The rows every export format is written from, as Arrow batches (a server streams them)."""
+    return _export_reader(store, store.events_source(include_rejected=include_rejected, alias="e"))
+
+
+def write_export(reader: pa.RecordBatchReader, path: str | os.PathLike, *, fmt: str, header: bool = False) -> int:
+    """Write the rows of ``export_reader`` to ``path`` in format ``fmt``; returns the number of events."""
+    _check_format(fmt)
     if fmt == "parquet":
         return _write_parquet(reader, Path(path))
     writer = {"jsonl": _jsonl_lines, "csv": _csv_lines, "gdelt": _gdelt_lines, "plover": _plover_lines}[fmt]
@@ -117,6 +128,12 @@ def export_events(store: Store, path: str | os.PathLike, *, fmt: str, header: bo
             out.write(line)
             count += 1
     return count - (1 if fmt == "csv" and count else 0)
+
+
+def _check_format(fmt: str) -> None:
+    "InputError unless ``fmt`` is an export format."
+    if fmt not in FORMATS:
+        raise InputError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
 
 def _export_reader(store: Store, source: str, params: tuple = ()) -> pa.RecordBatchReader:
@@ -359,4 +376,5 @@ def _plover_place(row: dict) -> dict | None:
             "country_code": row["country"], "resolution": resolution}
 
 
-__all__ = ["FORMATS", "GDELT_COLUMNS", "export_events", "gdelt_lines_of", "gdelt_record", "plover_record"]
+__all__ = ["FORMATS", "GDELT_COLUMNS", "export_events", "export_reader", "gdelt_lines_of", "gdelt_record",
+           "plover_record", "write_export"]
