@@ -52,6 +52,10 @@ def test_languages_cli_ingest_then_filter_by_language(docs_file, tmp_path):
     with Store.open(db) as store:
         assert store.stats()["languages"] == {"en": 1, "es": 1}
         assert {r["actor_code"] for r in store.events(language="en")} == {"RUS"}
+    import eventwire
+
+    with eventwire.open(db, read_only=True) as frames:
+        assert set(frames.events(language="es")["actor_code"]) == {"COL"}
 
     from fastapi.testclient import TestClient
 

@@ -58,11 +58,12 @@ def add_arrow_routes(app: FastAPI) -> None:
                      quad_class: int | None = Query(None, ge=1, le=4), country: str | None = None,
                      since: dt.date | None = None, until: dt.date | None = None, text: str | None = None,
                      limit: int | None = Query(None, ge=1), include_hypothetical: bool = False,
-                     include_rejected: bool = False) -> StreamingResponse:
+                     include_rejected: bool = False, language: str | None = None) -> StreamingResponse:
         """The events ``eventwire.open(DB).events_arrow(...)`` selects, as an Arrow IPC stream."""
         options = dict(actor=actor, recipient=recipient, either=either, types=types, quad_class=quad_class,
                        country=country, since=since, until=until, text=text, limit=limit,
-                       include_hypothetical=include_hypothetical, include_rejected=include_rejected)
+                       include_hypothetical=include_hypothetical, include_rejected=include_rejected,
+                       language=language)
         return _arrow_response(request, lambda db: db.events_arrow(**options).to_reader())
 
     @app.get("/arrow/export", response_class=StreamingResponse, responses=_ARROW_RESPONSE)
@@ -156,11 +157,13 @@ class ServedStore:
                      types: Sequence[str] | None = None, quad_class: int | None = None,
                      country: str | None = None, since: dt.date | str | None = None,
                      until: dt.date | str | None = None, text: str | None = None, limit: int | None = None,
-                     include_hypothetical: bool = False, include_rejected: bool = False) -> pa.Table:
+                     include_hypothetical: bool = False, include_rejected: bool = False,
+                     language: str | None = None) -> pa.Table:
         """``Store.events_arrow`` through GET /arrow/events."""
         params = dict(actor=actor, recipient=recipient, either=either, types=list(types) if types else None,
                       quad_class=quad_class, country=country, since=_iso(since), until=_iso(until), text=text,
-                      limit=limit, include_hypothetical=include_hypothetical, include_rejected=include_rejected)
+                      limit=limit, include_hypothetical=include_hypothetical, include_rejected=include_rejected,
+                      language=language)
         return self._table("/arrow/events", params)
 
     def mentions_of(self, event_id: str) -> list[dict]:

@@ -59,26 +59,29 @@ class Database:
     def events(self, *, actor: str | None = None, recipient: str | None = None, either: str | None = None,
                types: Sequence[str] | None = None, quad_class: int | None = None, country: str | None = None,
                since: dt.date | str | None = None, until: dt.date | str | None = None, text: str | None = None,
-               limit: int | None = None, include_hypothetical: bool = False, include_rejected: bool = False):
+               limit: int | None = None, include_hypothetical: bool = False, include_rejected: bool = False,
+               language: str | None = None):
         """Deduplicated events, newest first, as a pandas DataFrame (one row per event).
 
-        Analysts' corrections win (rows gain ``corrected``); rejected events only with ``include_rejected``."""
+        Analysts' corrections win (rows gain ``corrected``); rejected events only with ``include_rejected``;
+        ``language`` ("es") keeps the events reported in documents of that language."""
         return self.events_arrow(actor=actor, recipient=recipient, either=either, types=types,
                                  quad_class=quad_class, country=country, since=since, until=until, text=text,
                                  limit=limit, include_hypothetical=include_hypothetical,
-                                 include_rejected=include_rejected).to_pandas()
+                                 include_rejected=include_rejected, language=language).to_pandas()
 
     def events_arrow(self, *, actor: str | None = None, recipient: str | None = None,
                      either: str | None = None, types: Sequence[str] | None = None,
                      quad_class: int | None = None, country: str | None = None,
                      since: dt.date | str | None = None, until: dt.date | str | None = None,
                      text: str | None = None, limit: int | None = None,
-                     include_hypothetical: bool = False, include_rejected: bool = False) -> pa.Table:
+                     include_hypothetical: bool = False, include_rejected: bool = False,
+                     language: str | None = None) -> pa.Table:
         """The same selection as ``events`` as a pyarrow Table."""
         return self.store.events_arrow(actor=actor, recipient=recipient, either=either, types=types,
                                        quad_class=quad_class, country=country, since=since, until=until,
                                        text=text, limit=limit, include_hypothetical=include_hypothetical,
-                                       include_rejected=include_rejected)
+                                       include_rejected=include_rejected, language=language)
 
     def events_polars(self, **options):
         """The same selection as ``events`` as a polars DataFrame (needs ``pip install polars``)."""
