@@ -163,7 +163,9 @@ def test_browser_pick_dyad_open_event_find_sentence(server, page, shots):
     mark = page.locator("#document mark#event-sentence")
     assert " ".join(mark.inner_text().split()) == " ".join(mention["sentence"].split())
     assert mark.locator(".role.trigger").count() == 1
-    assert mark.locator(".role.trigger").inner_text().lower() == mention["trigger"].lower()
+    trigger = mark.locator(".role.trigger").inner_text().lower().split()
+    words = mention["trigger"].lower().split()  # a light verb's trigger may be words apart: "sign ... pact"
+    assert (trigger[0], trigger[-1]) == (words[0], words[-1])
     if mention["actor_text"] and mention["actor_text"].lower() in mention["sentence"].lower():
         assert mark.locator(".role.actor").inner_text().lower() == mention["actor_text"].lower()
     shots(page, "2-event")

@@ -103,7 +103,7 @@ def eval_spanish(shared_dir: Path, folded: crossval.FoldedCoders) -> dict:
     def score(coder, chosen: list[dict]) -> list[dict]:
         return [score_record(r, events) for r, events in zip(chosen, _code(coder, chosen))]
 
-    found = figures(folded.rows(records, lambda r: r["text"], score), summarize, summarize)
+    found = figures(folded.rows(records, lambda r: r["text"], score), summarize, lambda summary: summary)
     splits = {name: found[name] for name in ("all", "read", "cv", "sealed") if name in found}
     return {"status": "ok", "file": SPANISH_FILE, "splits": splits, **found["reliability"]}
 

@@ -438,11 +438,23 @@ function findPhrase(sentence, phrase, taken, wholeWord) {
   return null;
 }
 
+function findSpread(sentence, phrase, taken) {
+  // A trigger of words apart ("sign pact" in "sign defence cooperation pact"): its first word to its last.
+  const words = (phrase || "").split(/\s+/).filter(Boolean);
+  if (words.length < 2) return null;
+  const first = findPhrase(sentence, words[0], taken, true);
+  if (!first) return null;
+  const rest = findPhrase(sentence.slice(first[1]), words[words.length - 1], [], true);
+  if (!rest) return null;
+  const span = [first[0], first[1] + rest[1]];
+  return taken.some(([s, e]) => span[0] < e && span[1] > s) ? null : span;
+}
+
 function markRoles(sentence, m) {
   // The sentence as nodes with the actor, trigger and recipient wrapped in labelled spans.
   const taken = [], spans = [];
   for (const [role, phrase] of [["actor", m.actor_text], ["recipient", m.recipient_text], ["trigger", m.trigger]]) {
-    const hit = findPhrase(sentence, phrase, taken, role === "trigger");
+    const hit = findPhrase(sentence, phrase, taken, role === "trigger") || (role === "trigger" && findSpread(sentence, phrase, taken));
     if (hit) { taken.push(hit); spans.push([...hit, role]); }
   }
   spans.sort((x, y) => x[0] - y[0]);
