@@ -4,9 +4,9 @@
 
 Takes the texts of ../shared/gold/dev/spanish_petrarch_dev.jsonl, then, in one process and
 interleaved round by round (this shared machine's speed drifts): (a) ``nlp.pipe`` of the Spanish
-model over the texts, (b) eventwire coding of the same texts (detection, parse, the UD coder,
-dates, places; ``Coder.code_text`` one text at a time). Prints texts/s of each, the ratio b/a
-of each round and of the fastest, and the process's peak RSS.
+model over the texts, (b) eventwire coding of the same texts as ``eventwire code`` does it
+(``Coder.code_stream``: cleaning, detection, batched parsing, the UD coder, dates, places). Prints
+texts/s of each, the ratio b/a of each round and of the fastest, and the process's peak RSS.
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ def main(argv: list[str]) -> int:
         return 2
     texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     from eventwire.config import Settings
+    from eventwire.records import Article, Coded
     from eventwire.run.pipeline import Coder
 
-    coder = Coder.load(Settings.load(overrides={"language": "es"}))
+    coder = Coder.load(Settings.load())
+    articles = [Article(id=f"es-{n}", text=text) for n, text in enumerate(texts)]
     nlp = coder.kit("es").nlp
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -47,7 +49,8 @@ def main(argv: list[str]) -> int:
             pass
         bare.append(time.perf_counter() - start)
         start = time.perf_counter()
-        events = sum(len(coder.code_text(t, language="es")) for t in texts)
+        events = sum(len(found) for outcome in coder.code_stream(articles) if isinstance(outcome, Coded)
+                     for _, found in outcome.documents)
         coded.append(time.perf_counter() - start)
         print(f"round {n + 1}: bare {len(texts) / bare[-1]:.1f} texts/s, eventwire {len(texts) / coded[-1]:.1f} "
               f"texts/s ({events} events), b/a {bare[-1] / coded[-1]:.2f}")
