@@ -347,3 +347,38 @@ def test_api_write_to_a_read_only_store_is_a_store_error(db_path, monkeypatch):
                           headers={"Authorization": f"Bearer {TOKEN}"})
         assert response.status_code == 500 and response.json()["error"] == "StoreError"
         assert c.get("/summary").json()["documents"] == 2
+
+
+def test_api_pages_and_stats_kept_between_writes_show_each_write(db_path, monkeypatch):
+    "/events and /stats are read once per committed write: a POST or a correction shows at once."
+    from eventwire.config import Settings
+    from eventwire.run.vocabulary import load_vocabulary
+
+    monkeypatch.delenv("EVENTWIRE_API_TOKEN", raising=False)
+    app = create_app(db_path, token=TOKEN, coding=FAKE_CODING, vocabulary=load_vocabulary(Settings.load()))
+    with TestClient(app) as client:
+        _pages_follow_writes(client)
+
+
+def _pages_follow_writes(client) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    page = client.get("/events", params={"limit": 50})
+    assert page.headers["content-type"] == "application/json"
+    assert client.get("/events", params={"limit": 50}).content == page.content
+    documents = client.get("/stats").json()["tables"]["documents"]
+    client.post("/documents", json={"id": "p9", "text": "Israel struck Hamas again."}, headers=auth)
+    assert client.get("/stats").json()["tables"]["documents"] == documents + 1
+    after = client.get("/events", params={"limit": 50}).json()
+    assert after["count"] == page.json()["count"] + 1
+    first = next(e["event_id"] for e in after["events"] if "/" not in e["event_id"])
+    assert client.post(f"/events/{first}/corrections", json={"status": "rejected"}, headers=auth).status_code == 200
+    assert first not in [e["event_id"] for e in client.get("/events", params={"limit": 50}).json()["events"]]
+
+
+def test_api_events_page_is_fastapis_own_json(client):
+    "The kept page's bytes are what FastAPI writes for the EventPage model (same fields, same encoding)."
+    from eventwire.serve.models import EventPage
+
+    body = client.get("/events", params={"limit": 1}).content
+    model = EventPage.model_validate_json(body)
+    assert model.model_dump_json(by_alias=True).encode() == body and model.next_cursor

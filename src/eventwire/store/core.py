@@ -16,6 +16,8 @@ INTERFACE:
         store.change_mark() / last_update() / record_update(name, change_seq=, events=, mentions=)
                                                   # the update files' change numbers (``changes``)
         store.session()                           # a Store on a new cursor, one per thread
+        store.generation() / remember(key, compute)  # committed writes so far; a read kept until the next
+                                                  # (``generation``: the API's /stats and event pages)
         store.events(...), store.summary(), ...   # every read: see ``queries``
 
 Errors: ``StoreError`` when DuckDB cannot open the file (another process holds it, it is not
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Sequence
 
 import duckdb
@@ -38,6 +39,7 @@ from ..errors import StoreError
 from ..records import Article, Event, Rejected
 from . import corrections, polls, writer
 from . import changes as change_log  # not ``changes``: add_correction's argument is
+from .generation import Writes
 from .queries import Queryable
 from .schema import create_schema
 from .polls import SeenItem
@@ -49,10 +51,9 @@ logger = logging.getLogger(__name__)
 class Store(Queryable):
     """A DuckDB event store; open it with ``Store.open(path)``."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, *, lock: threading.Lock,
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, writes: Writes,
                  dedup_days: int, dedup_km: float, path: str = ":memory:"):
-        super().__init__(con)
-        self._lock = lock
+        super().__init__(con, writes=writes)
         self._dedup_days = dedup_days
         self._dedup_km = dedup_km
         self._path = path
@@ -69,7 +70,7 @@ class Store(Queryable):
         StoreError when the file cannot be opened (held by another process, not DuckDB)."""
         defaults = Settings.defaults()
         path = str(path)
-        store = cls(_connect(path, read_only=read_only), lock=threading.Lock(), path=path,
+        store = cls(_connect(path, read_only=read_only), writes=Writes(), path=path,
                     dedup_days=defaults.dedup_days if dedup_days is None else dedup_days,
                     dedup_km=defaults.dedup_km if dedup_km is None else dedup_km)
         if not read_only:
@@ -91,7 +92,7 @@ class Store(Queryable):
 
     def session(self) -> Store:
         """A Store on a new cursor of the same database, for one thread or request."""
-        return Store(self._con.cursor(), lock=self._lock, dedup_days=self._dedup_days,
+        return Store(self._con.cursor(), writes=self._writes, dedup_days=self._dedup_days,
                      dedup_km=self._dedup_km, path=self._path)
 
     def close(self) -> None:
@@ -129,7 +130,7 @@ class Store(Queryable):
         if coder_version is None:
             coder_version = next((e.coder_version for e in mentions.values()), None)
         con = self._con
-        with self._lock:
+        with self._writes.writing():
             con.begin()
             try:
                 changed = writer.write_batch(con, docs, rejected, mentions, coder_version=coder_version,
@@ -157,7 +158,7 @@ class Store(Queryable):
         if current is None:
             return None
         con = self._con
-        with self._lock:
+        with self._writes.writing():
             con.begin()
             try:
                 ids = corrections.add(con, event_id, changes, current, analyst=analyst, note=note, reverts=reverts)
@@ -170,7 +171,7 @@ class Store(Queryable):
 
     def start_run(self, *, kind: str, coder_version: str | None) -> int:
         """Log a run (``ingest``, ``recode``, ``api``) now; later batches add their counts to it."""
-        with self._lock:
+        with self._writes.writing():
             self._run_id = writer.insert_run(self._con, kind=kind, coder_version=coder_version)
         return self._run_id
 
@@ -184,21 +185,23 @@ class Store(Queryable):
         """Count ``n`` inputs this run skipped as already stored."""
         if self._run_id is not None and n:
             writer.add_skipped(self._con, self._run_id, n)
+            self._writes.moved()
 
     def mark_inputs_recoded(self, coder_version: str) -> None:
         """Mark inputs whose every document is now coded by ``coder_version`` as coded by it."""
-        with self._lock:
+        with self._writes.writing():
             writer.mark_inputs_recoded(self._con, coder_version)
 
     def rebuild_actors(self, keys: set[str] | None = None) -> None:
         """Recount the actors table from the mentions (only ``keys`` when given)."""
         writer.rebuild_actors(self._con, keys)
+        self._writes.moved()
 
     # -- the update files' change numbers (changes) ------------------------------
 
     def change_mark(self) -> int:
         """The highest change number committed (read under the writer's lock: no batch is half done)."""
-        with self._lock:
+        with self._writes.lock:  # a read: the generation stays
             return change_log.change_mark(self._con)
 
     def last_update(self) -> dict | None:
@@ -207,7 +210,7 @@ class Store(Queryable):
 
     def record_update(self, name: str, *, change_seq: int, events: int, mentions: int) -> None:
         """Record an update file whose files are written."""
-        with self._lock:
+        with self._writes.writing():
             change_log.record_update(self._con, name, change_seq=change_seq, events=events, mentions=mentions)
 
     # -- the watcher's poll state (polls) ---------------------------------------
@@ -231,12 +234,12 @@ class Store(Queryable):
     def record_poll(self, source: str, *, kind: str, status: str, etag: str | None = None,
                     last_modified: str | None = None) -> None:
         """Record a finished poll of a source (after its items are stored)."""
-        with self._lock:
+        with self._writes.writing():
             polls.record_poll(self._con, source, kind=kind, status=status, etag=etag, last_modified=last_modified)
 
     def record_failure(self, source: str, url: str, reason: str) -> None:
         """Record a failed fetch of ``url`` for a watched source."""
-        with self._lock:
+        with self._writes.writing():
             polls.record_failure(self._con, source, url, reason)
 
 

@@ -83,12 +83,14 @@ def _latest_sql() -> str:
     WHERE op = 'set' GROUP BY event_id"""
 
 
-def events_source(con: duckdb.DuckDBPyConnection, *, include_rejected: bool = False, alias: str = "events") -> str:
+def events_source(con: duckdb.DuckDBPyConnection, *, include_rejected: bool = False, alias: str = "events",
+                  corrected: bool | None = None) -> str:
     """What an events read selects FROM: the table itself while no correction is stored, else
     a subquery (as ``alias``) with corrected values, ``corrected``, ``review_status`` and
     ``coder_agrees`` (every corrected field but the derived ones equals the coder's value now);
-    rejected events left out unless ``include_rejected``."""
-    if not has_corrections(con):
+    rejected events left out unless ``include_rejected``. ``corrected``: whether the store holds a
+    correction, when the caller knows (else asked here)."""
+    if not (has_corrections(con) if corrected is None else corrected):
         return "events" if alias == "events" else f"events AS {alias}"
     replaced = [f"CASE WHEN f.has_{f} THEN f.new_{f} ELSE e.{f} END AS {f}" for f in _VALUE_FIELDS]
     agrees = " AND ".join(f"(NOT f.has_{f} OR f.new_{f} IS NOT DISTINCT FROM e.{f})" for f in _COMPARED)

@@ -32,8 +32,9 @@ leave listings unless ``include_rejected`` (the filter option, and ``map_points`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -42,8 +43,10 @@ from ..errors import InputError
 from ..records import Article
 from . import corrections
 from .cursors import order_by, resume_after
+from .generation import Writes
 from .schema import EVENT_COLUMNS, NON_STATE_ARMED, SCHEMA_VERSION
 
+T = TypeVar("T")
 _FREQS = ("day", "week", "month", "quarter", "year")
 # Non-state armed parties (schema.NON_STATE_ARMED) are listed by their country code with the sector,
 # as GDELT's Actor1Code writes them (SOMREB), so that rebels attacking the army read SOMREB -> SOM,
@@ -84,8 +87,21 @@ _FILTER_FIELDS = tuple(f.name for f in fields(EventFilter))
 class Queryable:
     """The reads of an event store over one DuckDB connection or cursor."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, writes: Writes | None = None):
         self._con = con
+        self._writes = writes  # a writing Store's (``generation``); None: nothing is remembered
+
+    def generation(self) -> int:
+        """How many writes were committed through this store (0 for a store opened only to read)."""
+        return self._writes.generation if self._writes is not None else 0
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept until the next committed write (computed each time without a writer)."""
+        return self._writes.remember(key, compute) if self._writes is not None else compute()
+
+    def _has_corrections(self) -> bool:
+        "Whether any correction is stored (asked once per committed write)."
+        return self.remember(("has_corrections",), lambda: corrections.has_corrections(self._con))
 
     def _rows(self, sql: str, params: Sequence = ()) -> list[dict]:
         "Run a parameterized query and return dict rows."
@@ -149,7 +165,8 @@ class Queryable:
 
     def events_source(self, *, include_rejected: bool = False, alias: str = "events") -> str:
         "What an events read selects FROM: the table, or the events with analysts' corrections applied."
-        return corrections.events_source(self._con, include_rejected=include_rejected, alias=alias)
+        return corrections.events_source(self._con, include_rejected=include_rejected, alias=alias,
+                                         corrected=self._has_corrections())
 
     @staticmethod
     def _columns(source: str) -> list[str]:
@@ -271,11 +288,11 @@ class Queryable:
 
     def corrections_of(self, event_id: str) -> list[dict]:
         """The analysts' corrections that apply to an event, oldest first (``corrections.trail``)."""
-        return corrections.trail(self._con, event_id) if corrections.has_corrections(self._con) else []
+        return corrections.trail(self._con, event_id) if self._has_corrections() else []
 
     def corrected_events(self) -> list[dict]:
         """Every event with a correction in effect (rejected ones too), with its anchor mention's sentence."""
-        if not corrections.has_corrections(self._con):
+        if not self._has_corrections():
             return []
         return corrections.corrected_events(self._con, self.events_source(include_rejected=True, alias="e"))
 
