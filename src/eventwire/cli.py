@@ -486,9 +486,12 @@ def _json_default(value):
               help="Seconds between two polls of the --watch sources (default: watch_every, 900).")
 @click.option("--updates-every", type=click.FloatRange(min=0), default=None,
               help="Seconds between two GDELT-style update files in DB.updates/ (default: updates_every, 900; 0: none).")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Coder processes for what --watch and `ingest --db` bring in, kept between polls "
+                   "(default: watch_workers, 1; 0: code in the serving process).")
 @click.pass_context
 def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: str | None,
-          every: float | None, updates_every: float | None) -> None:
+          every: float | None, updates_every: float | None, workers: int | None) -> None:
     """Serve the REST API and the dashboard; with --watch, poll feeds, pages and folders into the store."""
     import uvicorn
 
@@ -504,7 +507,8 @@ def serve(ctx: click.Context, db_path: str, host: str, port: int, sources_file: 
     sources = read_sources(sources_file) if sources_file else []
     # the watcher also drains DB.spool/, where `eventwire ingest --db DB` leaves documents for this server
     watcher = Watcher(sources, settings=settings, coding=coding, every=every or settings.watch_every,
-                      spool=Spool(db_path), on_stop=lambda: withdraw(db_path))
+                      spool=Spool(db_path), on_stop=lambda: withdraw(db_path),
+                      workers=settings.watch_workers if workers is None else workers)
     updates_every = settings.updates_every if updates_every is None else updates_every
     updates = Publisher(db_path, every=updates_every, keep_days=settings.updates_keep_days) if updates_every else None
     app = create_app(db_path, settings=settings, coding=coding, watcher=watcher,

@@ -41,6 +41,7 @@ class Settings:
     cache_dir: str  # built dictionaries and gazetteer (coding/cache.py): "" the default place, "off" none
     dict_dir: str  # a folder of user dictionaries loaded over the built-in data: "" none
     watch_every: float  # serve --watch: seconds between two polls
+    watch_workers: int  # serve: coder worker processes of the watcher and the spool (0: in the server)
     fetch_timeout: float  # the watcher's fetcher (text/fetch.py)
     fetch_max_bytes: int
     fetch_host_delay: float

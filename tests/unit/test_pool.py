@@ -78,3 +78,25 @@ def test_pool_big_chunks_both_ways_do_not_deadlock(settings):
     with pool._Pool(settings, size=2, loader=_load_stalling) as workers:
         outcomes = list(workers.code(pool.chunked(iter(items), 4)))
     assert [o.article.id for o in outcomes] == [a.id for a in items]
+
+
+def _ids(outcomes) -> list[str]:
+    return [o.doc_id if isinstance(o, Rejected) else o.article.id for o in outcomes]
+
+
+def test_coder_processes_serve_run_after_run_and_a_left_run_leaks_nothing(settings):
+    "The service's long-lived workers: small runs coded in order; a run left half-way (its consumer"
+    " failed) does not hand its answers to the next run."
+    with pool.CoderProcesses(settings, size=1, loader=_load_stalling) as processes:
+        pids = [w.process.pid for w in processes._pool.workers]
+        for run in range(3):
+            ids = [f"r{run}-{i}" for i in range(run + 1)]
+            assert _ids(pool.code_parallel((Article(id=i, text="x") for i in ids), settings=settings,
+                                           processes=processes)) == ids
+        assert [w.process.pid for w in processes._pool.workers] == pids  # the same process every run
+        left = processes.code(Article(id=f"left{i}", text="x") for i in range(40))
+        assert _ids([next(left)]) == ["left0"]
+        left.close()  # chunks still in flight
+        assert [w.process.pid for w in processes._pool.workers] != pids
+        assert _ids(processes.code([Article(id="next", text="x")])) == ["next"]
+    assert all(not w.process.is_alive() for w in processes._pool.workers)

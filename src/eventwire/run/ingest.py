@@ -20,7 +20,7 @@ from ..store import SeenItem, Store, StoredInput, input_hash
 from ..text.dedup import DuplicateIndex
 from . import pool
 from .pipeline import guarded
-from .pool import chunked, code_parallel
+from .pool import CoderProcesses, chunked, code_parallel
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ _STORE_BATCH = 64  # documents per store transaction
 
 def ingest_items(items: Iterable[Article | Rejected], *, db_path: str | None = None, settings: Settings,
                  workers: int = 1, on_rejected=None, store_batch: int = _STORE_BATCH, store: Store | None = None,
-                 coder=None, seen: Mapping[str, SeenItem] | None = None, kind: str = "ingest") -> dict:
+                 coder=None, seen: Mapping[str, SeenItem] | None = None, kind: str = "ingest",
+                 processes: CoderProcesses | None = None) -> dict:
     """Code a stream and store it in DuckDB in batches; returns counts.
 
     An input stored before, unchanged and by the same coder version, is skipped without
@@ -38,18 +39,20 @@ def ingest_items(items: Iterable[Article | Rejected], *, db_path: str | None = N
     so a run killed at any point and run again ends with the store a clean run gives.
     ``store`` (an open Store, say a server's session) instead of ``db_path``; ``coder`` a loaded
     Coder to code with in this process; ``seen`` maps an input id to the watched item it came
-    from, marked seen in the batch that stores the input.
+    from, marked seen in the batch that stores the input. ``processes``: long-lived coder worker
+    processes to code with instead (``pool.CoderProcesses``, the watcher's).
     """
     if store is not None:
         return _ingest_into(store, items, settings=settings, workers=workers, on_rejected=on_rejected,
-                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind)
+                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind, processes=processes)
     with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as opened:
         return _ingest_into(opened, items, settings=settings, workers=workers, on_rejected=on_rejected,
-                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind)
+                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind, processes=processes)
 
 
 def _ingest_into(store: Store, items: Iterable[Article | Rejected], *, settings: Settings, workers: int,
-                 on_rejected, store_batch: int, coder, seen: Mapping[str, SeenItem], kind: str) -> dict:
+                 on_rejected, store_batch: int, coder, seen: Mapping[str, SeenItem], kind: str,
+                 processes: CoderProcesses | None) -> dict:
     "ingest_items on an open store."
     version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
     counts = {"documents": 0, "rejected": 0, "events": 0, "skipped": 0}
@@ -85,7 +88,7 @@ def _ingest_into(store: Store, items: Iterable[Article | Rejected], *, settings:
         for batch in (articles, rejected, events, inputs, links, marks):
             batch.clear()
 
-    for outcome in code_parallel(fresh(), settings=settings, workers=workers, coder=coder):
+    for outcome in code_parallel(fresh(), settings=settings, workers=workers, coder=coder, processes=processes):
         source = pending.popleft()  # outcomes come one per item, in input order
         if isinstance(outcome, Rejected):
             rejected.append(outcome)

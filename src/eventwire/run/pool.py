@@ -1,6 +1,8 @@
 """The local process pool: one Coder per worker process, the pipeline's outcomes in input order.
 
     for outcome in code_parallel(articles, settings=settings, workers=2): ...   # Coded | Rejected
+    with CoderProcesses(settings, size=1) as processes:       # long-lived workers (a service's)
+        for outcome in code_parallel(articles, settings=settings, processes=processes): ...
 
 Chunks of articles go to workers in a bounded window of tasks, collected in order, so ``--workers``
 never changes the output. Small inputs are coded in-process: starting a worker costs a model load.
@@ -44,8 +46,11 @@ _QUIT = object()  # the feeder thread's stop sign (None is the worker's)
 
 
 def code_parallel(items: Iterable[Article | Rejected], *, settings: Settings, workers: int = 1,
-                  coder: Coder | None = None) -> Iterator[Coded | Rejected]:
-    """Code a stream of articles with ``workers`` processes, in input order."""
+                  coder: Coder | None = None, processes: CoderProcesses | None = None) -> Iterator[Coded | Rejected]:
+    """Code a stream of articles with ``workers`` processes (or the long-lived ``processes``), in input order."""
+    if processes is not None:
+        yield from processes.code(items)
+        return
     items = iter(items)
     head = list(itertools.islice(items, _CHUNK * 2))
     if workers <= 1 or len(head) < _CHUNK * 2:
@@ -143,6 +148,12 @@ class _Pool:
         for worker in self.workers:
             worker.stop(kill=exc[0] is not None)
 
+    def restart(self) -> None:
+        "Kill every worker and start fresh ones (tasks in flight are dropped)."
+        for i, worker in enumerate(self.workers):
+            worker.stop(kill=True)
+            self.workers[i] = _Worker(self.ctx, self.settings, self.loader)
+
     def code(self, chunks: Iterator[list]) -> Iterator[Coded | Rejected]:
         """The outcomes of every chunk, in order, keeping at most ``_IN_FLIGHT`` tasks per worker."""
         pending: collections.deque[_Task] = collections.deque()
@@ -231,6 +242,36 @@ class _Pool:
                 fresh.send(part)
         for task in rest:
             fresh.send(task)
+
+
+class CoderProcesses:
+    """Worker processes kept between runs (the service's watcher): each loads the coder once.
+
+    ``code`` is used by one thread at a time. A run left before its end (its consumer failed) has
+    chunks in flight whose answers would reach the next run: the workers are then replaced."""
+
+    def __init__(self, settings: Settings, *, size: int = 1, loader: Callable[[Settings], Coder] | None = None):
+        self._pool = _Pool(settings, size=size, loader=loader)
+
+    def __enter__(self) -> CoderProcesses:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def code(self, items: Iterable[Article | Rejected]) -> Iterator[Coded | Rejected]:
+        "The outcomes of ``items``, in order (small inputs too: the workers are already loaded)."
+        finished = False
+        try:
+            yield from self._pool.code(chunked(iter(items), _CHUNK))
+            finished = True
+        finally:
+            if not finished:
+                self._pool.restart()
+
+    def close(self) -> None:
+        "Stop the workers (after the chunks already sent)."
+        self._pool.__exit__(None, None, None)
 
 
 def _serve(tasks, conn, settings: Settings, loader: Callable[[Settings], Coder]) -> None:

@@ -3,7 +3,8 @@
 INTERFACE:
 
     sources = read_sources("sources.txt")       # one a line, '#' comments: feed URL, page URL, folder, file
-    watcher = Watcher(sources, settings=s, coding=SharedCoder(s), every=900, spool=Spool(db_path))  # run/handoff.py
+    watcher = Watcher(sources, settings=s, coding=SharedCoder(s), every=900, spool=Spool(db_path),  # run/handoff.py
+                      workers=1)               # coder processes kept between polls (0: code in this process)
     watcher.start(store)                        # a daemon thread: a poll now, then every ``every`` seconds,
                                                 # the ingest spool drained every second in between
     report = watcher.poll(store)                # one poll of every source (tests call it directly)
@@ -47,6 +48,7 @@ from ..text.intake import admit_article
 from ..text.reading import read_feed, read_inputs
 from .ingest import ingest_items
 from .handoff import Spool
+from .pool import CoderProcesses
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +85,11 @@ class Watcher:
 
     def __init__(self, sources: list[str], *, settings: Settings, coding, every: float = 900.0,
                  fetcher: Fetcher | None = None, spool: Spool | None = None,
-                 on_stop: Callable[[], None] | None = None):
+                 on_stop: Callable[[], None] | None = None, workers: int = 0):
         self.sources = sources
+        self.workers = workers  # coder processes started by start() (0: code with ``coding`` in this process)
+        self._processes: CoderProcesses | None = None
+        self._started = False
         self.settings = settings
         self.coding = coding
         self.every = every
@@ -108,7 +113,10 @@ class Watcher:
     # -- the loop ---------------------------------------------------------------
 
     def start(self, store: Store) -> None:
-        """Poll now and every ``every`` seconds on a daemon thread, draining the spool between polls."""
+        """Poll now and every ``every`` seconds on a daemon thread, draining the spool between polls;
+        with ``workers``, what it stores is coded in that many long-lived worker processes (started
+        by the first poll or spool batch: a server with no sources and no spool loads no second model)."""
+        self._started = True
         self._thread = threading.Thread(target=self._run, args=(store,), name="eventwire-watch", daemon=True)
         self._thread.start()
 
@@ -117,6 +125,9 @@ class Watcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._processes is not None:
+            self._processes.close()
+            self._processes = None
         self.fetcher.close()
         if self._on_stop is not None:
             self._on_stop()
@@ -273,11 +284,17 @@ class Watcher:
         def rejected(outcome: Rejected) -> None:
             report.rejected[outcome.reason.split(":")[0]] += 1
 
-        counts = ingest_items(items, store=store, settings=self.settings, coder=self.coding.coder(), seen=seen,
-                              on_rejected=rejected, kind="watch")
+        counts = ingest_items(items, store=store, settings=self.settings, seen=seen, on_rejected=rejected, kind="watch",
+                              **self._coder())
         report.documents += counts["documents"]
         report.events += counts["events"]
         report.skipped += counts["skipped"]
+
+    def _coder(self) -> dict:
+        "How ingest codes: in the worker processes when started, else with the served coder here."
+        if self._processes is None and self.workers and self._started:
+            self._processes = CoderProcesses(self.settings, size=self.workers)
+        return {"processes": self._processes} if self._processes is not None else {"coder": self.coding.coder()}
 
     def _failed(self, store: Store, source: str, url: str, reason: str, report: PollReport) -> None:
         "Record a failed fetch with its reason."
@@ -296,7 +313,7 @@ class Watcher:
                 try:
                     rejected: list[Rejected] = []
                     counts = ingest_items(self.spool.read(ticket), store=session, settings=self.settings,
-                                          coder=self.coding.coder(), on_rejected=rejected.append)
+                                          on_rejected=rejected.append, **self._coder())
                 except Exception as exc:  # noqa: BLE001 - one bad spool file never stops the service
                     logger.exception("watcher: spool file %s could not be stored", ticket)
                     self.spool.fail(ticket, f"{type(exc).__name__}: {exc}")
