@@ -31,7 +31,7 @@ _STORE_BATCH = 64  # documents per store transaction
 def ingest_items(items: Iterable[Article | Rejected], *, db_path: str | None = None, settings: Settings,
                  workers: int = 1, on_rejected=None, store_batch: int = _STORE_BATCH, store: Store | None = None,
                  coder=None, seen: Mapping[str, SeenItem] | None = None, kind: str = "ingest",
-                 processes: CoderProcesses | None = None) -> dict:
+                 processes: CoderProcesses | None = None, kept: KeptIndex | None = None) -> dict:
     """Code a stream and store it in DuckDB in batches; returns counts.
 
     An input stored before, unchanged and by the same coder version, is skipped without
@@ -40,25 +40,28 @@ def ingest_items(items: Iterable[Article | Rejected], *, db_path: str | None = N
     ``store`` (an open Store, say a server's session) instead of ``db_path``; ``coder`` a loaded
     Coder to code with in this process; ``seen`` maps an input id to the watched item it came
     from, marked seen in the batch that stores the input. ``processes``: long-lived coder worker
-    processes to code with instead (``pool.CoderProcesses``, the watcher's).
+    processes to code with instead (``pool.CoderProcesses``, the watcher's); ``kept``: the
+    near-duplicate index kept between ingests into this store (``KeptIndex``), else built here.
     """
     if store is not None:
         return _ingest_into(store, items, settings=settings, workers=workers, on_rejected=on_rejected,
-                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind, processes=processes)
+                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind,
+                            processes=processes, kept=kept)
     with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as opened:
         return _ingest_into(opened, items, settings=settings, workers=workers, on_rejected=on_rejected,
-                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind, processes=processes)
+                            store_batch=store_batch, coder=coder, seen=seen or {}, kind=kind,
+                            processes=processes, kept=kept)
 
 
 def _ingest_into(store: Store, items: Iterable[Article | Rejected], *, settings: Settings, workers: int,
                  on_rejected, store_batch: int, coder, seen: Mapping[str, SeenItem], kind: str,
-                 processes: CoderProcesses | None) -> dict:
+                 processes: CoderProcesses | None, kept: KeptIndex | None) -> dict:
     "ingest_items on an open store."
     version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
     counts = {"documents": 0, "rejected": 0, "events": 0, "skipped": 0}
     stored = store.unchanged_inputs(version)
     store.start_run(kind=kind, coder_version=version)
-    index = _duplicate_index(store)
+    index = kept.current(store) if kept is not None else _duplicate_index(store)
     links: dict[str, str] = {}
     pending: collections.deque[tuple[str, str] | None] = collections.deque()
     articles: list[Article] = []
@@ -125,6 +128,31 @@ def _duplicate_index(store) -> DuplicateIndex:
     for doc_id, title, text in store.original_articles():
         index.add(Article(id=doc_id, text=text, title=title))
     return index
+
+
+class KeptIndex:
+    """The near-duplicate index of one store, kept between ingests (the service's watcher): building
+    it reads and hashes every stored article, which a poll every few minutes cannot afford.
+
+    ``current(store)`` brings it up to date first: the original articles stored since (by anyone:
+    ``POST /documents`` too) are added; when an article it holds is no longer stored (a changed
+    input dropped it, an ingest failed after its articles were added) it is built again."""
+
+    def __init__(self) -> None:
+        self._index: DuplicateIndex | None = None
+
+    def current(self, store) -> DuplicateIndex:
+        "The index, holding every original article the store holds and no article it lacks."
+        stored, originals = store.article_ids()
+        index = self._index
+        if index is None or not index.ids() <= stored:
+            index = self._index = _duplicate_index(store)
+            return index
+        missing = sorted(doc_id for doc_id in originals if doc_id not in index)
+        if missing:
+            for doc_id, title, text in store.original_articles(ids=missing):
+                index.add(Article(id=doc_id, text=text, title=title))
+        return index
 
 
 def recode_store(db_path: str, *, settings: Settings, workers: int = 1, everything: bool = False,

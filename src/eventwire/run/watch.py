@@ -46,7 +46,7 @@ from ..text.decoding import Unreadable, decode_bytes
 from ..text.fetch import Fetched, Fetcher
 from ..text.intake import admit_article
 from ..text.reading import read_feed, read_inputs
-from .ingest import ingest_items
+from .ingest import KeptIndex, ingest_items
 from .handoff import Spool
 from .pool import CoderProcesses
 
@@ -90,6 +90,7 @@ class Watcher:
         self.workers = workers  # coder processes started by start() (0: code with ``coding`` in this process)
         self._processes: CoderProcesses | None = None
         self._started = False
+        self._kept = KeptIndex()  # the store's near-duplicate index, kept between polls
         self.settings = settings
         self.coding = coding
         self.every = every
@@ -285,16 +286,17 @@ class Watcher:
             report.rejected[outcome.reason.split(":")[0]] += 1
 
         counts = ingest_items(items, store=store, settings=self.settings, seen=seen, on_rejected=rejected, kind="watch",
-                              **self._coder())
+                              **self._ingest_options())
         report.documents += counts["documents"]
         report.events += counts["events"]
         report.skipped += counts["skipped"]
 
-    def _coder(self) -> dict:
-        "How ingest codes: in the worker processes when started, else with the served coder here."
+    def _ingest_options(self) -> dict:
+        "How ingest codes (in the worker processes when started, else with the served coder here), and its kept index."
         if self._processes is None and self.workers and self._started:
             self._processes = CoderProcesses(self.settings, size=self.workers)
-        return {"processes": self._processes} if self._processes is not None else {"coder": self.coding.coder()}
+        coding = {"processes": self._processes} if self._processes is not None else {"coder": self.coding.coder()}
+        return {**coding, "kept": self._kept}
 
     def _failed(self, store: Store, source: str, url: str, reason: str, report: PollReport) -> None:
         "Record a failed fetch with its reason."
@@ -313,7 +315,7 @@ class Watcher:
                 try:
                     rejected: list[Rejected] = []
                     counts = ingest_items(self.spool.read(ticket), store=session, settings=self.settings,
-                                          on_rejected=rejected.append, **self._coder())
+                                          on_rejected=rejected.append, **self._ingest_options())
                 except Exception as exc:  # noqa: BLE001 - one bad spool file never stops the service
                     logger.exception("watcher: spool file %s could not be stored", ticket)
                     self.spool.fail(ticket, f"{type(exc).__name__}: {exc}")

@@ -15,7 +15,7 @@ INTERFACE (``Store`` is a ``Queryable``; each returns plain rows, dicts with col
     store.dyad_series(a, b, freq="week") / actors(q) / network(since, until) / summary() / stats()
     store.known_doc_ids() / has_document(doc_id, content_hash) / unchanged_inputs(coder_version)
     store.stored_documents(exclude_version=None) -> Iterator[Article]
-    store.original_articles() / duplicate_of()        # for the near-duplicate index
+    store.original_articles(ids=None) / article_ids() / duplicate_of()   # for the near-duplicate index
     store.query_arrow(sql, params) -> pa.RecordBatchReader   # a read-only query, streamed
 
 ``filters`` are the event filters of ``events`` (an ``EventFilter``), written once here:
@@ -340,11 +340,19 @@ class Queryable:
         return dict(self._con.execute(
             "SELECT input_id, input_hash FROM inputs WHERE coder_version = ?", [coder_version]).fetchall())
 
-    def original_articles(self) -> list[tuple[str, str | None, str]]:
-        "(doc_id, title, text) of stored main articles that copy no earlier one, by id."
+    def original_articles(self, ids: Sequence[str] | None = None) -> list[tuple[str, str | None, str]]:
+        "(doc_id, title, text) of stored main articles that copy no earlier one (only ``ids``), by id."
+        only, params = ("", []) if ids is None else ("AND list_contains(?, doc_id) ", [list(ids)])
         return self._con.cursor().execute(
             "SELECT doc_id, title, coalesce(text, '') FROM documents WHERE kind = 'article' "
-            "AND doc_id NOT IN (SELECT doc_id FROM duplicates) ORDER BY doc_id").fetchall()
+            f"AND doc_id NOT IN (SELECT doc_id FROM duplicates) {only}ORDER BY doc_id", params).fetchall()
+
+    def article_ids(self) -> tuple[set[str], set[str]]:
+        "The ids of stored main articles: (all of them, those that copy no earlier one)."
+        rows = self._con.cursor().execute(
+            "SELECT doc_id, doc_id NOT IN (SELECT doc_id FROM duplicates) FROM documents "
+            "WHERE kind = 'article'").fetchall()
+        return {doc_id for doc_id, _ in rows}, {doc_id for doc_id, original in rows if original}
 
     def duplicate_of(self) -> dict[str, str]:
         "Every recorded near-duplicate link: document id -> the earlier document it copies."

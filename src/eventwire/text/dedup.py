@@ -124,6 +124,13 @@ class DuplicateIndex:
     def __len__(self) -> int:
         return len(self._canonical)
 
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._canonical
+
+    def ids(self) -> set[str]:
+        "Every document added (originals and copies)."
+        return set(self._canonical)
+
     def add(self, article: Article) -> str | None:
         """Index a document; the canonical id of the earlier document it duplicates, else None."""
         if article.id in self._canonical:  # the same document again
