@@ -2,7 +2,7 @@
 
 INTERFACE:
 
-    found = find_toponyms(doc_or_span, gazetteer, *, known=frozenset(), context=None, deferred=None)
+    found = find_toponyms(doc_or_span, gazetteer, *, known=frozenset(), context=None, deferred=None, cues=True)
             -> list[tuple[Span, hits]]      # in text order; hits: the index's (entry index, primary) pairs
     LOCATIVE, STRICT_LOCATIVE               # prepositions that place what they govern (also for locate)
     BLOCKING_LABELS                         # entity labels that are no place unless shown otherwise
@@ -52,13 +52,16 @@ _DIRECTION = re.compile(r"^(?:(?:north|south|east|west|central|northern|southern
 
 
 def find_toponyms(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, known: frozenset[str] = frozenset(),
-                  context: DocContext | None = None, deferred: list | None = None) -> list[tuple[Span, tuple]]:
+                  context: DocContext | None = None, deferred: list | None = None,
+                  cues: bool = True) -> list[tuple[Span, tuple]]:
     """Spans naming a place, with their index hits: GPE/LOC/FAC entities, then proper-noun runs the gazetteer knows.
 
     ``known`` holds the normalized names the document's first pass resolved as places: a name
     the small model tags PERSON or ORG in one sentence ("Jolo", "Abqaiq") is taken as a place
     when another sentence names it as one (one sense per discourse). ``deferred`` collects
-    small places in a locative prep that the first pass (no context yet) cannot decide."""
+    small places in a locative prep that the first pass (no context yet) cannot decide. ``cues``:
+    also names the tagger missed that a place cue places (cues.py); the first pass, which only
+    counts the document's countries, leaves them to the second."""
     doc = doc_or_span if isinstance(doc_or_span, Doc) else doc_or_span.doc
     lo, hi = (0, len(doc)) if isinstance(doc_or_span, Doc) else (doc_or_span.start, doc_or_span.end)
     taken = [False] * (hi - lo)
@@ -82,8 +85,9 @@ def find_toponyms(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, known: froze
         for k in range(ent.start, ent.end):
             taken[k - lo] = True
     found.extend(_match_bare(doc, lo, hi, taken, gazetteer, context))
-    found.extend(find_cued(doc, lo, hi, _covered(named, lo, hi, found), gazetteer, context=context,
-                           entities=tuple(blocked)))
+    if cues:
+        found.extend(find_cued(doc, lo, hi, _covered(named, lo, hi, found), gazetteer, context=context,
+                               entities=tuple(blocked)))
     found.sort(key=lambda item: item[0].start)
     return apply_containers(doc, found, gazetteer, hi)
 
