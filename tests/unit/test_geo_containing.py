@@ -39,6 +39,11 @@ def _places(gazetteer, doc, context=None):
     (["She", "moved", "to", "Portland", ",", "ME", "."], ["O", "O", "O", "B-GPE", "O", "B-ORG", "O"], 4975802),
     (["Rain", "hit", "Paris", ",", "Texas", "."], ["O", "O", "B-GPE", "O", "B-GPE", "O"], 4717560),
     (["Rain", "hit", "Paris", ",", "Tex.", "."], ["O", "O", "B-GPE", "O", "O", "O"], 4717560),
+    # a written abbreviation is never a list's item, though Washington is also a state
+    (["A", "riot", "in", "Washington", ",", "Pa.", ",", "ended", "."],
+     ["O", "O", "O", "B-GPE", "O", "B-GPE", "O", "O", "O"], 5218069),
+    # outside the United States the gazetteer gives cities no province: the division's country decides
+    (["Fires", "near", "Perth", ",", "Ont.", "spread", "."], ["O", "O", "B-GPE", "O", "B-ORG", "O", "O"], 6101546),
 ])
 def test_containing_pair_picks_the_place_inside(make_doc, gazetteer, words, ents, want):
     found = _places(gazetteer, _doc(make_doc, words, ents=ents))
