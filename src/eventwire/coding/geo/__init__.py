@@ -16,6 +16,8 @@ Modules, each importing only those above it:
 
     ranker      the candidate features and their weights (data/gazetteer/ranker.json)
     gazetteer   Entry, Gazetteer (loading, indexes, spelling variants), DocContext, ranking a name's candidates
+    containing  the rule "X, Y": Springfield, Ill. (data/gazetteer/admin1_abbreviations.tsv)
+    cues        names the entity tagger missed, kept with a place cue ("in X", "X County", "X-based")
     toponyms    the spans of a Doc that name a place, with their index hits
     mentions    PlaceMention: toponyms ranked into places, metonyms, nationality adjectives; build_context
     locate      locate_event, plausible_place: the place of one event

@@ -167,7 +167,7 @@ def build_context(docs: Iterable[Doc], gazetteer: Gazetteer) -> DocContext:
     places: list[Place] = []
     deferred: list[tuple[Span, tuple]] = []
     for doc in docs:
-        for span, hits in find_toponyms(doc, gazetteer, deferred=deferred):
+        for span, hits in find_toponyms(doc, gazetteer, deferred=deferred, cues=False):
             best = best_entry(gazetteer, hits, None)
             if best is None:
                 continue

@@ -2,7 +2,7 @@
 
 INTERFACE:
 
-    found = find_toponyms(doc_or_span, gazetteer, *, known=frozenset(), context=None, deferred=None)
+    found = find_toponyms(doc_or_span, gazetteer, *, known=frozenset(), context=None, deferred=None, cues=True)
             -> list[tuple[Span, hits]]      # in text order; hits: the index's (entry index, primary) pairs
     LOCATIVE, STRICT_LOCATIVE               # prepositions that place what they govern (also for locate)
     BLOCKING_LABELS                         # entity labels that are no place unless shown otherwise
@@ -13,7 +13,9 @@ model tags PERSON/ORG still counts as a place when a place noun types it ("the S
 "the capital, Sanaa", "Jefferson Parish"), when the document names it as a place elsewhere, or
 in a locative preposition of the document's countries. Proper-noun runs outside any entity count
 when they name a country, province, region, site or a sizeable city (a county or second-level
-province only in a country the document names).
+province only in a country the document names). Other capitalized names the gazetteer knows count
+with a place cue ("in X", "X County", "X-based", "X, Y": cues.py), and in "X, Y" with Y a division or
+country X keeps its candidates inside Y (containing.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from spacy.attrs import IDX, ORTH, POS
 from spacy.parts_of_speech import ADJ, NOUN, PROPN, VERB, X
 from spacy.tokens import Doc, Span, Token
 
+from .containing import apply_containers
+from .cues import find_cued
 from .gazetteer import MIN_VARIANT_KEY, DocContext, Entry, Gazetteer, normalize_name, variant_key
 
 # A non-entity proper-noun run must name a place at least this big (or a country/province/site)
@@ -48,24 +52,30 @@ _DIRECTION = re.compile(r"^(?:(?:north|south|east|west|central|northern|southern
 
 
 def find_toponyms(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, known: frozenset[str] = frozenset(),
-                  context: DocContext | None = None, deferred: list | None = None) -> list[tuple[Span, tuple]]:
+                  context: DocContext | None = None, deferred: list | None = None,
+                  cues: bool = True) -> list[tuple[Span, tuple]]:
     """Spans naming a place, with their index hits: GPE/LOC/FAC entities, then proper-noun runs the gazetteer knows.
 
     ``known`` holds the normalized names the document's first pass resolved as places: a name
     the small model tags PERSON or ORG in one sentence ("Jolo", "Abqaiq") is taken as a place
     when another sentence names it as one (one sense per discourse). ``deferred`` collects
-    small places in a locative prep that the first pass (no context yet) cannot decide."""
+    small places in a locative prep that the first pass (no context yet) cannot decide. ``cues``:
+    also names the tagger missed that a place cue places (cues.py); the first pass, which only
+    counts the document's countries, leaves them to the second."""
     doc = doc_or_span if isinstance(doc_or_span, Doc) else doc_or_span.doc
     lo, hi = (0, len(doc)) if isinstance(doc_or_span, Doc) else (doc_or_span.start, doc_or_span.end)
     taken = [False] * (hi - lo)
     found: list[tuple[Span, tuple]] = []
+    named, blocked = [], []  # the (start, end) of GPE/LOC/FAC and of PERSON/ORG/... entities, for the cues
     for ent in doc.ents:
         if ent.start < lo or ent.end > hi:
             continue
         if ent.label_ in _ENTITY_LABELS:
             hit = _match_entity(ent, gazetteer) or _match_variant(ent, gazetteer, context)
+            named.append((ent.start, ent.end))
         elif ent.label_ in BLOCKING_LABELS:
             hit = None
+            blocked.append((ent.start, ent.end))
             for piece in _conjuncts(ent, gazetteer):  # ORG "Crete and Cyprus": each name on its own
                 found.extend(h for h in [_match_blocked(piece, gazetteer, known, context, deferred)] if h)
         else:
@@ -75,8 +85,20 @@ def find_toponyms(doc_or_span: Doc | Span, gazetteer: Gazetteer, *, known: froze
         for k in range(ent.start, ent.end):
             taken[k - lo] = True
     found.extend(_match_bare(doc, lo, hi, taken, gazetteer, context))
+    if cues:
+        found.extend(find_cued(doc, lo, hi, _covered(named, lo, hi, found), gazetteer, context=context,
+                               entities=tuple(blocked)))
     found.sort(key=lambda item: item[0].start)
-    return found
+    return apply_containers(doc, found, gazetteer, hi)
+
+
+def _covered(named: list[tuple[int, int]], lo: int, hi: int, found: list[tuple[Span, tuple]]) -> list[bool]:
+    "Token flags over [lo, hi): inside a toponym found so far or a GPE/LOC/FAC entity (no cue looks there)."
+    covered = [False] * (hi - lo)
+    for start, end in named + [(span.start, span.end) for span, _ in found]:
+        for k in range(max(start, lo), min(end, hi)):
+            covered[k - lo] = True
+    return covered
 
 
 def _conjuncts(ent: Span, gazetteer: Gazetteer) -> list[Span]:
