@@ -3,8 +3,8 @@
 INTERFACE:
 
     decider = Decider.load(Path("src/eventwire/data"))     # None when decider.json is absent
-    p = decider.model_for(text).probabilities(features)    # numpy array over decider.labels
-    q = decider.model_for(text).proposer.probabilities(features)  # the sentence's words alone
+    p = decider.model_for(doc).probabilities(features)     # numpy array over decider.labels
+    q = decider.model_for(doc).proposer.probabilities(features)  # the sentence's words alone
     decider.labels             # the 16 PLOVER types and "NONE"
     decider.thresholds         # Thresholds(drop, retype, propose, keep), tuned across the folds
     decider.mode               # "propose", "propose+drop" or "full": what it may do to rule events
@@ -121,8 +121,8 @@ class Decider:
         folds = Path(data_dir) / FOLDS_FILE
         return cls(json.loads(path.read_text(encoding="utf-8")), folds_path=folds if folds.is_file() else None)
 
-    def model_for(self, text: str) -> Model:
-        "The model that decides a document (the shipped one: every document)."
+    def model_for(self, doc) -> Model:
+        "The model that decides a document (a Doc or its text; the shipped model: every document)."
         return self.model
 
     def has_folds(self) -> bool:
@@ -147,7 +147,10 @@ class _FoldDecider(Decider):
         self._folds_path = None
         self._models = {int(k): Model({**spec, "labels": shipped.labels}) for k, spec in folds_spec["models"].items()}
         self._fold_of = fold_of
+        self._last: tuple = (None, None)  # (doc, its model): a document's sentences come one after another
 
-    def model_for(self, text: str) -> Model:
+    def model_for(self, doc) -> Model:
         "The model not trained on this document's fold (the sealed fold: the one trained on folds 0-3)."
-        return self._models[self._fold_of(text)]
+        if self._last[0] is not doc:
+            self._last = (doc, self._models[self._fold_of(doc if isinstance(doc, str) else doc.text)])
+        return self._last[1]

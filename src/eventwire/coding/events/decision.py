@@ -7,11 +7,11 @@ INTERFACE:
     # vetoed: the rules removed an event of the sentence (a collision, an emergency instruction)
 
 The model (``coding/decider.py``) reads one sentence: its words, lemmas and word pairs, the
-event types the lexicon gives its words, its entity labels, whether it tells of a disaster, the
-rules' own events (type, trigger lemma, negation and modality, confidence, actor and recipient
-sectors) or, where they found none, the sectors of the actors it names; it gives a probability to
-each PLOVER type and to "no event". Its proposer reads the same features less the rules' events.
-What it may do to the rules' events is its ``mode`` (propose, propose+drop, full). Then, with the thresholds tuned across folds:
+event types the lexicon gives its words, its entity labels, whether it tells of a disaster, and
+the rules' own events (type, trigger lemma, negation and modality, confidence, actor and recipient
+sectors); it gives a probability to each PLOVER type and to "no event". Its proposer reads the
+same features less the rules' events. What it may do to the rules' events is its ``mode``
+(propose, propose+drop, full). Then, with the thresholds tuned across folds:
 
 1. a rule event is dropped when "no event" is likely enough (disaster reports, statements);
 2. a rule event is re-typed when the model is confident of another type and not of its own;
@@ -73,10 +73,6 @@ def sentence_features(s: Sentence, found: list[Extraction], *, vetoed: bool = Fa
         out.append(DISASTER)
     if not found:
         out.append(VETOED if vetoed else SILENT)
-        # who the silent sentence names, for the proposer: the sectors of its actor mentions, or none
-        # (a death with no one named is mostly an accident: "a man is dead after his car lost control")
-        sectors = {a.sector or "-" for a in s.mentions() if a.text}
-        out.extend(f"x:sector:{sector}" for sector in sorted(sectors)) if sectors else out.append("x:nobody")
     for ext in found:
         kind = ext.meaning.event_type
         state = "neg" if ext.negated else "hyp" if ext.hypothetical else "on"
@@ -91,8 +87,10 @@ def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vet
     "The rules' events kept, dropped or re-typed, a proposal where they are silent; calibrated confidences."
     if decider is None:
         return found
-    model = decider.model_for(s.span.doc.text)
+    model = decider.model_for(s.span.doc)
     features = sentence_features(s, found, vetoed=vetoed)
+    if not found:
+        return _proposal(s, features, model, decider) if SILENT in features else []
     p = model.probabilities(features)
     labels, none = decider.labels, decider.none_index
     best = int(np.argmax(np.where(np.arange(len(p)) == none, -1.0, p)))
@@ -106,12 +104,11 @@ def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vet
         sure = ext.confidence >= limits.keep
         if may_drop and not ext.negated and not ext.hypothetical and not sure and p[none] >= limits.drop:
             continue
-        if may_retype and not sure and labels[best] != ext.meaning.event_type and p[best] >= limits.retype and own * 4 <= p[best]:
+        other = labels[best] != ext.meaning.event_type
+        if may_retype and not sure and other and p[best] >= limits.retype and own * 4 <= p[best]:
             ext, own = replace(ext, meaning=EventType(labels[best])), p[best]
         score = (own + ext.confidence) / 2
         out.append(replace(ext, confidence=round(model.calibrate(score, kind="rule"), 3), decided=True))
-    if SILENT in features:
-        out.extend(_proposal(s, features, model, decider))
     return out
 
 
