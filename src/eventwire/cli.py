@@ -101,15 +101,20 @@ def _settings(ctx: click.Context) -> Settings:
               help="User dictionaries loaded over the built-in data (setting dict_dir; see Corrections).")
 @click.option("--lang", "language", default=None,
               help="Code every document in this language instead of detecting it (en, es; setting language).")
+@click.option("--no-decider", "no_decider", is_flag=True,
+              help="Code with the rules alone, without the learned decision (setting decider = false).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, dict_dir: str | None, language: str | None, verbose: int) -> None:
+def main(ctx: click.Context, config: str | None, dict_dir: str | None, language: str | None, no_decider: bool,
+         verbose: int) -> None:
     """News in, PLOVER political events out: who did what to whom, when and where."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     ctx.meta["eventwire.verbose"] = verbose
     try:
         overrides = {k: v for k, v in (("dict_dir", dict_dir), ("language", language)) if v is not None}
+        if no_decider:
+            overrides["decider"] = False
         ctx.obj = {"settings": Settings.load(config, overrides=overrides or None)}
     except EventwireError as exc:
         raise click.UsageError(str(exc)) from exc

@@ -52,6 +52,7 @@ class Settings:
     language: str  # "" detect each document's language; a code forces it (--lang)
     languages_file: str  # a user registry TOML read over data/languages.toml (a new language): "" none
     spool_keep_days: float  # serve: answers in DB.spool/done/ no submitter collected are deleted after this
+    decider: bool  # the learned decision over the rules (data/decider.json) when it is there; false: the rules alone
 
     @classmethod
     def defaults(cls) -> Settings:
@@ -172,7 +173,19 @@ def _language_spec(code: str, table: dict, base: Path) -> LanguageSpec:
                         dates=about.get("dates"))
 
 
-_TYPES = {"str": str, "int": int, "float": float}
+def _boolean(value) -> bool:
+    "A setting's truth value: a TOML boolean, or true/false, yes/no, on/off, 1/0 from the environment."
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("true", "yes", "on", "1"):
+        return True
+    if word in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(value)
+
+
+_TYPES = {"str": str, "int": int, "float": float, "bool": _boolean}
 
 
 def _typed(values: dict) -> dict:
@@ -226,6 +239,8 @@ def dictionary_hash(data_dir: Path = DATA_DIR, *, dict_dirs: tuple[str, ...] = (
     return digest.hexdigest()[:10]
 
 
-def coder_version(data_dir: Path = DATA_DIR, *, dict_dirs: tuple[str, ...] = ()) -> str:
-    "The version string every event carries: package version plus dictionary hash (user dictionaries too)."
-    return f"eventwire {__version__}+{dictionary_hash(data_dir, dict_dirs=dict_dirs)}"
+def coder_version(data_dir: Path = DATA_DIR, *, dict_dirs: tuple[str, ...] = (), decider: bool = True) -> str:
+    """The version string every event carries: package version plus dictionary hash (user dictionaries
+    too); ``.rules`` after it when the learned decision is off (or absent) though its file is there."""
+    rules_only = not decider and (Path(data_dir) / "decider.json").is_file()
+    return f"eventwire {__version__}+{dictionary_hash(data_dir, dict_dirs=dict_dirs)}" + (".rules" if rules_only else "")

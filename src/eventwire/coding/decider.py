@@ -3,9 +3,12 @@
 INTERFACE:
 
     decider = Decider.load(Path("src/eventwire/data"))     # None when decider.json is absent
-    p = decider.model_for(text).probabilities(features)    # numpy array over decider.labels
+    p = decider.model_for(doc).probabilities(features)     # numpy array over decider.labels
+    q = decider.model_for(doc).proposer.probabilities(features)  # the sentence's words alone
     decider.labels             # the 16 PLOVER types and "NONE"
     decider.thresholds         # Thresholds(drop, retype, propose, keep), tuned across the folds
+    decider.mode               # "propose", "propose+drop" or "full": what it may do to rule events
+    decider.quiet_in_disaster  # types never proposed in a disaster story (the conflict types)
     model.calibrate(score, kind="rule" | "proposed") -> float   # the right share at that score
     decider.has_folds() / decider.by_fold(fold_of)   # evaluation only: the fold models (decider_folds.json)
 
@@ -13,7 +16,10 @@ INTERFACE:
 logistic regression and isotonic regression, trained across the five folds); nothing here
 imports scikit-learn. A model is a vocabulary of sparse binary features, a weight matrix
 (labels x features, float16, base64) and a bias per label; its two calibration curves map a
-score to how often an event with that score was right on folds the model had not seen.
+score to how often an event with that score was right on folds the model had not seen. Beside
+it, its proposer: the same kind of model over the sentence's own features only (words, lemmas,
+word pairs, lexicon types, entities; not the rules' events), which types a sentence the rules
+left silent (on unseen text the rules' main failure).
 ``decider_folds.json`` holds the same for the models trained without fold k (k = 0..3) and
 without the sealed fold, so that ``eventwire eval`` scores each fold with a model that never saw it.
 """
@@ -31,11 +37,13 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Decider", "Model", "Thresholds", "DECIDER_FILE", "FOLDS_FILE"]
+__all__ = ["Decider", "Linear", "Model", "Thresholds", "DECIDER_FILE", "FOLDS_FILE", "MODES"]
 
 DECIDER_FILE = "decider.json"
 FOLDS_FILE = "decider_folds.json"
 NONE = "NONE"
+# What the decision may do to the rules' events (every mode proposes where they are silent).
+MODES = ("propose", "propose+drop", "full")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +53,26 @@ class Thresholds:
     ``drop``: a rule event goes when P(no event) reaches it; ``retype``: a rule event takes the
     model's type when that type's probability reaches it (and its own is under a quarter of it);
     ``propose``: a sentence the rules left silent gets the model's type when it reaches it;
-    ``keep``: a rule event at least this confident is never dropped or re-typed."""
+    ``keep``: a rule event at least this confident is never dropped or re-typed;
+    ``floor``: a rule event less confident than this never reaches the decision (the pipeline's
+    ``min_confidence`` when the model was trained: what the rules alone would not emit)."""
 
     drop: float
     retype: float
     propose: float
     keep: float
+    floor: float = 0.3
 
 
-class Model:
-    """One trained linear model and its calibration curves."""
+class Linear:
+    """One trained linear model: a sparse binary vocabulary, weights and biases."""
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict, labels: int):
         self.vocabulary = {feature: i for i, feature in enumerate(spec["vocabulary"])}
-        shape = (len(spec["labels"]), len(spec["vocabulary"]))
+        shape = (labels, len(spec["vocabulary"]))
         raw = np.frombuffer(base64.b64decode(spec["weights"]), dtype="<f2").reshape(shape)
         self.weights_t = np.ascontiguousarray(raw.T.astype(np.float32))  # features x labels: rows summed
         self.bias = np.asarray(spec["bias"], dtype=np.float32)
-        self.curves = {kind: (np.asarray(c["x"], dtype=np.float64), np.asarray(c["y"], dtype=np.float64))
-                       for kind, c in spec["calibration"].items()}
 
     def probabilities(self, features: Iterable[str]) -> np.ndarray:
         "Softmax over the labels of the weights of the features the vocabulary knows."
@@ -72,6 +81,16 @@ class Model:
         z = self.bias + (self.weights_t[rows].sum(axis=0) if rows else 0.0)
         z = np.exp(z - z.max())
         return z / z.sum()
+
+
+class Model(Linear):
+    """The decider's linear model, its proposer and its calibration curves."""
+
+    def __init__(self, spec: dict):
+        super().__init__(spec, len(spec["labels"]))
+        self.proposer = Linear(spec["proposer"], len(spec["labels"])) if "proposer" in spec else self
+        self.curves = {kind: (np.asarray(c["x"], dtype=np.float64), np.asarray(c["y"], dtype=np.float64))
+                       for kind, c in spec["calibration"].items()}
 
     def calibrate(self, score: float, *, kind: str) -> float:
         "How often an event with this score was right on unseen folds (isotonic, interpolated)."
@@ -86,6 +105,10 @@ class Decider:
         self.labels: tuple[str, ...] = tuple(spec["labels"])
         self.none_index = self.labels.index(NONE)
         self.thresholds = Thresholds(**spec["thresholds"])
+        self.mode = spec.get("mode", "full")
+        if self.mode not in MODES:
+            raise ValueError(f"decider mode {self.mode!r} is not one of {MODES}")
+        self.quiet_in_disaster = frozenset(spec.get("quiet_in_disaster", ()))
         self.model = Model(spec)
         self._folds_path = folds_path
 
@@ -98,8 +121,8 @@ class Decider:
         folds = Path(data_dir) / FOLDS_FILE
         return cls(json.loads(path.read_text(encoding="utf-8")), folds_path=folds if folds.is_file() else None)
 
-    def model_for(self, text: str) -> Model:
-        "The model that decides a document (the shipped one: every document)."
+    def model_for(self, doc) -> Model:
+        "The model that decides a document (a Doc or its text; the shipped model: every document)."
         return self.model
 
     def has_folds(self) -> bool:
@@ -118,11 +141,16 @@ class _FoldDecider(Decider):
         self.labels = shipped.labels
         self.none_index = shipped.none_index
         self.thresholds = shipped.thresholds
+        self.mode = shipped.mode
+        self.quiet_in_disaster = shipped.quiet_in_disaster
         self.model = shipped.model
         self._folds_path = None
         self._models = {int(k): Model({**spec, "labels": shipped.labels}) for k, spec in folds_spec["models"].items()}
         self._fold_of = fold_of
+        self._last: tuple = (None, None)  # (doc, its model): a document's sentences come one after another
 
-    def model_for(self, text: str) -> Model:
+    def model_for(self, doc) -> Model:
         "The model not trained on this document's fold (the sealed fold: the one trained on folds 0-3)."
-        return self._models[self._fold_of(text)]
+        if self._last[0] is not doc:
+            self._last = (doc, self._models[self._fold_of(doc if isinstance(doc, str) else doc.text)])
+        return self._last[1]

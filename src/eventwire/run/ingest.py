@@ -57,7 +57,7 @@ def _ingest_into(store: Store, items: Iterable[Article | Rejected], *, settings:
                  on_rejected, store_batch: int, coder, seen: Mapping[str, SeenItem], kind: str,
                  processes: CoderProcesses | None, kept: KeptIndex | None) -> dict:
     "ingest_items on an open store."
-    version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
+    version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs, decider=settings.decider)
     counts = {"documents": 0, "rejected": 0, "events": 0, "skipped": 0}
     stored = store.unchanged_inputs(version)
     store.start_run(kind=kind, coder_version=version)
@@ -162,7 +162,7 @@ def recode_store(db_path: str, *, settings: Settings, workers: int = 1, everythi
     Only documents coded by another version unless ``everything``; each batch replaces its
     documents' mentions in one transaction, and the run is logged with kind ``recode``.
     """
-    version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
+    version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs, decider=settings.decider)
     counts = {"documents": 0, "events": 0}
     with Store.open(db_path, dedup_days=settings.dedup_days, dedup_km=settings.dedup_km) as store:
         todo = store.stored_documents(exclude_version=None if everything else version)

@@ -133,6 +133,8 @@ class Coder:
         self.nlp = load_pipeline(settings.spacy_model)
         # the built dictionaries come from the disk cache when their files are unchanged (coding/cache.py)
         self.lexicon = Lexicon.load(settings.data_path, cache_dir=settings.cache_dir, extra_dirs=settings.dict_dirs)
+        if not settings.decider:
+            self.lexicon = self.lexicon.with_decider(None)
         self.dictionary = ActorDictionary.load(settings.data_path, cache_dir=settings.cache_dir,
                                                extra_dirs=settings.dict_dirs)
         self.ontology = Ontology.load(settings.data_path)
@@ -142,7 +144,7 @@ class Coder:
         self.gazetteer = geo.Gazetteer.load(settings.data_path, cache_dir=settings.cache_dir, aliases=tuple(
             spec.data_path / "places.tsv" for spec in settings.language_specs.values()
             if spec.grammar != "english" and (spec.data_path / "places.tsv").is_file()))
-        self.version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs)
+        self.version = coder_version(settings.data_path, dict_dirs=settings.dict_dirs, decider=settings.decider)
         self._kits: dict[str, LanguageKit] = {}  # each language's model and data, loaded at its first document
 
     def kit(self, language: str | None) -> LanguageKit:
@@ -324,8 +326,8 @@ class Coder:
                 extractions = kit.extract(sent, when=when, headline=paragraph.section == "title", previous=previous)
                 triggers = frozenset(e.trigger.i for e in extractions)
                 for ext in extractions:
-                    if ext.confidence < self.settings.min_confidence:
-                        continue
+                    if ext.confidence < self.settings.min_confidence and not ext.decided:
+                        continue  # the decision's events are kept already, their confidence the calibrated share
                     event = self._finish(article, paragraph, sent, ext, context, kit,
                                          others=triggers - {ext.trigger.i}, sentence_countries=sentence_countries)
                     events.setdefault(event.event_id, event)

@@ -87,11 +87,13 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
     if s.denials:  # "rejected accusations that he raped a girl": the rape is alleged
         found = [replace(ext, hypothetical=True)
                  if any(in_content(frame, ext.trigger) for frame in s.denials) else ext for ext in found]
+    before = len(found)
     if found and s.disaster_story():
         found = [ext for ext in found if not _emergency_instruction(ext)]
     found = [ext for ext in found if not _collision(ext, sentence, lexicon.classes.vehicle_nouns)]
+    vetoed = len(found) < before  # the rules judged a word no event here: nothing is proposed in its place
     found = _dedupe(_mark_reported_content(found))
-    return _dedupe(decide(s, found, lexicon.decider)) if lexicon.decider is not None else found
+    return _dedupe(decide(s, found, lexicon.decider, vetoed=vetoed)) if lexicon.decider is not None else found
 
 
 def _fold_protest_demands(found: list[Extraction]) -> list[Extraction]:

@@ -2,23 +2,30 @@
 
 INTERFACE:
 
-    sentence_features(s, found) -> list[str]     # what the model reads (also what training reads)
-    decide(s, found, decider) -> list[Extraction]
+    sentence_features(s, found, vetoed=False) -> list[str]   # what the model reads (also what training reads)
+    decide(s, found, decider, vetoed=False) -> list[Extraction]
+    # vetoed: the rules removed an event of the sentence (a collision, an emergency instruction)
 
 The model (``coding/decider.py``) reads one sentence: its words, lemmas and word pairs, the
-event types the lexicon gives its words, the rules' own events (type, trigger lemma, negation
-and modality, confidence, actor and recipient sectors) and its entity labels; it gives a
-probability to each PLOVER type and to "no event". Then, with the thresholds tuned across folds:
+event types the lexicon gives its words, its entity labels, whether it tells of a disaster, and
+the rules' own events (type, trigger lemma, negation and modality, confidence, actor and recipient
+sectors); it gives a probability to each PLOVER type and to "no event". Its proposer reads the
+same features less the rules' events. What it may do to the rules' events is its ``mode``
+(propose, propose+drop, full). Then, with the thresholds tuned across folds:
 
 1. a rule event is dropped when "no event" is likely enough (disaster reports, statements);
 2. a rule event is re-typed when the model is confident of another type and not of its own;
    neither happens to a rule event the rules are sure of (``Thresholds.keep``);
-3. a sentence the rules left without an asserted event gets the model's type when it is likely
-   enough: its actor and recipient are the sentence's actor mentions (the subject's first), or an
+3. a sentence the rules left without an asserted event gets the proposer's type when it is likely
+   enough (the proposer: a model of the sentence's own features, without the rules' events, since on
+   unseen text a silent sentence is mostly an event the rules missed; never a conflict type in a
+   disaster story): its actor and recipient are the sentence's actor mentions (the subject's first), or an
    unnamed actor with the type's usual sector, whose country the place or the article gives
    (``coding.parties``), as ACLED codes "unidentified gunmen";
 4. every event's confidence becomes the calibrated right share at its score (isotonic across the
-   folds), so that >= 0.8 means right at least 80% of the time.
+   folds), so that >= 0.8 means right at least 80% of the time. The decision has kept the events it
+   returns (``decided``): the pipeline's ``min_confidence``, a floor for the rules' own confidences,
+   is applied before it (``Thresholds.floor``), not to the calibrated share after it.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from dataclasses import replace
 import numpy as np
 
 from ...records import Actor, EventType
-from ..decider import Decider
+from ..decider import Decider, Model
 from .extraction import Extraction
 from .sentence import Sentence
 
@@ -36,9 +43,12 @@ from .sentence import Sentence
 # PLOVER's coding (protesters are civilians, arrests are made by police, deployments by the army).
 _UNNAMED_SECTORS = {"PROTEST": "CVL", "COERCE": "COP", "MOBILIZE": "MIL", "ASSAULT": "UAF"}
 _CONF_BINS = (0.5, 0.7, 0.9)
+SILENT = "r:none"  # the rules found no event in the sentence (the proposer fills only these)
+VETOED = "r:vetoed"  # ... because they judged one of its words no event (a collision): not filled
+DISASTER = "x:disaster"  # the feature of a sentence that tells of a disaster (Sentence.disaster_story)
 
 
-def sentence_features(s: Sentence, found: list[Extraction]) -> list[str]:
+def sentence_features(s: Sentence, found: list[Extraction], *, vetoed: bool = False) -> list[str]:
     "The sparse binary features of one sentence and the rules' events in it."
     out: list[str] = []
     words = []
@@ -59,8 +69,10 @@ def sentence_features(s: Sentence, found: list[Extraction]) -> list[str]:
         if tok.dep_ == "neg":
             out.append("neg")
     out.extend(f"b:{a}_{b}" for a, b in zip(words, words[1:]))
+    if s.disaster_story():
+        out.append(DISASTER)
     if not found:
-        out.append("r:none")
+        out.append(VETOED if vetoed else SILENT)
     for ext in found:
         kind = ext.meaning.event_type
         state = "neg" if ext.negated else "hyp" if ext.hypothetical else "on"
@@ -71,28 +83,47 @@ def sentence_features(s: Sentence, found: list[Extraction]) -> list[str]:
     return out
 
 
-def decide(s: Sentence, found: list[Extraction], decider: Decider | None) -> list[Extraction]:
+def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vetoed: bool = False) -> list[Extraction]:
     "The rules' events kept, dropped or re-typed, a proposal where they are silent; calibrated confidences."
     if decider is None:
         return found
-    model = decider.model_for(s.span.doc.text)
-    p = model.probabilities(sentence_features(s, found))
+    model = decider.model_for(s.span.doc)
+    features = sentence_features(s, found, vetoed=vetoed)
+    if not found:
+        return _proposal(s, features, model, decider) if SILENT in features else []
+    p = model.probabilities(features)
     labels, none = decider.labels, decider.none_index
     best = int(np.argmax(np.where(np.arange(len(p)) == none, -1.0, p)))
     limits = decider.thresholds
+    may_drop, may_retype = decider.mode != "propose", decider.mode == "full"
     out = []
     for ext in found:
+        if ext.confidence < limits.floor:
+            continue
         own = p[labels.index(ext.meaning.event_type)] if ext.meaning.event_type in labels else 0.0
         sure = ext.confidence >= limits.keep
-        if not ext.negated and not ext.hypothetical and not sure and p[none] >= limits.drop:
+        if may_drop and not ext.negated and not ext.hypothetical and not sure and p[none] >= limits.drop:
             continue
-        if not sure and labels[best] != ext.meaning.event_type and p[best] >= limits.retype and own * 4 <= p[best]:
+        other = labels[best] != ext.meaning.event_type
+        if may_retype and not sure and other and p[best] >= limits.retype and own * 4 <= p[best]:
             ext, own = replace(ext, meaning=EventType(labels[best])), p[best]
         score = (own + ext.confidence) / 2
-        out.append(replace(ext, confidence=round(model.calibrate(score, kind="rule"), 3)))
-    if not any(not e.negated and not e.hypothetical for e in out) and p[best] >= limits.propose and p[best] > p[none]:
-        out.extend(_proposed(s, labels[best], round(model.calibrate(float(p[best]), kind="proposed"), 3)))
+        out.append(replace(ext, confidence=round(model.calibrate(score, kind="rule"), 3), decided=True))
     return out
+
+
+def _proposal(s: Sentence, features: list[str], model: Model, decider: Decider) -> list[Extraction]:
+    """The proposer's event for a silent sentence when its type is likely enough (and more likely than
+    no event); never a conflict type in a disaster story."""
+    q = model.proposer.probabilities(features)
+    none = decider.none_index
+    best = int(np.argmax(np.where(np.arange(len(q)) == none, -1.0, q)))
+    event_type = decider.labels[best]
+    if q[best] < decider.thresholds.propose or q[best] <= q[none]:
+        return []
+    if event_type in decider.quiet_in_disaster and DISASTER in features:
+        return []
+    return _proposed(s, event_type, round(model.calibrate(float(q[best]), kind="proposed"), 3))
 
 
 def _proposed(s: Sentence, event_type: str, confidence: float) -> list[Extraction]:
@@ -107,7 +138,8 @@ def _proposed(s: Sentence, event_type: str, confidence: float) -> list[Extractio
     else:
         actor = Actor(text="", name="unidentified", code=None, sector=_UNNAMED_SECTORS.get(event_type))
     recipient = next((a for a in mentions if a is not actor and a.code != actor.code), None)
-    return [Extraction(EventType(event_type), trigger, trigger.text, actor, recipient, False, False, confidence)]
+    return [Extraction(EventType(event_type), trigger, trigger.text, actor, recipient, False, False, confidence,
+                       decided=True)]
 
 
 def _trigger_token(s: Sentence, event_type: str):

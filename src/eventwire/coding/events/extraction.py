@@ -45,6 +45,7 @@ class Extraction:
     negated: bool
     hypothetical: bool
     confidence: float
+    decided: bool = False  # its confidence is the learned decision's calibrated one (decision.py), already kept
 
 
 def confidence(weight: float, actor: Actor, recipient: Actor | None, *, fallback: bool = False,
