@@ -100,3 +100,24 @@ def test_coder_processes_serve_run_after_run_and_a_left_run_leaks_nothing(settin
         assert [w.process.pid for w in processes._pool.workers] != pids
         assert _ids(processes.code([Article(id="next", text="x")])) == ["next"]
     assert all(not w.process.is_alive() for w in processes._pool.workers)
+
+
+def _niceness(settings):
+    "A stand-in loader that reports the priority load_background_coder left its process at."
+    pool.load_coder = lambda s: _StallingCoder()  # in the worker process only
+    pool.load_background_coder(settings)
+    return _NiceCoder(os.nice(0))
+
+
+class _NiceCoder(_StallingCoder):
+    def __init__(self, nice: int):
+        self.nice = nice
+
+    def code_stream(self, items, *, on_stage=None):
+        return [Rejected(item.id, f"nice {self.nice}") for item in items]
+
+
+def test_the_services_coder_processes_run_at_a_lower_priority(settings):
+    with pool.CoderProcesses(settings, size=1, loader=_niceness) as processes:
+        (outcome,) = processes.code([Article(id="n", text="x")])
+    assert outcome.reason == f"nice {min(os.nice(0) + 10, 19)}"

@@ -22,6 +22,7 @@ import collections
 import itertools
 import logging
 import multiprocessing as mp
+import os
 import queue
 import threading
 import time
@@ -304,6 +305,16 @@ def load_coder(settings: Settings) -> Coder:
     from .pipeline import Coder
 
     return Coder.load(settings)
+
+
+def load_background_coder(settings: Settings) -> Coder:
+    """``load_coder`` in a process that yields the CPU to others (nice 10): a service's ingest is
+    background work, its API answers people."""
+    try:
+        os.nice(10)
+    except OSError:  # not permitted here: code at the normal priority
+        logger.debug("could not lower the coder process's priority")
+    return load_coder(settings)
 
 
 def init_worker(settings: Settings) -> None:

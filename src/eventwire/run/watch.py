@@ -48,7 +48,7 @@ from ..text.intake import admit_article
 from ..text.reading import read_feed, read_inputs
 from .ingest import KeptIndex, ingest_items
 from .handoff import Spool
-from .pool import CoderProcesses
+from .pool import CoderProcesses, load_background_coder
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +294,7 @@ class Watcher:
     def _ingest_options(self) -> dict:
         "How ingest codes (in the worker processes when started, else with the served coder here), and its kept index."
         if self._processes is None and self.workers and self._started:
-            self._processes = CoderProcesses(self.settings, size=self.workers)
+            self._processes = CoderProcesses(self.settings, size=self.workers, loader=load_background_coder)
         coding = {"processes": self._processes} if self._processes is not None else {"coder": self.coding.coder()}
         return {**coding, "kept": self._kept}
 
