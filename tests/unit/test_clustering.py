@@ -65,3 +65,32 @@ def test_clustering_parties_without_codes_compare_by_name():
     assert compatible(treasury, usa, days=1, km=50.0)       # no code against a code: a missing side
     assert not compatible(treasury, state, days=1, km=50.0)  # two named parties without codes differ
     assert compatible(treasury, dict(treasury, mention_id="m2"), days=1, km=50.0)
+
+
+def test_clustering_candidate_dates_in_sql_are_dates_match():
+    "The SQL look-up keeps exactly the stored roots whose dates _dates_match the new mention's (random dates)."
+    import random
+
+    import duckdb
+    import pyarrow as pa
+
+    from eventwire.store.clustering import _DATES_FIT, _dates_match
+
+    rng = random.Random(7)
+    precisions = ["day", "week", "month", "year", None]
+
+    def date():
+        return None if rng.random() < 0.1 else dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 500))
+
+    roots = [{"i": i, "date": date(), "date_precision": rng.choice(precisions)} for i in range(300)]
+    news = [{"j": j, "date": date(), "precision": rng.choice(precisions)} for j in range(60)]
+    con = duckdb.connect()
+    con.register("m", pa.Table.from_pylist(roots, schema=pa.schema(
+        [("i", pa.int64()), ("date", pa.date32()), ("date_precision", pa.string())])))
+    con.register("k", pa.Table.from_pylist(news, schema=pa.schema(
+        [("j", pa.int64()), ("date", pa.date32()), ("precision", pa.string())])))
+    for days in (0, 2):
+        got = set(con.execute(f"SELECT k.j, m.i FROM m, k WHERE {_DATES_FIT}", [days]).fetchall())
+        want = {(n["j"], r["i"]) for n in news for r in roots
+                if _dates_match({"date": n["date"], "date_precision": n["precision"]}, r, days)}
+        assert got == want and len(want) > 100

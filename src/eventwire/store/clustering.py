@@ -46,9 +46,6 @@ import pyarrow as pa
 from .schema import NON_STATE_ARMED, STR
 
 _EARTH_KM = 6371.0
-# How far apart two dates may be when one of them is only known to a week, a month or a year
-# (the candidate window of the SQL look-up; the exact test is _dates_match).
-_PERIOD_DAYS = {"week": 7, "month": 31, "year": 366}
 
 
 def dyad_key(event_type: str, actor_code: str | None, actor_name: str | None,
@@ -197,22 +194,38 @@ def _best(row: dict, candidates: dict, *, days: int, km: float) -> _Open | None:
                                     if row["date"] and e.root["date"] else 0, e.event_id))
 
 
+# ``_dates_match`` in SQL, for a stored root mention m and a key k of the batch (``k.precision`` the
+# new mention's date precision): the candidates a batch reads are only those whose dates fit, so a
+# batch about a busy dyad reads its few same-day events, not a year of them
+_DATES_FIT = """((m.date IS NULL AND k.date IS NULL) OR (m.date IS NOT NULL AND k.date IS NOT NULL AND (
+    abs(datediff('day', m.date, k.date)) <= ?
+    OR ('year' IN (m.date_precision, k.precision) AND year(m.date) = year(k.date))
+    OR ('month' IN (m.date_precision, k.precision)
+        AND date_trunc('month', m.date) = date_trunc('month', k.date))
+    OR (m.date_precision = 'week' AND datediff('day', m.date, k.date) BETWEEN 0 AND 6)
+    OR (k.precision = 'week' AND datediff('day', k.date, m.date) BETWEEN 0 AND 6))))"""
+
+
 def _candidates(con: duckdb.DuckDBPyConnection, rows: list[dict], *, days: int) -> dict:
     "The stored events a batch's mentions may join, by (event type, look-up key), with their root mentions."
-    wide = max(days, *_PERIOD_DAYS.values())
-    keys = [{"event_type": r["event_type"], "code": code, "date": r["date"]}
+    keys = [{"event_type": r["event_type"], "code": code, "date": r["date"], "precision": r.get("date_precision")}
             for r in rows for code in _roots(r)]
     if not keys:
         return {}
     con.register("_keys", pa.Table.from_pylist(keys, schema=pa.schema(
-        [("event_type", STR), ("code", STR), ("date", pa.date32())])))
+        [("event_type", STR), ("code", STR), ("date", pa.date32()), ("precision", STR)])))
+    # one equality join per side (hash joins on type and party), then the roots' dates
     cur = con.execute(
-        """SELECT DISTINCT m.* FROM events e JOIN mentions m ON m.mention_id = e.root_mention_id
-           JOIN _keys k ON e.event_type = k.event_type
-               AND k.code IN (coalesce(e.actor_code, 'n:' || lower(e.actor_name)),
-                              coalesce(e.recipient_code, 'n:' || lower(e.recipient_name)))
-               AND ((m.date IS NULL AND k.date IS NULL) OR m.date BETWEEN k.date - ? AND k.date + ?)""",
-        [wide, wide])  # the window is on the root's date, the one ``compatible`` compares
+        f"""WITH k AS (
+               SELECT e.root_mention_id, k.date, k.precision FROM events e JOIN _keys k
+                 ON e.event_type = k.event_type AND coalesce(e.actor_code, 'n:' || lower(e.actor_name)) = k.code
+               UNION ALL
+               SELECT e.root_mention_id, k.date, k.precision FROM events e JOIN _keys k
+                 ON e.event_type = k.event_type
+                 AND coalesce(e.recipient_code, 'n:' || lower(e.recipient_name)) = k.code)
+           SELECT DISTINCT m.* FROM k JOIN mentions m ON m.mention_id = k.root_mention_id
+           WHERE {_DATES_FIT}""",
+        [days])  # the dates are the root's, the one ``compatible`` compares
     names = [c[0] for c in cur.description]
     out: dict[tuple[str, str], list[_Open]] = {}
     for values in cur.fetchall():
