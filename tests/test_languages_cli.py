@@ -65,3 +65,20 @@ def test_languages_cli_ingest_then_filter_by_language(docs_file, tmp_path):
         page = client.get("/events", params={"language": "es"}).json()
         assert [e["actor_code"] for e in page["events"]] == ["COL"]
         assert client.get("/stats").json()["languages"] == {"en": 1, "es": 1}
+
+    # exports filter on the language too: the file, the Python API, and the rows a server streams
+    for lang, code in (("es", "COL"), ("en", "RUS")):
+        out = tmp_path / f"{lang}.jsonl"
+        done = runner.invoke(main, ["export", "--db", db, "--format", "jsonl", "-o", str(out), "--lang", lang])
+        assert done.exit_code == 0, done.output
+        assert {json.loads(line)["actor_code"] for line in out.read_text(encoding="utf-8").splitlines()} == {code}
+    everything = tmp_path / "all.jsonl"
+    assert runner.invoke(main, ["export", "--db", db, "--format", "jsonl", "-o", str(everything)]).exit_code == 0
+    assert len(everything.read_text(encoding="utf-8").splitlines()) >= 2
+    with eventwire.open(db, read_only=True) as frames:
+        assert frames.export(tmp_path / "es.csv", format="csv", language="es") == 1
+    import pyarrow as pa
+
+    with TestClient(create_app(db, read_only=True)) as client:
+        body = client.get("/arrow/export", params={"language": "es"}).content
+        assert set(pa.ipc.open_stream(body).read_all().column("actor_code").to_pylist()) == {"COL"}

@@ -372,7 +372,8 @@ def recode(ctx: click.Context, db_path: str, workers: int | None, everything: bo
 @click.option("-o", "--output", required=True, help="Output file (a folder for parquet).")
 @click.option("--header", is_flag=True, help="gdelt: write the column names first.")
 @click.option("--include-rejected", is_flag=True, help="Keep the events analysts rejected.")
-def export(db_path: str, fmt: str, output: str, header: bool, include_rejected: bool) -> None:
+@click.option("--lang", "language", default=None, help="Only events with a mention in a document of this language (es).")
+def export(db_path: str, fmt: str, output: str, header: bool, include_rejected: bool, language: str | None) -> None:
     """Export every deduplicated event of a store (analysts' corrections applied); through the
     server when `eventwire serve` holds the store (the same bytes)."""
     from .store.core import Store
@@ -383,12 +384,14 @@ def export(db_path: str, fmt: str, output: str, header: bool, include_rejected: 
     if (url := _served_at(db_path)) is not None:  # the server holds the store: its rows stream through it
         from .serve.remote import ServedStore
 
-        with ServedStore(url, db_path=db_path).export_reader(include_rejected=include_rejected) as reader:
+        with ServedStore(url, db_path=db_path).export_reader(include_rejected=include_rejected,
+                                                             language=language) as reader:
             n = write_export(reader, output, fmt=fmt, header=header)
         click.echo(f"exported {n} events to {output} ({fmt}) through the server at {url}", err=True)
         return
     with Store.open(db_path, read_only=True) as store:
-        n = export_events(store, output, fmt=fmt, header=header, include_rejected=include_rejected)
+        n = export_events(store, output, fmt=fmt, header=header, include_rejected=include_rejected,
+                          language=language)
     click.echo(f"exported {n} events to {output} ({fmt})", err=True)
 
 

@@ -67,9 +67,10 @@ def add_arrow_routes(app: FastAPI) -> None:
         return _arrow_response(request, lambda db: db.events_arrow(**options).to_reader())
 
     @app.get("/arrow/export", response_class=StreamingResponse, responses=_ARROW_RESPONSE)
-    def arrow_export(request: Request, include_rejected: bool = False) -> StreamingResponse:
+    def arrow_export(request: Request, include_rejected: bool = False, language: str | None = None) -> StreamingResponse:
         """The rows `eventwire export` writes every format from (``store.exports.export_reader``)."""
-        return _arrow_response(request, lambda db: export_reader(db, include_rejected=include_rejected))
+        return _arrow_response(request, lambda db: export_reader(db, include_rejected=include_rejected,
+                                                                 language=language))
 
     @app.get("/arrow/mentions/{event_id}", response_class=StreamingResponse, responses=_ARROW_RESPONSE)
     def arrow_mentions(request: Request, event_id: str) -> StreamingResponse:
@@ -189,9 +190,10 @@ class ServedStore:
         return stats
 
     @contextmanager
-    def export_reader(self, *, include_rejected: bool = False) -> Iterator[pa.RecordBatchReader]:
+    def export_reader(self, *, include_rejected: bool = False,
+                      language: str | None = None) -> Iterator[pa.RecordBatchReader]:
         """The export rows (``store.exports.export_reader``) as they stream from the server."""
-        with self._stream("/arrow/export", {"include_rejected": include_rejected}) as reader:
+        with self._stream("/arrow/export", {"include_rejected": include_rejected, "language": language}) as reader:
             yield reader
 
     def close(self) -> None:
@@ -246,9 +248,9 @@ class ServedDatabase(Database):
     def __init__(self, store: ServedStore):
         super().__init__(store)  # type: ignore[arg-type] - the reads Database makes, served
 
-    def export(self, path: str | os.PathLike, *, format: str) -> int:  # noqa: A002 - the CLI's word
-        """Write every event to ``path`` (jsonl, csv, parquet, gdelt or plover); returns the count."""
-        with self.store.export_reader() as reader:
+    def export(self, path: str | os.PathLike, *, format: str, language: str | None = None) -> int:  # noqa: A002
+        """Write every event (of one ``language``) to ``path`` (jsonl, csv, parquet, gdelt or plover); returns the count."""
+        with self.store.export_reader(language=language) as reader:
             return write_export(reader, path, fmt=format)
 
     def __repr__(self) -> str:

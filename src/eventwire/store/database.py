@@ -108,11 +108,11 @@ class Database:
         """Actors with their event counts as actor and recipient, as a DataFrame."""
         return pa.Table.from_pylist(self.store.actors(q, limit=limit)).to_pandas()
 
-    def export(self, path: str | os.PathLike, *, format: str) -> int:  # noqa: A002 - the CLI's word
-        """Write every event to ``path`` (jsonl, csv, parquet, gdelt or plover); returns the count."""
+    def export(self, path: str | os.PathLike, *, format: str, language: str | None = None) -> int:  # noqa: A002
+        """Write every event (of one ``language``) to ``path`` (jsonl, csv, parquet, gdelt or plover); returns the count."""
         from .exports import export_events
 
-        return export_events(self.store, path, fmt=format)
+        return export_events(self.store, path, fmt=format, language=language)
 
     def stats(self) -> dict:
         """Table sizes, date range, coder versions and the latest runs."""

@@ -39,6 +39,7 @@ import pyarrow.dataset as ds
 
 from ..errors import InputError
 from .core import Store
+from .queries import LANGUAGE_EVENTS
 
 logger = logging.getLogger(__name__)
 
@@ -101,17 +102,23 @@ ORDER BY e.date NULLS LAST, e.event_id
 
 
 def export_events(store: Store, path: str | os.PathLike, *, fmt: str, header: bool = False,
-                  include_rejected: bool = False) -> int:
+                  include_rejected: bool = False, language: str | None = None) -> int:
     """Write every event of ``store`` to ``path`` in format ``fmt``; returns the number written.
 
-    Analysts' corrections win; events they rejected are left out unless ``include_rejected``."""
+    Analysts' corrections win; events they rejected are left out unless ``include_rejected``;
+    ``language`` keeps the events with a mention in a document of that language ("es")."""
     _check_format(fmt)
-    return write_export(export_reader(store, include_rejected=include_rejected), path, fmt=fmt, header=header)
+    reader = export_reader(store, include_rejected=include_rejected, language=language)
+    return write_export(reader, path, fmt=fmt, header=header)
 
 
-def export_reader(store: Store, *, include_rejected: bool = False) -> pa.RecordBatchReader:
+def export_reader(store: Store, *, include_rejected: bool = False, language: str | None = None) -> pa.RecordBatchReader:
     """The rows every export format is written from, as Arrow batches (a server streams them)."""
-    return _export_reader(store, store.events_source(include_rejected=include_rejected, alias="e"))
+    source = store.events_source(include_rejected=include_rejected, alias="e")
+    if language is None:
+        return _export_reader(store, source)
+    return _export_reader(store, f"(SELECT e.* FROM {source} WHERE e.event_id IN ({LANGUAGE_EVENTS})) AS e",
+                          (language,))
 
 
 def write_export(reader: pa.RecordBatchReader, path: str | os.PathLike, *, fmt: str, header: bool = False) -> int:

@@ -60,6 +60,9 @@ def party(side: str) -> str:
             f"ELSE {side}_code END, {side}_name)")
 _QUADS = ", ".join(f"count(*) FILTER (WHERE quad_class = {q}) AS quad{q}" for q in (1, 2, 3, 4))
 _ASSERTED = "NOT negated AND NOT hypothetical"
+# the events with a mention in a document of one language (the parameter: its code, "es")
+LANGUAGE_EVENTS = ("SELECT m.event_id FROM mentions m JOIN documents d ON d.doc_id = m.doc_id "
+                   "WHERE d.language = lower(?)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +204,7 @@ class Queryable:
             where.append("event_id IN (SELECT event_id FROM mentions WHERE contains(lower(sentence), lower(?)))")
             params.append(f.text)
         if f.language:
-            where.append("event_id IN (SELECT m.event_id FROM mentions m JOIN documents d ON d.doc_id = m.doc_id "
-                         "WHERE d.language = lower(?))")
+            where.append(f"event_id IN ({LANGUAGE_EVENTS})")
             params.append(f.language)
         if not f.include_hypothetical:
             where.append(_ASSERTED)
