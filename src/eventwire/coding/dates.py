@@ -30,12 +30,13 @@ from ..text.datelines import DAY_PATTERN as _DAY
 from ..text.datelines import MONTH_PATTERN as _MONTH
 from ..text.datelines import MONTHS as _MONTHS
 from ..text.datelines import WEEKDAY_PATTERN as _WD
+from ..text.datelines import WEEKDAYS
 from ..text.datelines import YEAR_PATTERN as _YEAR
 from ..text.datelines import safe_date as _safe_date
 
 logger = logging.getLogger(__name__)
 
-_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_WEEKDAYS = {name: n for n, name in enumerate(WEEKDAYS)}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "several": 3, "a few": 3}
 _NUM = r"(?P<num>\d{1,2}|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"

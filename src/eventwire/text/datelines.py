@@ -37,7 +37,10 @@ DAY_PATTERN = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR_PATTERN = r"(?P<year>(?:19|20)\d{2})"
 
 
-WEEKDAY_PATTERN = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # datetime's order
+
+
+WEEKDAY_PATTERN = rf"(?P<wd>{'|'.join(WEEKDAYS)})"
 
 
 def safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -35,6 +35,7 @@ from spacy.parts_of_speech import PROPN
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
+from ...text.datelines import MONTHS, WEEKDAYS
 from .containing import container_after, pair_hits
 from .gazetteer import DocContext, Gazetteer, normalize_name
 
@@ -46,9 +47,7 @@ _KIND_NOUNS = {"region", "province", "district", "county", "state", "department"
                "parish", "municipality", "prefecture", "territory", "borough", "township"}
 _POSSESSIVE = {"'s", "\u2019s", "'"}
 _AREA_KINDS = {"admin1", "admin2", "region"}
-_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-             "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)  # month names and their abbreviations, day names
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "president", "sen", "senator", "rep",
            "representative", "gov", "governor", "mayor", "judge", "justice", "king", "queen", "prince", "princess",
            "gen", "general", "col", "colonel", "lt", "capt", "captain", "sgt", "sergeant", "officer", "pope",
