@@ -86,7 +86,6 @@ MODES = {"propose": ((1.01,), (1.01,)), "propose+drop": ((0.7, 0.8, 0.9), (1.01,
 MODE = "full"
 PROPOSE = None  # the propose threshold, when not the tuned one
 DISASTER_WEIGHT = 1.0  # the proposer's weight of a CASE disaster sentence (no event) in training
-DISASTER = "x:disaster"  # decision.sentence_features: the sentence tells of a disaster
 SILENT = "r:none"  # ... the rules found no event in it, and vetoed none
 VETOED = "r:vetoed"  # ... the rules removed an event of it (a collision): nothing is proposed
 MIN_CONFIDENCE = 0.3  # defaults.toml: the pipeline drops events under it
@@ -284,13 +283,14 @@ def simulate(item: Item, probs, judge: Judge, limits: tuple[float, ...], *, sile
 
     ``probs``: (decider's, proposer's) probabilities of the item's sentences; ``silent``: as if the
     rules had found nothing (what the proposer alone does: the unseen-text case the rules miss)."""
+    from eventwire.coding.events.decision import DISASTER, best_type
+
     drop, retype, propose, keep = limits
     labels, none = judge.labels, judge.labels.index("NONE")
     events = []
     for (feats, rules), p, q in zip(item.sentences, *probs):
         rules = [] if silent else rules
-        best = int(np.argmax(np.where(np.arange(len(p)) == none, -1.0, p)))
-        proposal = int(np.argmax(np.where(np.arange(len(q)) == none, -1.0, q)))
+        best, proposal = best_type(p, none), best_type(q, none)
         kept = []
         for r in rules:
             own = p[labels.index(r.event_type)]

@@ -4,6 +4,7 @@ INTERFACE:
 
     sentence_features(s, found, vetoed=False) -> list[str]   # what the model reads (also what training reads)
     decide(s, found, decider, vetoed=False) -> list[Extraction]
+    best_type(p, none_index) -> int                          # the likeliest label other than "no event"
     # vetoed: the rules removed an event of the sentence (a collision, an emergency instruction)
 
 The model (``coding/decider.py``) reads one sentence: its words, lemmas and word pairs, the
@@ -93,7 +94,7 @@ def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vet
         return _proposal(s, features, model, decider) if SILENT in features else []
     p = model.probabilities(features)
     labels, none = decider.labels, decider.none_index
-    best = int(np.argmax(np.where(np.arange(len(p)) == none, -1.0, p)))
+    best = best_type(p, none)
     limits = decider.thresholds
     may_drop, may_retype = decider.mode != "propose", decider.mode == "full"
     out = []
@@ -112,12 +113,17 @@ def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vet
     return out
 
 
+def best_type(p: np.ndarray, none: int) -> int:
+    "The index of the likeliest label other than 'no event'."
+    return int(np.argmax(np.where(np.arange(len(p)) == none, -1.0, p)))
+
+
 def _proposal(s: Sentence, features: list[str], model: Model, decider: Decider) -> list[Extraction]:
     """The proposer's event for a silent sentence when its type is likely enough (and more likely than
     no event); never a conflict type in a disaster story."""
     q = model.proposer.probabilities(features)
     none = decider.none_index
-    best = int(np.argmax(np.where(np.arange(len(q)) == none, -1.0, q)))
+    best = best_type(q, none)
     event_type = decider.labels[best]
     if q[best] < decider.thresholds.propose or q[best] <= q[none]:
         return []
