@@ -89,7 +89,6 @@ class Watcher:
         self.sources = sources
         self.workers = workers  # coder processes started by start() (0: code with ``coding`` in this process)
         self._processes: CoderProcesses | None = None
-        self._started = False
         self._kept = KeptIndex()  # the store's near-duplicate index, kept between polls
         self.settings = settings
         self.coding = coding
@@ -117,7 +116,6 @@ class Watcher:
         """Poll now and every ``every`` seconds on a daemon thread, draining the spool between polls;
         with ``workers``, what it stores is coded in that many long-lived worker processes (started
         by the first poll or spool batch: a server with no sources and no spool loads no second model)."""
-        self._started = True
         self._thread = threading.Thread(target=self._run, args=(store,), name="eventwire-watch", daemon=True)
         self._thread.start()
 
@@ -293,7 +291,7 @@ class Watcher:
 
     def _ingest_options(self) -> dict:
         "How ingest codes (in the worker processes when started, else with the served coder here), and its kept index."
-        if self._processes is None and self.workers and self._started:
+        if self._processes is None and self.workers and self._thread is not None:  # started
             self._processes = CoderProcesses(self.settings, size=self.workers, loader=load_background_coder)
         coding = {"processes": self._processes} if self._processes is not None else {"coder": self.coding.coder()}
         return {**coding, "kept": self._kept}
