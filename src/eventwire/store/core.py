@@ -16,7 +16,7 @@ INTERFACE:
         store.change_mark() / last_update() / record_update(name, change_seq=, events=, mentions=)
                                                   # the update files' change numbers (``changes``)
         store.session()                           # a Store on a new cursor, one per thread
-        store.generation() / remember(key, compute)  # committed writes so far; a read kept until the next
+        store.remember(key, compute)              # a read kept until the next committed write
                                                   # (``generation``: the API's /stats and event pages)
         store.events(...), store.summary(), ...   # every read: see ``queries``
 

@@ -48,7 +48,7 @@ class Writes:
                 self.moved()
 
     def moved(self) -> None:
-        "A write happened outside ``writing`` (a count added by the writer's own transaction)."
+        "A write was committed: the generation moves on and every kept read goes (``writing`` calls it too)."
         self.generation += 1
         with self._kept_lock:
             self._kept.clear()

@@ -94,10 +94,6 @@ class Queryable:
         self._con = con
         self._writes = writes  # a writing Store's (``generation``); None: nothing is remembered
 
-    def generation(self) -> int:
-        """How many writes were committed through this store (0 for a store opened only to read)."""
-        return self._writes.generation if self._writes is not None else 0
-
     def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, kept until the next committed write (computed each time without a writer)."""
         return self._writes.remember(key, compute) if self._writes is not None else compute()
