@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import KeysView
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -127,9 +128,9 @@ class DuplicateIndex:
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._canonical
 
-    def ids(self) -> set[str]:
-        "Every document added (originals and copies)."
-        return set(self._canonical)
+    def ids(self) -> KeysView[str]:
+        "Every document added (originals and copies), as a live view (no copy)."
+        return self._canonical.keys()
 
     def add(self, article: Article) -> str | None:
         """Index a document; the canonical id of the earlier document it duplicates, else None."""
