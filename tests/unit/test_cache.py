@@ -54,6 +54,23 @@ def test_cache_edited_data_file_rebuilds_and_replaces_the_old_file(tmp_path):
     assert _toy(tmp_path, tmp_path / "c", calls) == {"built": 3}
 
 
+def test_cache_edited_code_of_a_held_class_rebuilds(tmp_path):
+    # a structure that holds another module's objects (the lexicon holds a Decider): editing that
+    # module's source misses, so no pickle of an older class shape is read back
+    module = tmp_path / "held.py"
+    module.write_text("class Held: pass\n", encoding="utf-8")
+    data = tmp_path / "data.tsv"
+    data.write_text("a\t1\n", encoding="utf-8")
+    calls: list = []
+
+    def load():
+        return cache.load_or_build("toy", [data], _counting_build(calls), cache_dir=str(tmp_path / "c"), code=[module])
+
+    assert load() == load() == {"built": 1}
+    module.write_text("class Held:\n    weak = 0.0\n", encoding="utf-8")
+    assert load() == {"built": 2}
+
+
 def test_cache_corrupt_file_is_rebuilt_and_overwritten(tmp_path, caplog):
     calls: list = []
     _toy(tmp_path, tmp_path / "c", calls)

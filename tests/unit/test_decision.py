@@ -23,13 +23,15 @@ def _linear(weights: dict[str, tuple[float, float, float]], bias=(0.0, 0.0, 1.0)
     return {"vocabulary": list(weights), "weights": base64.b64encode(matrix.tobytes()).decode(), "bias": list(bias)}
 
 
-def _decider(mode: str, *, none_bias: float = 1.0) -> Decider:
-    """A decider whose model says "no event" for everything (NONE bias ``none_bias``) and whose
-    proposer reads 'stormed' as ASSAULT; proposals calibrated to 0.7."""
-    rules = _linear({"w:attacked": (0.0, 0.0, 0.0)}, bias=(0.0, 0.0, none_bias))
-    proposer = _linear({"w:stormed": (6.0, 0.0, 0.0)})
+def _decider(mode: str, *, none_bias: float = 1.0, bias: tuple[float, float, float] | None = None,
+             **limits: float) -> Decider:
+    """A decider whose model says "no event" for everything (NONE bias ``none_bias``; or the biases
+    ``bias``) and whose proposer reads 'stormed' as ASSAULT and 'Kharkiv' as PROTEST; proposals
+    calibrated to 0.7; ``limits``: thresholds other than the defaults."""
+    rules = _linear({"w:attacked": (0.0, 0.0, 0.0)}, bias=bias or (0.0, 0.0, none_bias))
+    proposer = _linear({"w:stormed": (6.0, 0.0, 0.0), "w:kharkiv": (0.0, 4.0, 0.0)})
     return Decider({"labels": _LABELS, "mode": mode, "quiet_in_disaster": ["ASSAULT"],
-                    "thresholds": {"drop": 0.5, "retype": 0.9, "propose": 0.6, "keep": 0.95},
+                    "thresholds": {"drop": 0.5, "retype": 0.9, "propose": 0.6, "keep": 0.95, **limits},
                     **rules, "proposer": proposer,
                     "calibration": {"rule": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
                                     "proposed": {"x": [0.0, 1.0], "y": [0.7, 0.7]}}})
@@ -98,6 +100,25 @@ def test_decision_proposes_no_conflict_type_in_a_disaster_story(make_doc, lexico
     # the same words as the silent sentence above, after an earthquake: the proposer's ASSAULT is held back
     s = _sentence(make_doc, *_QUAKE)
     assert extract_events(s, lexicon=lexicon.with_decider(_decider("propose")), dictionary=None) == []
+
+
+@pytest.mark.parametrize("weak, kept", [(0.0, ["ASSAULT"]), (0.1, [])])
+def test_decision_weak_drops_a_rule_event_whose_type_the_model_finds_unlikely(make_doc, lexicon, weak, kept):
+    # the model: PROTEST 0.91, ASSAULT and no event 0.045 each; no re-typing in propose+drop, no drop for
+    # "no event"; the ASSAULT goes only when its 0.045 is under ``weak``
+    decider = _decider("propose+drop", bias=(0.0, 3.0, 0.0), weak=weak)
+    found = extract_events(_sentence(make_doc, *_ATTACKED), lexicon=lexicon.with_decider(decider), dictionary=None)
+    assert [e.meaning.event_type for e in found] == kept
+
+
+@pytest.mark.parametrize("add, types", [(1.01, ["ASSAULT"]), (0.6, ["ASSAULT", "PROTEST"])])
+def test_decision_add_puts_the_proposers_type_beside_the_rules_events(make_doc, lexicon, add, types):
+    # the proposer reads "Kharkiv" as PROTEST (0.96): added beside the rules' ASSAULT only when ``add`` allows
+    decider = _decider("propose", none_bias=-2.0, add=add)
+    found = extract_events(_sentence(make_doc, *_ATTACKED), lexicon=lexicon.with_decider(decider), dictionary=None)
+    assert sorted(e.meaning.event_type for e in found) == types
+    added = [e for e in found if e.meaning.event_type == "PROTEST"]
+    assert all(not e.negated and not e.hypothetical and e.confidence == 0.7 for e in added)
 
 
 @pytest.mark.parametrize("value, expected", [("false", False), ("off", False), ("0", False), ("true", True),

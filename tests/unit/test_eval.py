@@ -219,6 +219,9 @@ class FakeCoder:
     def code_article(self, article):
         return Coded(article, ((article, tuple(self.code_text(article.text))),))
 
+    def has_fold_models(self):
+        return False  # nothing learned: no cross-validated twin
+
 
 def write_shared(root: Path) -> Path:
     "A tiny shared/ folder with every eval file."

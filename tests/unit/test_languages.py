@@ -124,6 +124,25 @@ def test_languages_spanish_negation_and_future(spanish):
 
 
 @needs_spanish
+def test_languages_spanish_decides_with_its_own_model(spanish):
+    from eventwire.coding.decider import Decider
+    from eventwire.evaluation import folds
+    from eventwire.run.pipeline import Coder
+
+    kit = spanish.kit("es")
+    if not (kit.spec.data_path / "decider.json").is_file():
+        pytest.skip("no Spanish decider.json in this checkout")
+    assert isinstance(kit.lexicon.decider, Decider) and kit.lexicon.decider is not spanish.lexicon.decider
+    # --no-decider: the Spanish rules alone too; evaluation's twin: the fold models of every language
+    rules = Coder.load(Settings.load(overrides={"decider": False}))
+    assert rules.kit("es").lexicon.decider is None and rules.by_fold(folds.fold_of).kit("es").lexicon.decider is None
+    twin = spanish.by_fold(folds.fold_of)
+    text = "Los campesinos bloquearon la carretera."
+    assert twin.kit("es").lexicon.decider.model_for(text) is not kit.lexicon.decider.model_for(text)
+    assert spanish.kit("es").lexicon.decider is kit.lexicon.decider  # the shipped coder is untouched
+
+
+@needs_spanish
 def test_languages_spanish_event_noun_takes_its_actor(spanish):
     events = _code(spanish, "Miles de estudiantes realizaron una protesta contra el gobierno.")
     assert [e.event_type for e in events] == ["PROTEST"]

@@ -4,7 +4,7 @@
 
 Each structure is one pickle under the cache directory, named by a hash of the exact data files
 it is built from (paths and bytes; a missing file counts as missing), the source of the module
-that builds it and of records.py, the eventwire version and the Python version: an edited data
+that builds it, of records.py and of any other module whose classes it holds (``code``), the eventwire version and the Python version: an edited data
 file or changed code misses, never hits a stale structure. A file is written under a temporary
 name and renamed (``os.replace``), so workers starting together never read half of one. A
 corrupt or unreadable file is rebuilt and overwritten; a directory that cannot be written only
@@ -49,21 +49,23 @@ def cache_root(cache_dir: str | None) -> Path | None:
     return Path(base) / "eventwire"
 
 
-def load_or_build(name: str, files: Iterable[Path], build: Callable[[], T], *, cache_dir: str | None) -> T:
+def load_or_build(name: str, files: Iterable[Path], build: Callable[[], T], *, cache_dir: str | None,
+                  code: Iterable[Path] = ()) -> T:
     """The structure ``build()`` returns, read from the cache when built from these same files.
 
-    ``files``: every data file ``build`` reads; ``build``: a function (the file it is defined in counts).
+    ``files``: every data file ``build`` reads; ``build``: a function (the file it is defined in counts);
+    ``code``: the source files of other modules whose classes the structure holds.
     """
     with _collector_paused():
         root = cache_root(cache_dir)
         if root is None:
             return build()
-        return _load_or_build(root, name, [Path(f).resolve() for f in files], build)
+        return _load_or_build(root, name, [Path(f).resolve() for f in files], build, [Path(c) for c in code])
 
 
-def _load_or_build(root: Path, name: str, files: list[Path], build: Callable[[], T]) -> T:
+def _load_or_build(root: Path, name: str, files: list[Path], build: Callable[[], T], code: list[Path]) -> T:
     "load_or_build with caching on."
-    sources = [Path(build.__code__.co_filename), Path(records.__file__)]
+    sources = [Path(build.__code__.co_filename), Path(records.__file__), *code]
     key = _key(files, sources)
     slot = hashlib.sha256("\0".join(map(str, files)).encode()).hexdigest()[:12]
     path = root / f"{name}-{slot}-{key}.pickle"

@@ -55,13 +55,18 @@ class Thresholds:
     ``propose``: a sentence the rules left silent gets the model's type when it reaches it;
     ``keep``: a rule event at least this confident is never dropped or re-typed;
     ``floor``: a rule event less confident than this never reaches the decision (the pipeline's
-    ``min_confidence`` when the model was trained: what the rules alone would not emit)."""
+    ``min_confidence`` when the model was trained: what the rules alone would not emit);
+    ``weak``: a rule event goes when the model gives its type less than this (0: never);
+    ``add``: beside the rules' events, the proposer's type is added when it reaches this and none
+    of them has it (above 1: never). English's model uses neither; Spanish's both."""
 
     drop: float
     retype: float
     propose: float
     keep: float
     floor: float = 0.3
+    weak: float = 0.0
+    add: float = 1.01
 
 
 class Linear:

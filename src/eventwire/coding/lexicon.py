@@ -31,6 +31,7 @@ import yaml
 from ..errors import ConfigError
 from ..records import EventType
 from . import cache
+from . import decider as decider_module
 from .decider import DECIDER_FILE, Decider
 
 logger = logging.getLogger(__name__)
@@ -162,7 +163,8 @@ def _load_cached(data_dir: str, cache_dir: str | None, extra_dirs: tuple[str, ..
     base = Path(data_dir)
     user = [Path(d) / _TRIGGER_FILES[0] for d in extra_dirs]
     files = [base / name for name in (*_TRIGGER_FILES, "verb_classes.yaml", DECIDER_FILE)] + user
-    return cache.load_or_build("lexicon", files, lambda: _build(base, user), cache_dir=cache_dir)
+    return cache.load_or_build("lexicon", files, lambda: _build(base, user), cache_dir=cache_dir,
+                               code=(decider_module.__file__,))  # the lexicon holds a Decider
 
 
 def _build(base: Path, user: Sequence[Path] = ()) -> Lexicon:

@@ -17,7 +17,6 @@ sealed fold is scored by the shipped coder (there is nothing to leak).
 
 from __future__ import annotations
 
-import copy
 import logging
 from typing import Callable, Sequence, TypeVar
 
@@ -31,14 +30,10 @@ T = TypeVar("T")
 
 
 def cross_validated(coder):
-    "A shallow copy of the coder whose decider picks the fold model of each document; None without one."
-    lexicon = getattr(coder, "lexicon", None)
-    decider = getattr(lexicon, "decider", None)
-    if decider is None or not decider.has_folds():
+    "The coder's twin that decides each document with the fold models not trained on it; None without any."
+    if not coder.has_fold_models():
         return None
-    twin = copy.copy(coder)
-    twin.lexicon = lexicon.with_decider(decider.by_fold(folds.fold_of))
-    return twin
+    return coder.by_fold(folds.fold_of)
 
 
 class FoldedCoders:

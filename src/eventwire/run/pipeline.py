@@ -19,6 +19,7 @@ that record, never the batch.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import re
@@ -30,6 +31,7 @@ from spacy.tokens import Doc
 
 from ..coding import dates, geo, parties
 from ..coding.actors import ActorDictionary, find_actor_mentions
+from ..coding.decider import DECIDER_FILE, FOLDS_FILE, Decider
 from ..coding.events import Extraction
 from ..coding.languages import LanguageKit
 from ..coding.lexicon import Lexicon
@@ -133,8 +135,9 @@ class Coder:
         self.nlp = load_pipeline(settings.spacy_model)
         # the built dictionaries come from the disk cache when their files are unchanged (coding/cache.py)
         self.lexicon = Lexicon.load(settings.data_path, cache_dir=settings.cache_dir, extra_dirs=settings.dict_dirs)
-        if not settings.decider:
-            self.lexicon = self.lexicon.with_decider(None)
+        # which learned decision codes: each language's own (None: the rules alone; evaluation: by fold)
+        self._deciding: Callable[[Decider | None], Decider | None] = (lambda d: d) if settings.decider else (lambda d: None)
+        self.lexicon = self.lexicon.with_decider(self._deciding(self.lexicon.decider))
         self.dictionary = ActorDictionary.load(settings.data_path, cache_dir=settings.cache_dir,
                                                extra_dirs=settings.dict_dirs)
         self.ontology = Ontology.load(settings.data_path)
@@ -160,8 +163,34 @@ class Coder:
                 kit = LanguageKit.load(spec, self.settings)
             except ConfigError as exc:
                 raise ArticleRejected(f"language: {spec.code} ({exc})") from exc
+            kit = replace(kit, lexicon=kit.lexicon.with_decider(self._deciding(kit.lexicon.decider)))
             self._kits[spec.code] = kit
         return kit
+
+    def has_fold_models(self) -> bool:
+        "Whether any language's learned decision is on and has fold models (evaluation's cross-validated twin needs them)."
+        if not self.settings.decider:
+            return False
+        if self.lexicon.decider is not None and self.lexicon.decider.has_folds():
+            return True
+        return any((spec.data_path / FOLDS_FILE).is_file() and (spec.data_path / DECIDER_FILE).is_file()
+                   for spec in self.settings.language_specs.values() if spec.grammar != "english")
+
+    def by_fold(self, fold_of: Callable[[str], int]) -> Coder:
+        """A twin that codes each document with the decision models not trained on its fold (every
+        language's), sharing this coder's pipelines and dictionaries; evaluation only."""
+        if not self.settings.decider:
+            return self
+        return self.deciding_with(lambda d: d.by_fold(fold_of) if d is not None and d.has_folds() else d)
+
+    def deciding_with(self, choose: Callable[[Decider | None], Decider | None]) -> Coder:
+        "A twin whose languages decide with ``choose(their own decider)`` (None: the rules alone)."
+        twin = copy.copy(self)
+        twin._deciding = choose
+        twin.lexicon = self.lexicon.with_decider(twin._deciding(self.lexicon.decider))
+        twin._kits = {code: replace(kit, lexicon=kit.lexicon.with_decider(twin._deciding(kit.lexicon.decider)))
+                      for code, kit in self._kits.items()}
+        return twin
 
     @classmethod
     def load(cls, settings: Settings) -> Coder:

@@ -15,14 +15,16 @@ same features less the rules' events. What it may do to the rules' events is its
 (propose, propose+drop, full). Then, with the thresholds tuned across folds:
 
 1. a rule event is dropped when "no event" is likely enough (disaster reports, statements);
-2. a rule event is re-typed when the model is confident of another type and not of its own;
-   neither happens to a rule event the rules are sure of (``Thresholds.keep``);
+2. a rule event is re-typed when the model is confident of another type and not of its own, and
+   dropped when its type stays unlikely (``Thresholds.weak``); none of this happens to a rule
+   event the rules are sure of (``Thresholds.keep``);
 3. a sentence the rules left without an asserted event gets the proposer's type when it is likely
    enough (the proposer: a model of the sentence's own features, without the rules' events, since on
    unseen text a silent sentence is mostly an event the rules missed; never a conflict type in a
    disaster story): its actor and recipient are the sentence's actor mentions (the subject's first), or an
    unnamed actor with the type's usual sector, whose country the place or the article gives
-   (``coding.parties``), as ACLED codes "unidentified gunmen";
+   (``coding.parties``), as ACLED codes "unidentified gunmen"; beside the rules' events, the
+   proposer's type is added when it is likelier still (``Thresholds.add``) and none of them has it;
 4. every event's confidence becomes the calibrated right share at its score (isotonic across the
    folds), so that >= 0.8 means right at least 80% of the time. The decision has kept the events it
    returns (``decided``): the pipeline's ``min_confidence``, a floor for the rules' own confidences,
@@ -57,7 +59,7 @@ def sentence_features(s: Sentence, found: list[Extraction], *, vetoed: bool = Fa
     for tok in s.span:
         if tok.is_space or tok.is_punct:
             continue
-        lower, lemma = tok.lower_, tok.lemma_.lower()
+        lower, lemma = tok.lower_, s.lemma(tok)
         words.append(lower)
         out.append("w:" + lower)
         out.append("l:" + lemma)
@@ -77,7 +79,7 @@ def sentence_features(s: Sentence, found: list[Extraction], *, vetoed: bool = Fa
     for ext in found:
         kind = ext.meaning.event_type
         state = "neg" if ext.negated else "hyp" if ext.hypothetical else "on"
-        out += [f"r:{kind}", f"r:{kind}:{state}", f"rt:{ext.trigger.lemma_.lower()}:{kind}",
+        out += [f"r:{kind}", f"r:{kind}:{state}", f"rt:{s.lemma(ext.trigger)}:{kind}",
                 f"rc:{kind}:{sum(ext.confidence >= b for b in _CONF_BINS)}",
                 f"ra:{ext.actor.sector}", f"rac:{bool(ext.actor.code)}",
                 f"rr:{ext.recipient.sector if ext.recipient else '-'}"]
@@ -108,8 +110,12 @@ def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vet
         other = labels[best] != ext.meaning.event_type
         if may_retype and not sure and other and p[best] >= limits.retype and own * 4 <= p[best]:
             ext, own = replace(ext, meaning=EventType(labels[best])), p[best]
+        if not ext.negated and not ext.hypothetical and not sure and own < limits.weak:
+            continue
         score = (own + ext.confidence) / 2
         out.append(replace(ext, confidence=round(model.calibrate(score, kind="rule"), 3), decided=True))
+    if limits.add <= 1.0 and any(ext.confidence >= limits.floor for ext in found):
+        out += _proposal(s, features, model, decider, at=limits.add, besides=out)
     return out
 
 
@@ -118,14 +124,18 @@ def best_type(p: np.ndarray, none: int) -> int:
     return int(np.argmax(np.where(np.arange(len(p)) == none, -1.0, p)))
 
 
-def _proposal(s: Sentence, features: list[str], model: Model, decider: Decider) -> list[Extraction]:
-    """The proposer's event for a silent sentence when its type is likely enough (and more likely than
-    no event); never a conflict type in a disaster story."""
+def _proposal(s: Sentence, features: list[str], model: Model, decider: Decider, *, at: float | None = None,
+              besides: list[Extraction] = ()) -> list[Extraction]:
+    """The proposer's event for a sentence when its type is likely enough (``at``; a silent sentence:
+    ``Thresholds.propose``) and more likely than no event, and no event ``besides`` has that type;
+    never a conflict type in a disaster story."""
     q = model.proposer.probabilities(features)
     none = decider.none_index
     best = best_type(q, none)
     event_type = decider.labels[best]
-    if q[best] < decider.thresholds.propose or q[best] <= q[none]:
+    if q[best] < (decider.thresholds.propose if at is None else at) or q[best] <= q[none]:
+        return []
+    if any(ext.meaning.event_type == event_type for ext in besides):
         return []
     if event_type in decider.quiet_in_disaster and DISASTER in features:
         return []
@@ -135,33 +145,27 @@ def _proposal(s: Sentence, features: list[str], model: Model, decider: Decider) 
 def _proposed(s: Sentence, event_type: str, confidence: float) -> list[Extraction]:
     "The model's event for a sentence the rules left silent: on its lexicon word or main verb, with its actors."
     trigger = _trigger_token(s, event_type)
-    mentions = [a for a in s.mentions() if a.text]
-    subject = next((a for a in mentions if _is_subject(s, a)), None)
-    if subject is not None:
+    mentions, subject = s.proposal_mentions(trigger)
+    mentions = [a for a in mentions if a.text]
+    if subject is not None and subject.text:
         actor = subject
     elif mentions and event_type not in _UNNAMED_SECTORS:
         actor = mentions[0]
     else:
         actor = Actor(text="", name="unidentified", code=None, sector=_UNNAMED_SECTORS.get(event_type))
     recipient = next((a for a in mentions if a is not actor and a.code != actor.code), None)
-    return [Extraction(EventType(event_type), trigger, trigger.text, actor, recipient, False, False, confidence,
-                       decided=True)]
+    negated, hypothetical = s.status(trigger)
+    return [Extraction(EventType(event_type), trigger, trigger.text, actor, recipient, negated, hypothetical,
+                       confidence, decided=True)]
 
 
 def _trigger_token(s: Sentence, event_type: str):
     "The word that carries a proposed event: a lexicon word of its type, else the root, else the first word."
     lexicon = s.lex
     for tok in s.span:
-        lemma = tok.lemma_.lower()
+        lemma = s.lemma(tok)
         for pos in ("V", "N"):
             trig = lexicon.match(lemma, pos) if lexicon.has(lemma, pos) else None
             if trig is not None and trig.meaning.event_type == event_type:
                 return tok
     return s.span.root if len(s.span) else s.span.doc[s.span.start]
-
-
-def _is_subject(s: Sentence, actor: Actor) -> bool:
-    "Whether an actor mention is the subject of the sentence's main verb."
-    return any(c.dep_ in ("nsubj", "nsubjpass")
-               and c.left_edge.idx <= actor.start < c.right_edge.idx + len(c.right_edge.text)
-               for c in s.span.root.children)

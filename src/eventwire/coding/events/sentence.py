@@ -68,6 +68,26 @@ class Sentence:
         self._actor_cache: dict[int, Actor | None] = {}
         self._mentions: list[Actor] | None = None
 
+    @staticmethod
+    def lemma(tok: Token) -> str:
+        "A word's lemma as the lexicon keys it (lower case)."
+        return tok.lemma_.lower()
+
+    @staticmethod
+    def status(tok: Token) -> tuple[bool, bool]:
+        """(negated, hypothetical) of an event the learned decision proposes on this word: English
+        proposals are taken as asserted (the proposer was trained and calibrated on them so)."""
+        return False, False
+
+    def proposal_mentions(self, trigger: Token) -> tuple[list[Actor], Actor | None]:
+        """The actors an event the learned decision proposes may take, in order, and the one that is
+        the subject of the sentence's main verb (English: every mention of the sentence)."""
+        mentions = self.mentions()
+        subject = next((a for a in mentions if a.text and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.idx <= a.start < c.right_edge.idx + len(c.right_edge.text)
+            for c in self.span.root.children)), None)
+        return mentions, subject
+
     def mentions(self) -> list[Actor]:
         "Every actor mention of the sentence, found once."
         if self._mentions is None:

@@ -4,6 +4,7 @@ registry entry says ``grammar = "ud"``): who did what to whom in one sentence.
 INTERFACE:
 
     extract_ud_events(sentence, *, lexicon, dictionary, when=None) -> list[Extraction]
+    UDSentence(sentence, lexicon, dictionary, when)   # the sentence as the learned decision reads it
 
 Lemmas and names are compared accent-folded (``lexicon.fold_accents``). Everything language-specific is data: the language's triggers.tsv (verbs and event nouns, with
 object patterns), verb_classes.yaml (light verbs, governors, speech verbs, negators) and actors/.
@@ -20,7 +21,10 @@ The grammar is UD's, shared by every language that uses it:
 - no actor found in the arguments: the event is kept with an unidentified actor (lower
   confidence), as the English coder does for "unidentified gunmen";
 - negation: a negator child ("no", "nunca", "jamás"); modality: future or conditional mood,
-  or a governing verb of intent ("amenazó con atacar"), a modal ("podría"), a belief, or "si".
+  or a governing verb of intent ("amenazó con atacar"), a modal ("podría"), a belief, or "si";
+- when the language's data folder holds a decider.json, the learned decision (``decision.py``)
+  keeps, drops or re-types these events and proposes one where they are silent, as for English;
+  its model is the language's own, trained by ``scripts/train_decider.py --language``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from spacy.tokens import Span, Token
 from ...records import Actor
 from ..actors import ActorDictionary, norm_words
 from ..lexicon import Lexicon, Trigger, VerbClasses, fold_accents as _fold
+from .decision import decide
 from .extraction import Extraction, confidence
 from .modality import recode
 
@@ -53,7 +58,43 @@ def extract_ud_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDict
         else:
             found = []
         out.extend(found)
-    return _main_clause(_without_participants(out), lexicon.classes.purpose)
+    found = _main_clause(_without_participants(out), lexicon.classes.purpose)
+    if lexicon.decider is None:
+        return found
+    return decide(UDSentence(sentence, lexicon, dictionary, when), found, lexicon.decider)
+
+
+class UDSentence:
+    """One UD-parsed sentence as the learned decision reads it (``decision.py``): its words and
+    their accent-folded lemmas, its lexicon, and the parties of a proposed event (its verb's arguments)."""
+
+    def __init__(self, span: Span, lexicon: Lexicon, dictionary: ActorDictionary, when: dt.date | None):
+        self.span = span
+        self.lex = lexicon
+        self.dictionary = dictionary
+        self.when = when
+
+    @staticmethod
+    def lemma(tok: Token) -> str:
+        "A word's lemma as the lexicon keys it (accent-folded)."
+        return _lemma(tok)
+
+    @staticmethod
+    def disaster_story() -> bool:
+        "A UD language has no disaster vocabulary yet: never a disaster story."
+        return False
+
+    def status(self, tok: Token) -> tuple[bool, bool]:
+        "(negated, hypothetical) of an event the learned decision proposes on this word, as for a rule's trigger."
+        return _negated(tok, self.lex), _modality(tok, self.lex) is not None
+
+    def proposal_mentions(self, trigger: Token) -> tuple[list[Actor], Actor | None]:
+        """The actors an event the learned decision proposes on this word may take: the arguments of
+        its verb (the word, or the verb an event noun depends on), as a rule's trigger takes them, and
+        the actor among them (the subject; the "por" agent in the passive)."""
+        verb = trigger if trigger.pos_ in ("VERB", "AUX") or trigger.head is trigger else trigger.head
+        actors, recipients = _verb_roles(verb, self.dictionary, self.when, self.lex.classes)
+        return [*actors, *recipients], (actors[0] if actors else None)
 
 
 # clause boundaries between a trigger and the sentence's root: a relative or adverbial clause, a
