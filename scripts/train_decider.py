@@ -92,6 +92,14 @@ GRID_KEEP = (0.8, 0.9)
 # none of them has it (a sentence whose rules found one event of two).
 GRIDS_MORE = {"en": ((0.0,), (1.01,)), "es": ((0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4), (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01))}
 OFF = (1.01, 1.01, 1.01, 1.01, 0.0, 1.01)  # every move off: the rules alone
+# What the model may judge. The Spanish gold annotates protests and fights (its files are named so):
+# of AGREE, CONSULT, SUPPORT ... it holds a handful of rows or none, so its low probability for them
+# is its prior, not a reading of the sentence, and dropping the rules' AGREE of "firmaron un acuerdo
+# de cese al fuego" would fit that scope, not the manual. So (``Decider.known``) the model drops,
+# re-types to and proposes only types with at least MIN_SUPPORT training rows; and (``evidence``) a
+# proposed type needs a word of the sentence that the lexicon gives that type. English: neither.
+MIN_SUPPORT = {"en": 0, "es": 15}
+EVIDENCE = {"en": False, "es": True}
 # What the decision may do to the rules' events, as (drop grid, retype grid); proposals in every mode.
 MODES = {"propose": ((1.01,), (1.01,)), "propose+drop": ((0.7, 0.8, 0.9), (1.01,)), "full": (GRID_DROP, GRID_RETYPE)}
 # Chosen on the read folds' out-of-fold figures (2026-12-07, --report; PLOVER F1 / CASE right type /
@@ -204,6 +212,19 @@ class Judge:
         self.quad = {t: ontology.quad_class(t) for t in self.types}
         self.klass = {t: ev.event_class(SimpleNamespace(cameo=ontology.cameo_for(t), quad_class=self.quad[t]))
                       for t in self.types}
+        self.known = frozenset(self.types)  # the types the model may judge (set by ``limit_to``)
+        self.evidence = False  # whether a proposal needs a lexicon word of its type
+
+    def limit_to(self, items: list[Item], language: str) -> list[str] | None:
+        """Set what the model may judge from the training labels of these items (MIN_SUPPORT, EVIDENCE);
+        the known types, or None when every type is (nothing to write)."""
+        counts = Counter(label for it in items if it.label for label in (it.label, *it.also))
+        self.evidence = EVIDENCE[language]
+        if not MIN_SUPPORT[language]:
+            self.known = frozenset(self.types)
+            return None
+        self.known = frozenset(t for t in self.types if counts[t] >= MIN_SUPPORT[language])
+        return sorted(self.known)
 
     def right(self, item: Item, event_type: str) -> bool | None:
         "Whether an event of this type is right for the item (None: not judged)."
@@ -307,7 +328,8 @@ def train_on(items: list[Item], judge: Judge, *, proposer: bool = False) -> dict
 
 # ---------------------------------------------------------------------------- simulation
 def simulate(item: Item, probs, judge: Judge, limits: tuple[float, ...], *, silent: bool = False) -> list[tuple]:
-    """The item's events after the decision, as (type, score, kind, asserted) with kind 'rule' or 'proposed'.
+    """The item's events after the decision, as (type, score, kind, asserted) with kind 'rule', 'proposed'
+    or 'fixed' (a rule event of a type the model does not judge: its own confidence, never calibrated).
 
     ``probs``: (decider's, proposer's) probabilities of the item's sentences; ``silent``: as if the
     rules had found nothing (what the proposer alone does: the unseen-text case the rules miss)."""
@@ -325,14 +347,18 @@ def simulate(item: Item, probs, judge: Judge, limits: tuple[float, ...], *, sile
             sure = r.confidence >= keep
             if r.asserted and not sure and p[none] >= drop:
                 continue
+            if r.event_type not in judge.known:  # its type is not the model's to judge (decision.py): uncalibrated
+                kept.append((r.event_type, r.confidence, "fixed", r.asserted))
+                continue
             kind = r.event_type
-            if not sure and labels[best] != kind and p[best] >= retype and own * 4 <= p[best]:
+            if not sure and labels[best] != kind and labels[best] in judge.known and p[best] >= retype and own * 4 <= p[best]:
                 kind, own = labels[best], p[best]
-            if r.asserted and not sure and own < weak:
+            if r.asserted and not sure and own < weak and kind in judge.known:
                 continue
             kept.append((kind, (own + r.confidence) / 2, "rule", r.asserted))
         quiet = DISASTER in feats and judge.quad[labels[proposal]] in (3, 4)  # decision.py: quiet_in_disaster
-        likely = not quiet and q[proposal] > q[none]
+        typed = labels[proposal] in judge.known and (not judge.evidence or f"lt:{labels[proposal]}" in feats)
+        likely = not quiet and typed and q[proposal] > q[none]
         if (SILENT in feats or (silent and VETOED not in feats)) and likely and q[proposal] >= propose:
             kept.append((labels[proposal], float(q[proposal]), "proposed", True))
         elif rules and likely and q[proposal] >= add and all(k[0] != labels[proposal] for k in kept):
@@ -497,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         if it.set_name == "spanish":
             it.also = tuple(t for t in it.gold if t in judge.types and t != it.label)
     read = [it for it in items if it.fold in READ_FOLDS]
+    judge.limit_to(read, args.language)  # the simulation's: the read folds' labels
 
     def both(train: list[Item]) -> tuple[dict, dict]:
         return train_on(train, judge), train_on(train, judge, proposer=True)
@@ -516,8 +543,10 @@ def main(argv: list[str] | None = None) -> int:
         specs[str(k)] = spec_of(models[k], curves([read[n] for n in others], [oof[n] for n in others], judge, limits))
     shared_curves = curves(read, [oof[n] for n in range(len(read))], judge, limits)
     specs[str(SEALED_FOLD)] = spec_of(both(read), shared_curves)
+    known = judge.limit_to(items, args.language)  # the shipped model's: every fold's labels
     shipped = {"labels": judge.labels, "mode": args.mode,
                "quiet_in_disaster": sorted(t for t in judge.types if judge.quad[t] in (3, 4)),
+               **({"known": known} if known is not None else {}), **({"evidence": True} if judge.evidence else {}),
                "thresholds": {**dict(zip(("drop", "retype", "propose", "keep"), limits)), "floor": MIN_CONFIDENCE,
                               **({"weak": limits[4]} if limits[4] > 0 else {}),  # written only when on
                               **({"add": limits[5]} if limits[5] <= 1.0 else {})},

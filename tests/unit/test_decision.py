@@ -24,13 +24,14 @@ def _linear(weights: dict[str, tuple[float, float, float]], bias=(0.0, 0.0, 1.0)
 
 
 def _decider(mode: str, *, none_bias: float = 1.0, bias: tuple[float, float, float] | None = None,
-             **limits: float) -> Decider:
+             known: list[str] | None = None, evidence: bool = False, **limits: float) -> Decider:
     """A decider whose model says "no event" for everything (NONE bias ``none_bias``; or the biases
     ``bias``) and whose proposer reads 'stormed' as ASSAULT and 'Kharkiv' as PROTEST; proposals
     calibrated to 0.7; ``limits``: thresholds other than the defaults."""
     rules = _linear({"w:attacked": (0.0, 0.0, 0.0)}, bias=bias or (0.0, 0.0, none_bias))
     proposer = _linear({"w:stormed": (6.0, 0.0, 0.0), "w:kharkiv": (0.0, 4.0, 0.0)})
-    return Decider({"labels": _LABELS, "mode": mode, "quiet_in_disaster": ["ASSAULT"],
+    return Decider({"labels": _LABELS, "mode": mode, "quiet_in_disaster": ["ASSAULT"], "evidence": evidence,
+                    **({"known": known} if known is not None else {}),
                     "thresholds": {"drop": 0.5, "retype": 0.9, "propose": 0.6, "keep": 0.95, **limits},
                     **rules, "proposer": proposer,
                     "calibration": {"rule": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
@@ -119,6 +120,28 @@ def test_decision_add_puts_the_proposers_type_beside_the_rules_events(make_doc, 
     assert sorted(e.meaning.event_type for e in found) == types
     added = [e for e in found if e.meaning.event_type == "PROTEST"]
     assert all(not e.negated and not e.hypothetical and e.confidence == 0.7 for e in added)
+
+
+def test_decision_does_not_judge_a_type_outside_known(make_doc, lexicon):
+    # the same model as above, but ASSAULT is not a type it learned: the rule event keeps its type and its
+    # own confidence (no drop for its low probability, no calibration), and PROTEST is never proposed
+    s = _sentence(make_doc, *_ATTACKED)
+    (rules,) = extract_events(s, lexicon=lexicon, dictionary=None)
+    decider = _decider("propose+drop", bias=(0.0, 3.0, 0.0), weak=0.1, known=["PROTEST"])
+    (found,) = extract_events(s, lexicon=lexicon.with_decider(decider), dictionary=None)
+    assert (found.meaning.event_type, found.confidence) == ("ASSAULT", rules.confidence)
+    decider = _decider("propose", none_bias=-2.0, add=0.6, known=["ASSAULT"])
+    assert [e.meaning.event_type for e in extract_events(s, lexicon=lexicon.with_decider(decider), dictionary=None)] \
+        == ["ASSAULT"]
+
+
+def test_decision_evidence_needs_a_lexicon_word_of_the_proposed_type(make_doc, lexicon):
+    # "Kharkiv" makes the proposer say PROTEST, but no word of the sentence is a PROTEST word in the lexicon
+    s = _sentence(make_doc, *_ATTACKED)
+    for evidence, types in ((False, ["ASSAULT", "PROTEST"]), (True, ["ASSAULT"])):
+        decider = _decider("propose", none_bias=-2.0, add=0.6, evidence=evidence)
+        found = extract_events(s, lexicon=lexicon.with_decider(decider), dictionary=None)
+        assert sorted(e.meaning.event_type for e in found) == types
 
 
 @pytest.mark.parametrize("value, expected", [("false", False), ("off", False), ("0", False), ("true", True),

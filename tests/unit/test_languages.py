@@ -143,6 +143,23 @@ def test_languages_spanish_decides_with_its_own_model(spanish):
 
 
 @needs_spanish
+def test_languages_spanish_sample_keeps_its_agreement(spanish):
+    # the bundled Spanish sample (ours): the ceasefire signed in Havana is an AGREE of Colombia's
+    # government; the Spanish model, trained on protests and fights, may not drop it nor add a protest
+    import json
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[2] / "samples" / "articles.jsonl"
+    record = next(r for r in map(json.loads, samples.read_text(encoding="utf-8").splitlines())
+                  if r["id"] == "colombia-acuerdo-es")
+    events = [e for e in spanish.code_text(record["text"], title=record.get("title"), published=dt.date(2024, 3, 19))
+              if not e.negated and not e.hypothetical]
+    assert "AGREE" in {e.event_type for e in events}
+    assert any(e.event_type == "AGREE" and e.actor.code == "COL" for e in events)
+    assert not {e.event_type for e in events} & {"PROTEST", "ASSAULT", "MOBILIZE"}
+
+
+@needs_spanish
 def test_languages_spanish_event_noun_takes_its_actor(spanish):
     events = _code(spanish, "Miles de estudiantes realizaron una protesta contra el gobierno.")
     assert [e.event_type for e in events] == ["PROTEST"]

@@ -9,6 +9,8 @@ INTERFACE:
     decider.thresholds         # Thresholds(drop, retype, propose, keep), tuned across the folds
     decider.mode               # "propose", "propose+drop" or "full": what it may do to rule events
     decider.quiet_in_disaster  # types never proposed in a disaster story (the conflict types)
+    decider.known              # the types it learned enough of to overrule the rules with (default: all)
+    decider.evidence           # whether a proposed type needs a lexicon word of that type in the sentence
     model.calibrate(score, kind="rule" | "proposed") -> float   # the right share at that score
     decider.has_folds() / decider.by_fold(fold_of)   # evaluation only: the fold models (decider_folds.json)
 
@@ -114,6 +116,10 @@ class Decider:
         if self.mode not in MODES:
             raise ValueError(f"decider mode {self.mode!r} is not one of {MODES}")
         self.quiet_in_disaster = frozenset(spec.get("quiet_in_disaster", ()))
+        # A model trained on few examples of a type gives it a low probability from its prior, not from
+        # the sentence: it neither drops, re-types to, nor proposes a type outside ``known``.
+        self.known = frozenset(spec.get("known", self.labels))
+        self.evidence = bool(spec.get("evidence", False))
         self.model = Model(spec)
         self._folds_path = folds_path
 
@@ -148,6 +154,8 @@ class _FoldDecider(Decider):
         self.thresholds = shipped.thresholds
         self.mode = shipped.mode
         self.quiet_in_disaster = shipped.quiet_in_disaster
+        self.known = shipped.known
+        self.evidence = shipped.evidence
         self.model = shipped.model
         self._folds_path = None
         self._models = {int(k): Model({**spec, "labels": shipped.labels}) for k, spec in folds_spec["models"].items()}

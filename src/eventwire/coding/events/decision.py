@@ -17,7 +17,9 @@ same features less the rules' events. What it may do to the rules' events is its
 1. a rule event is dropped when "no event" is likely enough (disaster reports, statements);
 2. a rule event is re-typed when the model is confident of another type and not of its own, and
    dropped when its type stays unlikely (``Thresholds.weak``); none of this happens to a rule
-   event the rules are sure of (``Thresholds.keep``);
+   event the rules are sure of (``Thresholds.keep``), and the model judges only the types it
+   learned enough of (``Decider.known``: an event of another type may go as "no event", but is
+   never re-typed, dropped for its type or calibrated; no other type is re-typed to or proposed);
 3. a sentence the rules left without an asserted event gets the proposer's type when it is likely
    enough (the proposer: a model of the sentence's own features, without the rules' events, since on
    unseen text a silent sentence is mostly an event the rules missed; never a conflict type in a
@@ -25,6 +27,7 @@ same features less the rules' events. What it may do to the rules' events is its
    unnamed actor with the type's usual sector, whose country the place or the article gives
    (``coding.parties``), as ACLED codes "unidentified gunmen"; beside the rules' events, the
    proposer's type is added when it is likelier still (``Thresholds.add``) and none of them has it;
+   with ``Decider.evidence``, only when a word of the sentence is a lexicon word of that type;
 4. every event's confidence becomes the calibrated right share at its score (isotonic across the
    folds), so that >= 0.8 means right at least 80% of the time. The decision has kept the events it
    returns (``decided``): the pipeline's ``min_confidence``, a floor for the rules' own confidences,
@@ -107,7 +110,10 @@ def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vet
         sure = ext.confidence >= limits.keep
         if may_drop and not ext.negated and not ext.hypothetical and not sure and p[none] >= limits.drop:
             continue
-        other = labels[best] != ext.meaning.event_type
+        if ext.meaning.event_type not in decider.known:  # its type is not the model's to judge: the rules' confidence
+            out.append(replace(ext, decided=True))
+            continue
+        other = labels[best] != ext.meaning.event_type and labels[best] in decider.known
         if may_retype and not sure and other and p[best] >= limits.retype and own * 4 <= p[best]:
             ext, own = replace(ext, meaning=EventType(labels[best])), p[best]
         if not ext.negated and not ext.hypothetical and not sure and own < limits.weak:
@@ -135,8 +141,10 @@ def _proposal(s: Sentence, features: list[str], model: Model, decider: Decider, 
     event_type = decider.labels[best]
     if q[best] < (decider.thresholds.propose if at is None else at) or q[best] <= q[none]:
         return []
-    if any(ext.meaning.event_type == event_type for ext in besides):
+    if event_type not in decider.known or any(ext.meaning.event_type == event_type for ext in besides):
         return []
+    if decider.evidence and f"lt:{event_type}" not in features:
+        return []  # no word of the sentence that the lexicon gives this type
     if event_type in decider.quiet_in_disaster and DISASTER in features:
         return []
     return _proposed(s, event_type, round(model.calibrate(float(q[best]), kind="proposed"), 3))
