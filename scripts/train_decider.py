@@ -99,7 +99,7 @@ OFF = (1.01, 1.01, 1.01, 1.01, 0.0, 1.01)  # every move off: the rules alone
 # re-types to and proposes only types with at least MIN_SUPPORT training rows; and (``evidence``) a
 # proposed type needs a word of the sentence that the lexicon gives that type. English: neither.
 MIN_SUPPORT = {"en": 0, "es": 15}
-EVIDENCE = {"en": False, "es": True}
+EVIDENCE = {"en": True, "es": True}
 # What the decision may do to the rules' events, as (drop grid, retype grid); proposals in every mode.
 MODES = {"propose": ((1.01,), (1.01,)), "propose+drop": ((0.7, 0.8, 0.9), (1.01,)), "full": (GRID_DROP, GRID_RETYPE)}
 # Chosen on the read folds' out-of-fold figures (2026-12-07, --report; PLOVER F1 / CASE right type /
@@ -174,7 +174,7 @@ def code_items(items: list[Item]) -> None:
     original = events_coder.decide
     current: list[Item] = []
 
-    def recording(s, found, decider, *, vetoed=False):
+    def recording(s, found, decider, *, vetoed=False, status=None):
         "The rules' events as they are (no decision), with the sentence's features recorded."
         rules = [Rule(e.meaning.event_type, not e.negated and not e.hypothetical, e.confidence,
                       event_class(SimpleNamespace(cameo=e.meaning.cameo or coder.ontology.cameo_for(

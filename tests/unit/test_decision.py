@@ -97,6 +97,17 @@ def test_decision_proposer_fills_a_sentence_the_rules_left_silent(make_doc, lexi
     assert found[0].actor.name == "unidentified" and found[0].actor.sector == "UAF"
 
 
+def test_decision_proposed_event_takes_its_triggers_modality(make_doc, lexicon):
+    # "Gunmen might have stormed the village": the proposer's ASSAULT on "stormed" is what the rules
+    # would make of that trigger, hypothetical, not an asserted attack
+    words = ["Gunmen", "might", "have", "stormed", "the", "village", "."]
+    s = _sentence(make_doc, words, ["gunman", "might", "have", "storm", "the", "village", "."],
+                  ["NOUN", "AUX", "AUX", "VERB", "DET", "NOUN", "PUNCT"], [3, 3, 3, 3, 5, 3, 3],
+                  ["nsubj", "aux", "aux", "ROOT", "det", "dobj", "punct"])
+    (found,) = extract_events(s, lexicon=lexicon.with_decider(_decider("propose")), dictionary=None)
+    assert (found.meaning.event_type, found.hypothetical, found.negated) == ("ASSAULT", True, False)
+
+
 def test_decision_proposes_no_conflict_type_in_a_disaster_story(make_doc, lexicon):
     # the same words as the silent sentence above, after an earthquake: the proposer's ASSAULT is held back
     s = _sentence(make_doc, *_QUAKE)

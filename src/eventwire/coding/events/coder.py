@@ -20,7 +20,8 @@ A title also gets a pattern pass (``headline.py``). The order, per sentence:
    accusations, demands, refusals and threats made hypothetical, safety instructions in a
    disaster story dropped, vehicle collisions dropped, duplicates merged;
 5. the learned decision (``decision.py``, when the lexicon carries a decider): rule events kept,
-   dropped or re-typed, an event proposed where the rules are silent, confidences calibrated.
+   dropped or re-typed, an event proposed where the rules are silent (with its trigger's negation
+   and modality, ``modality.proposal_status``), confidences calibrated.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from ..lexicon import Lexicon
 from .decision import decide
 from .extraction import Extraction
 from .headline import headline_events
-from .modality import in_content
+from .modality import in_content, proposal_status
 from .passes import nominal_events, protester_events, verbal_events
 from .sentence import RELATIVE_PRONOUNS, Sentence
 from .tree import grounds
@@ -93,7 +94,9 @@ def extract_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDiction
     found = [ext for ext in found if not _collision(ext, sentence, lexicon.classes.vehicle_nouns)]
     vetoed = len(found) < before  # the rules judged a word no event here: nothing is proposed in its place
     found = _dedupe(_mark_reported_content(found))
-    return _dedupe(decide(s, found, lexicon.decider, vetoed=vetoed)) if lexicon.decider is not None else found
+    if lexicon.decider is None:
+        return found
+    return _dedupe(decide(s, found, lexicon.decider, vetoed=vetoed, status=lambda tok: proposal_status(s, tok)))
 
 
 def _fold_protest_demands(found: list[Extraction]) -> list[Extraction]:

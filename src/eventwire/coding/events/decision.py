@@ -3,9 +3,10 @@
 INTERFACE:
 
     sentence_features(s, found, vetoed=False) -> list[str]   # what the model reads (also what training reads)
-    decide(s, found, decider, vetoed=False) -> list[Extraction]
+    decide(s, found, decider, vetoed=False, status=None) -> list[Extraction]
     best_type(p, none_index) -> int                          # the likeliest label other than "no event"
     # vetoed: the rules removed an event of the sentence (a collision, an emergency instruction)
+    # status(tok) -> (negated, hypothetical): how the language's rules judge a proposed event's trigger
 
 The model (``coding/decider.py``) reads one sentence: its words, lemmas and word pairs, the
 event types the lexicon gives its words, its entity labels, whether it tells of a disaster, and
@@ -36,9 +37,11 @@ same features less the rules' events. What it may do to the rules' events is its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
+from spacy.tokens import Token
 
 from ...records import Actor, EventType
 from ..decider import Decider, Model
@@ -89,14 +92,15 @@ def sentence_features(s: Sentence, found: list[Extraction], *, vetoed: bool = Fa
     return out
 
 
-def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vetoed: bool = False) -> list[Extraction]:
+def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vetoed: bool = False,
+           status: Callable[[Token], tuple[bool, bool]] | None = None) -> list[Extraction]:
     "The rules' events kept, dropped or re-typed, a proposal where they are silent; calibrated confidences."
     if decider is None:
         return found
     model = decider.model_for(s.span.doc)
     features = sentence_features(s, found, vetoed=vetoed)
     if not found:
-        return _proposal(s, features, model, decider) if SILENT in features else []
+        return _proposal(s, features, model, decider, status=status) if SILENT in features else []
     p = model.probabilities(features)
     labels, none = decider.labels, decider.none_index
     best = best_type(p, none)
@@ -121,7 +125,7 @@ def decide(s: Sentence, found: list[Extraction], decider: Decider | None, *, vet
         score = (own + ext.confidence) / 2
         out.append(replace(ext, confidence=round(model.calibrate(score, kind="rule"), 3), decided=True))
     if limits.add <= 1.0 and any(ext.confidence >= limits.floor for ext in found):
-        out += _proposal(s, features, model, decider, at=limits.add, besides=out)
+        out += _proposal(s, features, model, decider, at=limits.add, besides=out, status=status)
     return out
 
 
@@ -131,7 +135,7 @@ def best_type(p: np.ndarray, none: int) -> int:
 
 
 def _proposal(s: Sentence, features: list[str], model: Model, decider: Decider, *, at: float | None = None,
-              besides: list[Extraction] = ()) -> list[Extraction]:
+              besides: list[Extraction] = (), status=None) -> list[Extraction]:
     """The proposer's event for a sentence when its type is likely enough (``at``; a silent sentence:
     ``Thresholds.propose``) and more likely than no event, and no event ``besides`` has that type;
     never a conflict type in a disaster story."""
@@ -147,10 +151,10 @@ def _proposal(s: Sentence, features: list[str], model: Model, decider: Decider, 
         return []  # no word of the sentence that the lexicon gives this type
     if event_type in decider.quiet_in_disaster and DISASTER in features:
         return []
-    return _proposed(s, event_type, round(model.calibrate(float(q[best]), kind="proposed"), 3))
+    return _proposed(s, event_type, round(model.calibrate(float(q[best]), kind="proposed"), 3), status)
 
 
-def _proposed(s: Sentence, event_type: str, confidence: float) -> list[Extraction]:
+def _proposed(s: Sentence, event_type: str, confidence: float, status=None) -> list[Extraction]:
     "The model's event for a sentence the rules left silent: on its lexicon word or main verb, with its actors."
     trigger = _trigger_token(s, event_type)
     mentions, subject = s.proposal_mentions(trigger)
@@ -162,7 +166,7 @@ def _proposed(s: Sentence, event_type: str, confidence: float) -> list[Extractio
     else:
         actor = Actor(text="", name="unidentified", code=None, sector=_UNNAMED_SECTORS.get(event_type))
     recipient = next((a for a in mentions if a is not actor and a.code != actor.code), None)
-    negated, hypothetical = s.status(trigger)
+    negated, hypothetical = status(trigger) if status is not None else (False, False)
     return [Extraction(EventType(event_type), trigger, trigger.text, actor, recipient, negated, hypothetical,
                        confidence, decided=True)]
 

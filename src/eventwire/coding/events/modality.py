@@ -8,6 +8,7 @@ INTERFACE:
     modality_of(s, tok) -> str | None  # why an event is not (yet) a fact; None when it is
     nominal_hypothetical(s, noun) -> bool   # "planned attacks", "calls for a cease-fire"
     in_content(frame, tok) -> bool     # tok lies in what frame is about: "blamed X for [the bombing]"
+    proposal_status(s, tok) -> (negated, hypothetical)   # of an event the learned decision proposes on tok
     recode(meaning, modality, negated) -> (meaning, negated, hypothetical)
 
 ``s`` is the ``Sentence`` being coded. The modalities: ``intent`` (will, would, plans to, is
@@ -164,6 +165,19 @@ def nominal_hypothetical(s: Sentence, noun: Token) -> bool:
         if trig is not None and trig.meaning.event_type in _CONTENT_HYPOTHETICAL_TYPES:
             return True
     return head.lemma_.lower() in s.cls.intent or head.lemma_.lower() in s.cls.epistemic
+
+
+def proposal_status(s: Sentence, tok: Token) -> tuple[bool, bool]:
+    """(negated, hypothetical) of an event the learned decision proposes on this word, as the passes
+    judge a trigger: a verb's modality, refusal or question; for a noun, what makes an event noun not
+    a fact ("planned attacks") or the modality of the verb it depends on ("fears a reprisal could
+    trigger ...")."""
+    if tok.pos_ in ("VERB", "AUX"):
+        hypothetical = modality_of(s, tok) is not None or is_suppressed(s, tok) or is_asked(s, tok)
+    else:
+        head = tok.head if tok.head is not tok and tok.head.pos_ in ("VERB", "AUX") else None
+        hypothetical = nominal_hypothetical(s, tok) or (head is not None and modality_of(s, head) is not None)
+    return is_negated(tok), hypothetical
 
 
 def in_content(frame: Token, tok: Token) -> bool:

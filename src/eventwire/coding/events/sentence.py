@@ -73,12 +73,6 @@ class Sentence:
         "A word's lemma as the lexicon keys it (lower case)."
         return tok.lemma_.lower()
 
-    @staticmethod
-    def status(tok: Token) -> tuple[bool, bool]:
-        """(negated, hypothetical) of an event the learned decision proposes on this word: English
-        proposals are taken as asserted (the proposer was trained and calibrated on them so)."""
-        return False, False
-
     def proposal_mentions(self, trigger: Token) -> tuple[list[Actor], Actor | None]:
         """The actors an event the learned decision proposes may take, in order, and the one that is
         the subject of the sentence's main verb (English: every mention of the sentence)."""

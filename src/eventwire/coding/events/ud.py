@@ -61,7 +61,8 @@ def extract_ud_events(sentence: Span, *, lexicon: Lexicon, dictionary: ActorDict
     found = _main_clause(_without_participants(out), lexicon.classes.purpose)
     if lexicon.decider is None:
         return found
-    return decide(UDSentence(sentence, lexicon, dictionary, when), found, lexicon.decider)
+    view = UDSentence(sentence, lexicon, dictionary, when)
+    return decide(view, found, lexicon.decider, status=view.status)
 
 
 class UDSentence:
