@@ -36,6 +36,10 @@ async function getJson(path) {
 }
 
 const side = (code, name) => code || name || "–";
+// A non-state armed party reads as GDELT's Actor1Code and the server's listings write it (SOMREB:
+// Somalia's rebels, never the Somali state); the sectors are store/schema.py's NON_STATE_ARMED.
+const NON_STATE_ARMED = new Set(["REB", "UAF", "CRM"]);
+const party = (code, name, sector) => side(code && NON_STATE_ARMED.has(sector) ? code + sector : code, name);
 const fmt = (x, digits = 1) => (x === null || x === undefined ? "" : Number(x).toFixed(digits));
 const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== null && v !== undefined && v !== false));
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -71,8 +75,9 @@ function eventRow(e) {
   return el("tr", { "data-id": e.event_id, onclick: open, tabindex: "0", onkeydown: (ev) => { if (ev.key === "Enter") open(); } },
     el("td", {}, e.date || ""),
     el("td", {}, el("span", { class: `type q${e.quad_class}`, title: flags || `quad class ${e.quad_class}: ${QUAD_NAMES[e.quad_class] || ""}` }, e.event_type)),
-    el("td", { title: [e.actor_name, e.actor_sector].filter(Boolean).join(" · ") }, side(e.actor_code, e.actor_name)),
-    el("td", { title: [e.recipient_name, e.recipient_sector].filter(Boolean).join(" · ") }, side(e.recipient_code, e.recipient_name)),
+    el("td", { title: [e.actor_name, e.actor_sector].filter(Boolean).join(" · ") }, party(e.actor_code, e.actor_name, e.actor_sector)),
+    el("td", { title: [e.recipient_name, e.recipient_sector].filter(Boolean).join(" · ") },
+      party(e.recipient_code, e.recipient_name, e.recipient_sector)),
     el("td", {}, place),
     el("td", { class: "sentence-cell" }, e.sentence || ""),
     el("td", { class: "num", title: `${e.num_documents} document(s), ${e.num_sources} source(s)` }, e.num_mentions),
@@ -402,7 +407,7 @@ function renderEvent(event) {
     return changed ? el("span", { class: "was", title: "as the coder made it" }, `coded: ${before || "–"}`) : null;
   };
   $("#detail-title").replaceChildren(el("span", { class: `type q${event.quad_class}` }, event.event_type), " ",
-    `${side(event.actor_code, event.actor_name)} → ${side(event.recipient_code, event.recipient_name)}`);
+    `${party(event.actor_code, event.actor_name, event.actor_sector)} → ${party(event.recipient_code, event.recipient_name, event.recipient_sector)}`);
   const fields = $("#detail-fields");
   fields.replaceChildren();
   const add = (label, value, before) => {
