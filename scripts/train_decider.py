@@ -97,7 +97,7 @@ OFF = (1.01, 1.01, 1.01, 1.01, 0.0, 1.01)  # every move off: the rules alone
 # is its prior, not a reading of the sentence, and dropping the rules' AGREE of "firmaron un acuerdo
 # de cese al fuego" would fit that scope, not the manual. So (``Decider.known``) the model drops,
 # re-types to and proposes only types with at least MIN_SUPPORT training rows; and (``evidence``) a
-# proposed type needs a word of the sentence that the lexicon gives that type. English: neither.
+# proposed type needs a word of the sentence that the lexicon gives that type. English: evidence only.
 MIN_SUPPORT = {"en": 0, "es": 15}
 EVIDENCE = {"en": True, "es": True}
 # What the decision may do to the rules' events, as (drop grid, retype grid); proposals in every mode.

@@ -178,3 +178,27 @@ def test_decision_rules_alone_carry_their_own_coder_version(tmp_path):
     assert coder_version(tmp_path, decider=False) == coder_version(tmp_path)  # no decider.json: nothing to say
     (tmp_path / "decider.json").write_text("{}")
     assert coder_version(tmp_path, decider=False) == coder_version(tmp_path) + ".rules"
+
+
+def test_decision_ud_proposal_without_a_subject_keeps_an_unidentified_actor(make_doc, monkeypatch):
+    # "Exigieron al gobierno de Colombia ...": the verb's only role is its recipient; a proposed REQUEST
+    # takes it as recipient, with an unidentified actor, as the UD rules code a pro-drop verb
+    from eventwire.coding.events import ud
+    from eventwire.coding.events.decision import decide
+
+    col = Actor("gobierno", "Colombia", "COL", "GOV", 12, 20)
+    monkeypatch.setattr(ud, "_verb_roles", lambda verb, dictionary, when, cls, skip=None: ([], [col]))
+    decider = Decider({"labels": ["REQUEST", "NONE"], "mode": "propose", "quiet_in_disaster": [],
+                       "thresholds": {"drop": 0.5, "retype": 0.9, "propose": 0.6, "keep": 0.95},
+                       **_linear({"w:x": (0.0, 0.0)}, bias=(0.0, 0.0)),
+                       "proposer": _linear({"w:exigieron": (6.0, 0.0)}, bias=(0.0, 0.0)),
+                       "calibration": {"rule": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+                                       "proposed": {"x": [0.0, 1.0], "y": [0.7, 0.7]}}})
+    doc = make_doc(["Exigieron", "al", "gobierno", "."], lemmas=["exigir", "al", "gobierno", "."],
+                   pos=["VERB", "ADP", "NOUN", "PUNCT"], tags=["XX"] * 4, heads=[0, 2, 0, 0],
+                   deps=["ROOT", "case", "obj", "punct"])
+    lexicon = Lexicon([], read_verb_classes(DATA_DIR / "lang" / "es" / "verb_classes.yaml"))
+    (found,) = decide(ud.UDSentence(doc[:], lexicon, None, None), [], decider)
+    assert found.meaning.event_type == "REQUEST" and found.trigger.text == "Exigieron"
+    assert (found.actor.name, found.actor.code) == ("unidentified", None)
+    assert found.recipient is not None and found.recipient.code == "COL"

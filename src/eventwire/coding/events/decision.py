@@ -161,7 +161,7 @@ def _proposed(s: Sentence, event_type: str, confidence: float, status=None) -> l
     mentions = [a for a in mentions if a.text]
     if subject is not None and subject.text:
         actor = subject
-    elif mentions and event_type not in _UNNAMED_SECTORS:
+    elif mentions and s.first_mention_acts and event_type not in _UNNAMED_SECTORS:
         actor = mentions[0]
     else:
         actor = Actor(text="", name="unidentified", code=None, sector=_UNNAMED_SECTORS.get(event_type))

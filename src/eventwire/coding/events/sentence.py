@@ -68,6 +68,9 @@ class Sentence:
         self._actor_cache: dict[int, Actor | None] = {}
         self._mentions: list[Actor] | None = None
 
+    # a proposed event without a subject may take the sentence's first actor mention as its actor
+    first_mention_acts = True
+
     @staticmethod
     def lemma(tok: Token) -> str:
         "A word's lemma as the lexicon keys it (lower case)."

@@ -69,6 +69,10 @@ class UDSentence:
     """One UD-parsed sentence as the learned decision reads it (``decision.py``): its words and
     their accent-folded lemmas, its lexicon, and the parties of a proposed event (its verb's arguments)."""
 
+    # its mentions are the verb's roles: without a subject (pro-drop) the actor is unidentified, never
+    # the recipient ("Amenazaron al gobierno de Colombia ...": ? -> COL, as the rules code it)
+    first_mention_acts = False
+
     def __init__(self, span: Span, lexicon: Lexicon, dictionary: ActorDictionary, when: dt.date | None):
         self.span = span
         self.lex = lexicon
