@@ -13,6 +13,7 @@ INTERFACE:
     decider.evidence           # whether a proposed type needs a lexicon word of that type in the sentence
     model.calibrate(score, kind="rule" | "proposed") -> float   # the right share at that score
     decider.has_folds() / decider.by_fold(fold_of)   # evaluation only: the fold models (decider_folds.json)
+    Decider.has_folds_in(data_dir)                   # ... whether a data folder has them, without loading
 
 ``scripts/train_decider.py`` writes both files from the gold sets it names (scikit-learn's
 logistic regression and isotonic regression, trained across the five folds); nothing here
@@ -135,6 +136,11 @@ class Decider:
     def model_for(self, doc) -> Model:
         "The model that decides a document (a Doc or its text; the shipped model: every document)."
         return self.model
+
+    @staticmethod
+    def has_folds_in(data_dir: Path) -> bool:
+        "Whether a data folder holds a decider with fold models (without loading either)."
+        return (Path(data_dir) / DECIDER_FILE).is_file() and (Path(data_dir) / FOLDS_FILE).is_file()
 
     def has_folds(self) -> bool:
         "Whether fold models exist (evaluation's cross-validated twin needs them)."

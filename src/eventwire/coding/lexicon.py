@@ -12,7 +12,8 @@ with the same lemma, pos and pattern.
 
 The lexicon also carries the learned decision over what its triggers find (``decider.py``,
 data/decider.json; None when the file is absent): ``lexicon.decider``, and
-``lexicon.with_decider(other)`` for a copy that decides with another one (evaluation's fold models).
+``lexicon.with_decider(other)`` for a copy that decides with another one (evaluation's fold models),
+``lexicon.deciding_with(choose)`` for one that decides with ``choose(lexicon.decider)``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import copy
 import csv
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -112,6 +113,10 @@ class Lexicon:
         twin = copy.copy(self)
         twin.decider = decider
         return twin
+
+    def deciding_with(self, choose: Callable[[Decider | None], Decider | None]) -> Lexicon:
+        "A copy that decides with ``choose(its own decider)`` (the coder's: none, its own, or by fold)."
+        return self.with_decider(choose(self.decider))
 
     @classmethod
     def load(cls, data_dir: Path, *, cache_dir: str | None = None, extra_dirs: Sequence[str | Path] = ()) -> Lexicon:

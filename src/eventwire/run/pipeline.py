@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 
 from ..coding import dates, geo, parties
 from ..coding.actors import ActorDictionary, find_actor_mentions
-from ..coding.decider import DECIDER_FILE, FOLDS_FILE, Decider
+from ..coding.decider import Decider
 from ..coding.events import Extraction
 from ..coding.languages import LanguageKit
 from ..coding.lexicon import Lexicon
@@ -137,7 +137,7 @@ class Coder:
         self.lexicon = Lexicon.load(settings.data_path, cache_dir=settings.cache_dir, extra_dirs=settings.dict_dirs)
         # which learned decision codes: each language's own (None: the rules alone; evaluation: by fold)
         self._deciding: Callable[[Decider | None], Decider | None] = (lambda d: d) if settings.decider else (lambda d: None)
-        self.lexicon = self.lexicon.with_decider(self._deciding(self.lexicon.decider))
+        self.lexicon = self.lexicon.deciding_with(self._deciding)
         self.dictionary = ActorDictionary.load(settings.data_path, cache_dir=settings.cache_dir,
                                                extra_dirs=settings.dict_dirs)
         self.ontology = Ontology.load(settings.data_path)
@@ -163,7 +163,7 @@ class Coder:
                 kit = LanguageKit.load(spec, self.settings)
             except ConfigError as exc:
                 raise ArticleRejected(f"language: {spec.code} ({exc})") from exc
-            kit = replace(kit, lexicon=kit.lexicon.with_decider(self._deciding(kit.lexicon.decider)))
+            kit = replace(kit, lexicon=kit.lexicon.deciding_with(self._deciding))
             self._kits[spec.code] = kit
         return kit
 
@@ -173,7 +173,7 @@ class Coder:
             return False
         if self.lexicon.decider is not None and self.lexicon.decider.has_folds():
             return True
-        return any((spec.data_path / FOLDS_FILE).is_file() and (spec.data_path / DECIDER_FILE).is_file()
+        return any(Decider.has_folds_in(spec.data_path)
                    for spec in self.settings.language_specs.values() if spec.grammar != "english")
 
     def by_fold(self, fold_of: Callable[[str], int]) -> Coder:
@@ -187,9 +187,8 @@ class Coder:
         "A twin whose languages decide with ``choose(their own decider)`` (None: the rules alone)."
         twin = copy.copy(self)
         twin._deciding = choose
-        twin.lexicon = self.lexicon.with_decider(twin._deciding(self.lexicon.decider))
-        twin._kits = {code: replace(kit, lexicon=kit.lexicon.with_decider(twin._deciding(kit.lexicon.decider)))
-                      for code, kit in self._kits.items()}
+        twin.lexicon = self.lexicon.deciding_with(choose)
+        twin._kits = {code: replace(kit, lexicon=kit.lexicon.deciding_with(choose)) for code, kit in self._kits.items()}
         return twin
 
     @classmethod

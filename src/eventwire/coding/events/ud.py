@@ -97,8 +97,7 @@ class UDSentence:
         """The actors an event the learned decision proposes on this word may take: the arguments of
         its verb (the word, or the verb an event noun depends on), as a rule's trigger takes them, and
         the actor among them (the subject; the "por" agent in the passive)."""
-        verb = trigger if trigger.pos_ in ("VERB", "AUX") or trigger.head is trigger else trigger.head
-        actors, recipients = _verb_roles(verb, self.dictionary, self.when, self.lex.classes)
+        actors, recipients = _verb_roles(_verb_of(trigger), self.dictionary, self.when, self.lex.classes)
         return [*actors, *recipients], (actors[0] if actors else None)
 
 
@@ -329,10 +328,15 @@ def _agent_sector(head: Token, dictionary: ActorDictionary) -> str | None:
 
 
 # ---- extractions ------------------------------------------------------------------------
+def _verb_of(trigger: Token) -> Token:
+    "The verb whose arguments and mood an event's trigger takes: itself, or the verb an event noun depends on."
+    return trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+
+
 def _modality(trigger: Token, lexicon: Lexicon) -> str | None:
     "Why an event is not a plain fact: 'intent' (future, a governor of intent), 'possible', or None."
     cls = lexicon.classes
-    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    verb = _verb_of(trigger)
     if any(m in ("Fut", "Cnd") for m in verb.morph.get("Tense") + verb.morph.get("Mood")):
         return "intent"
     if any(kid.dep_ == "mark" and _fold(kid.text) in cls.conditional for kid in verb.children):
@@ -352,7 +356,7 @@ def _modality(trigger: Token, lexicon: Lexicon) -> str | None:
 
 def _negated(trigger: Token, lexicon: Lexicon) -> bool:
     "Whether a negator modifies the trigger (or the verb whose object it is)."
-    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    verb = _verb_of(trigger)
     negators = lexicon.classes.negators
     return any(kid.dep_ in ("advmod", "cc", "det") and _fold(kid.text) in negators
                for tok in {trigger, verb} for kid in tok.children)
